@@ -1,0 +1,60 @@
+/*
+ * comm.h: the communication layer, the only interface the kernels have to other ranks.
+ *
+ * Rule: src/comm_mpi.c is the only compilation unit that includes <mpi.h>;
+ * src/comm_serial.c implements the same functions with size-1 semantics (rank 0 of 1),
+ * so kernels never know whether MPI is built.  All functions are collective unless
+ * marked otherwise and are called from one thread per rank (MPI_THREAD_FUNNELED).
+ */
+#ifndef TK_COMM_H
+#define TK_COMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum tk_op { TK_SUM, TK_MIN, TK_MAX } tk_op;
+
+/* Start/stop the layer; init must come before anything else, finalize last. */
+int tk_comm_init(int *argc, char ***argv);
+void tk_comm_finalize(void);
+
+/* Not collective. */
+int tk_comm_rank(void);
+int tk_comm_size(void);
+/* True when started by a launcher (mpirun, srun) even with 1 rank. */
+int tk_comm_launched(void);
+/* "Open MPI v4.1.4, ..." or "none"; not collective. */
+const char *tk_comm_library(void);
+/* Abort every rank with this exit code (MPI_Abort); never returns. */
+void tk_comm_abort(int exit_code) __attribute__((noreturn));
+
+void tk_comm_barrier(void);
+/* In-place elementwise reductions over all ranks; every rank gets the result.
+ * Integer sums are exact, so their result does not depend on the rank count.
+ * TK_SUM on doubles is for timings only: it is not bitwise reproducible. */
+void tk_comm_allreduce_u64(uint64_t *buf, size_t n, tk_op op);
+void tk_comm_allreduce_i64(int64_t *buf, size_t n, tk_op op);
+void tk_comm_allreduce_f64(double *buf, size_t n, tk_op op);
+/* Broadcast bytes from root. */
+void tk_comm_bcast(void *buf, size_t bytes, int root);
+/* Gather variable-size byte blocks to root, in rank order: rank r sends sbytes from
+ * sbuf; root receives them back to back in rbuf (rbytes[r] each, known to root). */
+void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *rbytes,
+                     int root);
+/* Scatter variable-size byte blocks from root, in rank order (inverse of gatherv). */
+void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
+                      int root);
+/* Send sbytes to dest and receive rbytes from src at once (either may be -1: none).
+ * Used for halo exchange between neighbouring row strips. */
+void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
+                      size_t rbytes, int src);
+
+/* A shared work counter for dynamic load balancing (a pool of tasks 0..n-1 handed out
+ * first come, first served across ranks).  create/free are collective; next is not:
+ * any rank may call it at any time and gets the next unclaimed index, or n when the
+ * pool is empty.  Only one counter exists at a time. */
+int tk_comm_counter_create(uint64_t n);
+uint64_t tk_comm_counter_next(void);
+void tk_comm_counter_free(void);
+
+#endif

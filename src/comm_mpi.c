@@ -1,0 +1,202 @@
+/*
+ * comm_mpi.c: the comm layer over MPI, and the only compilation unit that includes
+ * <mpi.h> (CoMD's parallel.c).  Byte counts are size_t; transfers larger than an int
+ * can describe are split into chunks, so a 3 GiB image strip is no special case.
+ */
+#include <limits.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tk/comm.h"
+
+#define CHUNK ((size_t)1 << 30)
+
+static int rank_, size_;
+static char library[MPI_MAX_LIBRARY_VERSION_STRING];
+static MPI_Win counter_win = MPI_WIN_NULL;
+static uint64_t *counter_mem;
+static uint64_t counter_n;
+
+int tk_comm_init(int *argc, char ***argv)
+{
+	int provided;
+	if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+		return -5;
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+	MPI_Comm_size(MPI_COMM_WORLD, &size_);
+	/* errors in collectives abort every rank rather than leaving one waiting */
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+	return 0;
+}
+
+void tk_comm_finalize(void)
+{
+	int done = 0;
+	MPI_Finalized(&done);
+	if (!done)
+		MPI_Finalize();
+}
+
+int tk_comm_rank(void) { return rank_; }
+int tk_comm_size(void) { return size_; }
+
+int tk_comm_launched(void)
+{
+	return size_ > 1 || getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") ||
+	       getenv("PMI_RANK");
+}
+
+const char *tk_comm_library(void)
+{
+	if (!library[0]) {
+		int len = 0;
+		MPI_Get_library_version(library, &len);
+		/* first line only, without trailing punctuation */
+		library[strcspn(library, "\n,")] = '\0';
+	}
+	return library;
+}
+
+void tk_comm_abort(int exit_code)
+{
+	fflush(stdout);
+	fflush(stderr);
+	MPI_Abort(MPI_COMM_WORLD, exit_code);
+	exit(exit_code); /* not reached */
+}
+
+void tk_comm_barrier(void) { MPI_Barrier(MPI_COMM_WORLD); }
+
+static MPI_Op mpi_op(tk_op op)
+{
+	return op == TK_SUM ? MPI_SUM : op == TK_MIN ? MPI_MIN : MPI_MAX;
+}
+
+void tk_comm_allreduce_u64(uint64_t *buf, size_t n, tk_op op)
+{
+	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_UINT64_T, mpi_op(op), MPI_COMM_WORLD);
+}
+
+void tk_comm_allreduce_i64(int64_t *buf, size_t n, tk_op op)
+{
+	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_INT64_T, mpi_op(op), MPI_COMM_WORLD);
+}
+
+void tk_comm_allreduce_f64(double *buf, size_t n, tk_op op)
+{
+	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, mpi_op(op), MPI_COMM_WORLD);
+}
+
+void tk_comm_bcast(void *buf, size_t bytes, int root)
+{
+	for (size_t off = 0; off < bytes; off += CHUNK) {
+		size_t n = bytes - off < CHUNK ? bytes - off : CHUNK;
+		MPI_Bcast((char *)buf + off, (int)n, MPI_BYTE, root, MPI_COMM_WORLD);
+	}
+}
+
+static void send_bytes(const void *buf, size_t bytes, int dest, int tag)
+{
+	for (size_t off = 0; off < bytes; off += CHUNK) {
+		size_t n = bytes - off < CHUNK ? bytes - off : CHUNK;
+		MPI_Send((const char *)buf + off, (int)n, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
+	}
+}
+
+static void recv_bytes(void *buf, size_t bytes, int src, int tag)
+{
+	for (size_t off = 0; off < bytes; off += CHUNK) {
+		size_t n = bytes - off < CHUNK ? bytes - off : CHUNK;
+		MPI_Recv((char *)buf + off, (int)n, MPI_BYTE, src, tag, MPI_COMM_WORLD,
+		         MPI_STATUS_IGNORE);
+	}
+}
+
+void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *rbytes,
+                     int root)
+{
+	if (rank_ != root) {
+		send_bytes(sbuf, sbytes, root, 11);
+		return;
+	}
+	char *out = rbuf;
+	for (int r = 0; r < size_; r++) {
+		if (r == root) {
+			if (sbytes && out != sbuf)
+				memmove(out, sbuf, sbytes);
+		} else {
+			recv_bytes(out, rbytes[r], r, 11);
+		}
+		out += rbytes[r];
+	}
+}
+
+void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
+                      int root)
+{
+	if (rank_ != root) {
+		recv_bytes(rbuf, rbytes, root, 12);
+		return;
+	}
+	const char *in = sbuf;
+	for (int r = 0; r < size_; r++) {
+		if (r == root) {
+			if (rbytes && in != rbuf)
+				memmove(rbuf, in, rbytes);
+		} else {
+			send_bytes(in, sbytes[r], r, 12);
+		}
+		in += sbytes[r];
+	}
+}
+
+void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
+                      size_t rbytes, int src)
+{
+	if (sbytes > INT_MAX || rbytes > INT_MAX) {
+		/* halos are a few rows; fall back to ordered blocking transfers */
+		if (dest >= 0 && (src < 0 || rank_ < dest))
+			send_bytes(sbuf, sbytes, dest, 13);
+		if (src >= 0)
+			recv_bytes(rbuf, rbytes, src, 13);
+		if (dest >= 0 && !(src < 0 || rank_ < dest))
+			send_bytes(sbuf, sbytes, dest, 13);
+		return;
+	}
+	MPI_Sendrecv(sbuf, (int)sbytes, MPI_BYTE, dest < 0 ? MPI_PROC_NULL : dest, 13, rbuf,
+	             (int)rbytes, MPI_BYTE, src < 0 ? MPI_PROC_NULL : src, 13,
+	             MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+int tk_comm_counter_create(uint64_t n)
+{
+	MPI_Aint bytes = rank_ == 0 ? (MPI_Aint)sizeof(uint64_t) : 0;
+	if (MPI_Win_allocate(bytes, sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD,
+	                     &counter_mem, &counter_win) != MPI_SUCCESS)
+		return -5;
+	if (rank_ == 0)
+		*counter_mem = 0;
+	counter_n = n;
+	MPI_Barrier(MPI_COMM_WORLD);
+	MPI_Win_lock_all(0, counter_win);
+	return 0;
+}
+
+uint64_t tk_comm_counter_next(void)
+{
+	uint64_t one = 1, v = 0;
+	MPI_Fetch_and_op(&one, &v, MPI_UINT64_T, 0, 0, MPI_SUM, counter_win);
+	MPI_Win_flush(0, counter_win);
+	return v < counter_n ? v : counter_n;
+}
+
+void tk_comm_counter_free(void)
+{
+	if (counter_win == MPI_WIN_NULL)
+		return;
+	MPI_Win_unlock_all(counter_win);
+	MPI_Win_free(&counter_win);
+	counter_win = MPI_WIN_NULL;
+}

@@ -1,0 +1,61 @@
+/* test_error.c: error recording, exit codes, splitting of index ranges. */
+#include <string.h>
+
+#include "tk/tk.h"
+#include "tk_test.h"
+
+static void first_error_wins(void)
+{
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_error_set(TK_EIO, "%s: truncated", "a.npy"), TK_EIO);
+	tk_error_set(TK_EUSAGE, "later");
+	CU_ASSERT_STRING_EQUAL(tk_error_message(), "a.npy: truncated");
+	CU_ASSERT_EQUAL(tk_error_code(), TK_EIO);
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_error_code(), 0);
+}
+
+static void exit_codes(void)
+{
+	CU_ASSERT_EQUAL(tk_exit_code(0), 0);
+	CU_ASSERT_EQUAL(tk_exit_code(TK_EVERIFY), 1);
+	CU_ASSERT_EQUAL(tk_exit_code(TK_EUSAGE), 2);
+	CU_ASSERT_EQUAL(tk_exit_code(TK_EIO), 3);
+	CU_ASSERT_EQUAL(tk_exit_code(TK_ENOMEM), 4);
+	CU_ASSERT_EQUAL(tk_exit_code(-77), 5);
+}
+
+static void split_covers_range(void)
+{
+	/* 10 items over 4 parts: 3,3,2,2 */
+	uint64_t lo, hi, want[5] = {0, 3, 6, 8, 10};
+	for (int i = 0; i < 4; i++) {
+		tk_split(10, 4, i, &lo, &hi);
+		CU_ASSERT_EQUAL(lo, want[i]);
+		CU_ASSERT_EQUAL(hi, want[i + 1]);
+	}
+	/* more parts than items: trailing parts are empty */
+	tk_split(2, 5, 4, &lo, &hi);
+	CU_ASSERT_EQUAL(lo, 2);
+	CU_ASSERT_EQUAL(hi, 2);
+	/* no overflow near 2^64 */
+	tk_split(UINT64_MAX, 3, 2, &lo, &hi);
+	CU_ASSERT_EQUAL(hi, UINT64_MAX);
+}
+
+static void alloc_overflow_is_enomem(void)
+{
+	tk_error_clear();
+	CU_ASSERT_PTR_NULL(tk_alloc(SIZE_MAX / 2, 4));
+	CU_ASSERT_EQUAL(tk_error_code(), TK_ENOMEM);
+	tk_error_clear();
+}
+
+static const tk_test tests[] = {
+	{"first error wins", first_error_wins},
+	{"exit codes", exit_codes},
+	{"split covers range", split_covers_range},
+	{"alloc overflow is ENOMEM", alloc_overflow_is_enomem},
+	{NULL, NULL},
+};
+const tk_suite tk_suite_error = {"error", tests};
