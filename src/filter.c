@@ -346,6 +346,31 @@ static void sharpen_row(const tk_filter_step *s, const plane *in, int64_t y, uin
 
 /* ---- box ---------------------------------------------------------------------- */
 
+static void col_slide(uint32_t *restrict col, const uint8_t *restrict add,
+                      const uint8_t *restrict sub, size_t n)
+{
+	if (sub)
+		for (size_t i = 0; i < n; i++)
+			col[i] += (uint32_t)add[i] - sub[i];
+	else
+		for (size_t i = 0; i < n; i++)
+			col[i] += add[i];
+}
+
+static void hadd2_u32(uint32_t *restrict acc, const uint32_t *restrict a,
+                      const uint32_t *restrict b, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		acc[i] += a[i] + b[i];
+}
+
+static void box_divide(uint8_t *restrict out, const uint32_t *restrict acc, uint32_t scale,
+                       uint32_t delta, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		out[i] = (uint8_t)(((acc[i] + delta) * scale) >> 16);
+}
+
 /* Rows [y0, y1) of a box filter: column sums slide down the rows (add the row entering
  * the window, subtract the one leaving: reflect-101 rows included, so the sums stay
  * exact), then each row's window sums along the row, and OpenCV's rounding. */
@@ -357,18 +382,12 @@ static void box_rows(const tk_filter_step *s, const plane *in, int64_t y0, int64
 	uint32_t *col = (uint32_t *)sc->buf[0] + (size_t)r * c;
 	uint32_t *pre = sc->buf[1];
 	memset(col, 0, n * sizeof *col);
-	for (int d = -r; d <= r; d++) {
-		const uint8_t *restrict a = row_at(in, y0 + d);
-		for (size_t i = 0; i < n; i++)
-			col[i] += a[i];
-	}
+	for (int d = -r; d <= r; d++)
+		col_slide(col, row_at(in, y0 + d), NULL, n);
 	double inv = 1.0 / ((double)k * k);
 	for (int64_t y = y0; y < y1; y++) {
-		if (y > y0) {
-			const uint8_t *restrict add = row_at(in, y + r), *restrict sub = row_at(in, y - r - 1);
-			for (size_t i = 0; i < n; i++)
-				col[i] += (uint32_t)add[i] - sub[i];
-		}
+		if (y > y0)
+			col_slide(col, row_at(in, y + r), row_at(in, y - r - 1), n);
 		pad_u32(col - (size_t)r * c, w, c, r);
 		uint8_t *restrict o = out + (size_t)(y - y0) * ostride;
 		if (k <= 15) {
@@ -376,17 +395,11 @@ static void box_rows(const tk_filter_step *s, const plane *in, int64_t y0, int64
 			uint32_t acc[CHUNK];
 			for (size_t x0 = 0; x0 < n; x0 += CHUNK) {
 				size_t m = n - x0 < CHUNK ? n - x0 : CHUNK;
-				const uint32_t *restrict p = col + x0;
-				for (size_t i = 0; i < m; i++)
-					acc[i] = p[i];
-				for (int d = 1; d <= r; d++) {
-					size_t off = (size_t)d * c;
-					for (size_t i = 0; i < m; i++)
-						acc[i] += p[i - off] + p[i + off];
-				}
-				uint32_t sc_ = s->div_scale, dl = s->div_delta;
-				for (size_t i = 0; i < m; i++)
-					o[x0 + i] = (uint8_t)(((acc[i] + dl) * sc_) >> 16);
+				const uint32_t *p = col + x0;
+				memcpy(acc, p, m * sizeof *acc);
+				for (int d = 1; d <= r; d++)
+					hadd2_u32(acc, p - (size_t)d * c, p + (size_t)d * c, m);
+				box_divide(o + x0, acc, s->div_scale, s->div_delta, m);
 			}
 		} else {
 			/* prefix sums along the row: window = pre[i + r] - pre[i - r - 1] */
@@ -411,37 +424,43 @@ static void box_rows(const tk_filter_step *s, const plane *in, int64_t y0, int64
 
 /* ---- sobel -------------------------------------------------------------------- */
 
-/* round(sqrt(m2)) exactly, saturated to 255 (m2 < 2^22). */
-static inline uint8_t round_sqrt(int32_t m2)
+/* Vertical parts of both gradients: smoothing a + 2b + d and difference d - a. */
+static void sobel_vert(int16_t *restrict sm, int16_t *restrict df, const uint8_t *restrict a,
+                       const uint8_t *restrict b, const uint8_t *restrict d, size_t n)
 {
-	if (m2 > 65280) /* sqrt(m2) >= 255.5 */
-		return 255;
-	int32_t q = (int32_t)(sqrtf((float)m2) + 0.5f);
-	if (q * q - q >= m2) /* m2 < (q - 1/2)^2 */
-		q--;
-	if (q * q + q < m2) /* m2 > (q + 1/2)^2 */
-		q++;
-	return (uint8_t)q;
+	for (size_t i = 0; i < n; i++) {
+		sm[i] = (int16_t)(a[i] + 2 * b[i] + d[i]);
+		df[i] = (int16_t)(d[i] - a[i]);
+	}
+}
+
+/* round(sqrt(gx^2 + gy^2)) exactly, saturated to 255, in integers only:
+ * round(sqrt(m)) >= k exactly when m > k^2 - k (as (k - 1/2)^2 is never an integer),
+ * so a branch-free binary search over k in 0..255 finds it (and vectorizes). */
+static void sobel_mag(uint8_t *restrict out, const int16_t *restrict sm,
+                      const int16_t *restrict df, size_t c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int32_t gx = sm[i + c] - sm[i - c];
+		int32_t gy = df[i - c] + 2 * df[i] + df[i + c];
+		int32_t m2 = gx * gx + gy * gy, q = 0, t;
+#define SQRT_STEP(bit) (t = q + (bit), q = m2 > t * t - t ? t : q)
+		SQRT_STEP(128), SQRT_STEP(64), SQRT_STEP(32), SQRT_STEP(16);
+		SQRT_STEP(8), SQRT_STEP(4), SQRT_STEP(2), SQRT_STEP(1);
+#undef SQRT_STEP
+		out[i] = (uint8_t)q;
+	}
 }
 
 static void sobel_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *out,
                       scratch *sc)
 {
 	size_t n = (size_t)w * c;
-	const uint8_t *restrict a = row_at(in, y - 1), *restrict b = row_at(in, y),
-	                        *restrict d = row_at(in, y + 1);
 	int16_t *sm = (int16_t *)sc->buf[0] + c, *df = (int16_t *)sc->buf[1] + c;
-	for (size_t i = 0; i < n; i++) {
-		sm[i] = (int16_t)(a[i] + 2 * b[i] + d[i]);
-		df[i] = (int16_t)(d[i] - a[i]);
-	}
+	sobel_vert(sm, df, row_at(in, y - 1), row_at(in, y), row_at(in, y + 1), n);
 	pad_i16(sm - c, w, c, 1);
 	pad_i16(df - c, w, c, 1);
-	for (size_t i = 0; i < n; i++) {
-		int32_t gx = sm[i + c] - sm[i - c];
-		int32_t gy = df[i - c] + 2 * df[i] + df[i + c];
-		out[i] = round_sqrt(gx * gx + gy * gy);
-	}
+	sobel_mag(out, sm, df, (size_t)c, n);
 }
 
 /* ---- median ------------------------------------------------------------------- */
@@ -460,16 +479,10 @@ static inline uint8_t med3(uint8_t a, uint8_t b, uint8_t c)
 	return MAX8(MIN8(a, b), MIN8(MAX8(a, b), c));
 }
 
-/* 3x3: sort each column of three once, then the median of the nine is
- * med3(max of the lows, med3 of the middles, min of the highs). */
-static void median3_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *out,
-                        scratch *sc)
+static void sort3_cols(uint8_t *restrict lo, uint8_t *restrict mi, uint8_t *restrict hi,
+                       const uint8_t *restrict a, const uint8_t *restrict b,
+                       const uint8_t *restrict d, size_t n)
 {
-	size_t n = (size_t)w * c;
-	const uint8_t *restrict a = row_at(in, y - 1), *restrict b = row_at(in, y),
-	                        *restrict d = row_at(in, y + 1);
-	uint8_t *lo = (uint8_t *)sc->buf[0] + c, *mi = (uint8_t *)sc->buf[1] + c,
-	        *hi = (uint8_t *)sc->buf[2] + c;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t p = a[i], q = b[i], s = d[i];
 		SORT2(p, q);
@@ -479,15 +492,33 @@ static void median3_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *
 		mi[i] = q;
 		hi[i] = s;
 	}
-	pad_u8(lo - c, w, c, 1);
-	pad_u8(mi - c, w, c, 1);
-	pad_u8(hi - c, w, c, 1);
+}
+
+static void median3_combine(uint8_t *restrict out, const uint8_t *restrict lo,
+                            const uint8_t *restrict mi, const uint8_t *restrict hi, size_t c,
+                            size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
 		uint8_t l = MAX8(MAX8(lo[i - c], lo[i]), lo[i + c]);
 		uint8_t m = med3(mi[i - c], mi[i], mi[i + c]);
 		uint8_t h = MIN8(MIN8(hi[i - c], hi[i]), hi[i + c]);
 		out[i] = med3(l, m, h);
 	}
+}
+
+/* 3x3: sort each column of three once, then the median of the nine is
+ * med3(max of the lows, med3 of the middles, min of the highs). */
+static void median3_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *out,
+                        scratch *sc)
+{
+	size_t n = (size_t)w * c;
+	uint8_t *lo = (uint8_t *)sc->buf[0] + c, *mi = (uint8_t *)sc->buf[1] + c,
+	        *hi = (uint8_t *)sc->buf[2] + c;
+	sort3_cols(lo, mi, hi, row_at(in, y - 1), row_at(in, y), row_at(in, y + 1), n);
+	pad_u8(lo - c, w, c, 1);
+	pad_u8(mi - c, w, c, 1);
+	pad_u8(hi - c, w, c, 1);
+	median3_combine(out, lo, mi, hi, (size_t)c, n);
 }
 
 /* 5x5: forgetful selection on 25 values (keep 14, drop the min and max, take in the
