@@ -13,10 +13,12 @@
 
 extern const tk_suite tk_suite_error;
 extern const tk_suite tk_suite_image;
+extern const tk_suite tk_suite_filter;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
 	&tk_suite_image,
+	&tk_suite_filter,
 };
 
 const char *tk_test_data_dir(void)
