@@ -12,9 +12,11 @@
 #include "tk/comm.h"
 
 extern const tk_suite tk_suite_error;
+extern const tk_suite tk_suite_xsum;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
+	&tk_suite_xsum,
 };
 
 const char *tk_test_data_dir(void)
