@@ -15,12 +15,14 @@ extern const tk_suite tk_suite_error;
 extern const tk_suite tk_suite_opt;
 extern const tk_suite tk_suite_rng;
 extern const tk_suite tk_suite_montecarlo;
+extern const tk_suite tk_suite_xsum;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
 	&tk_suite_opt,
 	&tk_suite_rng,
 	&tk_suite_montecarlo,
+	&tk_suite_xsum,
 };
 
 const char *tk_test_data_dir(void)
