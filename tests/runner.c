@@ -12,11 +12,19 @@
 #include "tk/comm.h"
 
 extern const tk_suite tk_suite_error;
+extern const tk_suite tk_suite_opt;
+extern const tk_suite tk_suite_rng;
+extern const tk_suite tk_suite_montecarlo;
+extern const tk_suite tk_suite_xsum;
 extern const tk_suite tk_suite_image;
 extern const tk_suite tk_suite_filter;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
+	&tk_suite_opt,
+	&tk_suite_rng,
+	&tk_suite_montecarlo,
+	&tk_suite_xsum,
 	&tk_suite_image,
 	&tk_suite_filter,
 };

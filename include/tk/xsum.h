@@ -1,0 +1,63 @@
+/*
+ * xsum.h: an exact accumulator for sums of doubles (a "small superaccumulator",
+ * R. M. Neal, arXiv:1505.05571).
+ *
+ * Rule: the accumulator holds the exact sum of everything added, so the rounded result
+ * is a pure function of the multiset of values added: any order, any split into
+ * accumulators and any merge tree give the same bits.  tk_xsum_round() rounds that exact
+ * sum once, to nearest with ties to even, as Python's math.fsum does.
+ *
+ * Representation: bit p of the fixed-point number (p = 0 .. 2111) has the value
+ * 2^(p - 1074), so bit 0 is the smallest subnormal.  The bits are kept in 67 signed
+ * 64-bit chunks of 32 bits each; chunk i holds bits [32 i, 32 i + 32) plus pending
+ * carries.  Adds go straight into the chunks without carrying; carries are propagated
+ * every TK_XSUM_UNITS adds, before a chunk could overflow.  NaN, +inf and -inf are not
+ * added to the chunks but remembered as flags, like IEEE addition would propagate them.
+ *
+ * The struct is plain data of a fixed size (no pointers), so it may be copied, sent
+ * between ranks as bytes, or written to a file.
+ */
+#ifndef TK_XSUM_H
+#define TK_XSUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TK_XSUM_CHUNKS 67
+
+typedef struct tk_xsum {
+	int64_t chunk[TK_XSUM_CHUNKS]; /* chunk i weighs 2^(32 i - 1074) */
+	int64_t room;                  /* adds left before carries must be propagated */
+	int64_t nan;                   /* 1 if a NaN was added */
+	int64_t pinf;                  /* 1 if +inf was added */
+	int64_t ninf;                  /* 1 if -inf was added */
+	int64_t any;                   /* 1 if any value was added */
+	int64_t nonnegzero;            /* 1 if a value other than -0.0 was added */
+} tk_xsum;
+
+/* An empty accumulator (its sum is +0.0). */
+void tk_xsum_init(tk_xsum *a);
+/* Add one value, exactly. */
+void tk_xsum_add(tk_xsum *a, double x);
+/* Add n values, exactly; the fast path for arrays (blocks of values sharing a narrow
+ * exponent range are converted to 64-bit integers in vector registers). */
+void tk_xsum_add_array(tk_xsum *a, const double *x, size_t n);
+/* dst += src, exactly; src is unchanged. */
+void tk_xsum_merge(tk_xsum *dst, const tk_xsum *src);
+/* The exact sum rounded to nearest, ties to even (as math.fsum).  NaN if a NaN was
+ * added or both +inf and -inf were; +/-inf if one of them was; +/-inf if the exact sum
+ * of the finite values is beyond the double range.  The sum of nothing is +0.0; the
+ * sum of only -0.0 values is -0.0 (IEEE's rule for exact zeros). */
+double tk_xsum_round(const tk_xsum *a);
+/* Collective (tk_comm_allreduce_i64): every rank ends with the exact sum over all
+ * ranks.  Safe from overflow for up to 2^20 ranks that have added 2^50 values each. */
+void tk_xsum_allreduce(tk_xsum *a);
+
+/* Carry propagation: afterwards chunks 0..65 lie in [0, 2^32) and the top chunk holds
+ * the (signed) rest.  Does not change the value; used by merge, round and allreduce. */
+void tk_xsum_normalize(tk_xsum *a);
+/* Add the integer v times 2^(p - 1074) exactly, for 0 <= p <= 2047 (a building block
+ * for callers that sum integer multiples of a common power of two themselves). */
+void tk_xsum_add_scaled(tk_xsum *a, int64_t v, int p);
+
+#endif
