@@ -82,19 +82,6 @@ static void gaussian_fixed(int n, double sigma, uint16_t *w)
 	w[0] = (uint16_t)(256 - 2 * sum);
 }
 
-/* OpenCV's ColumnSum<ushort, uchar> division by d: ((s + delta) * scale) >> 16. */
-static void box_division(uint32_t d, uint32_t *scale, uint32_t *delta)
-{
-	double f = 65536.0 / d;
-	*scale = (uint32_t)floor(f);
-	f -= *scale;
-	*delta = d / 2;
-	if (f < 0.5)
-		(*delta)++;
-	else
-		(*scale)++;
-}
-
 static int step_init(tk_filter_step *s, const char *name, size_t len,
                      const tk_filter_params *p)
 {
@@ -137,7 +124,6 @@ static int step_init(tk_filter_step *s, const char *name, size_t len,
 		TK_REQUIRE(size >= 1 && size % 2 == 1 && size <= TK_FILTER_MAX_SIZE, TK_EUSAGE,
 		           "box: --size %d is invalid (odd, 1 to %d)", size, TK_FILTER_MAX_SIZE);
 		s->radius = size / 2;
-		box_division((uint32_t)(size * size), &s->div_scale, &s->div_delta);
 		return 0;
 	case TK_FILTER_MEDIAN:
 		if (size == 0)
@@ -364,16 +350,19 @@ static void hadd2_u32(uint32_t *restrict acc, const uint32_t *restrict a,
 		acc[i] += a[i] + b[i];
 }
 
-static void box_divide(uint8_t *restrict out, const uint32_t *restrict acc, uint32_t scale,
-                       uint32_t delta, size_t m)
+/* round(s / d), exactly: d = k^2 is odd, so s / d is never halfway, and it lies at
+ * least 1 / (2d) from a halfway point, far beyond the error of s * (1 / d) in double. */
+static void box_divide(uint8_t *restrict out, const uint32_t *restrict acc, double inv,
+                       size_t m)
 {
 	for (size_t i = 0; i < m; i++)
-		out[i] = (uint8_t)(((acc[i] + delta) * scale) >> 16);
+		out[i] = (uint8_t)((double)acc[i] * inv + 0.5);
 }
 
 /* Rows [y0, y1) of a box filter: column sums slide down the rows (add the row entering
  * the window, subtract the one leaving: reflect-101 rows included, so the sums stay
- * exact), then each row's window sums along the row, and OpenCV's rounding. */
+ * exact), then each row's window sums along the row, rounded to nearest (as OpenCV 4.6's
+ * blur gives them). */
 static void box_rows(const tk_filter_step *s, const plane *in, int64_t y0, int64_t y1,
                      uint32_t w, int c, uint8_t *out, size_t ostride, scratch *sc)
 {
@@ -391,7 +380,7 @@ static void box_rows(const tk_filter_step *s, const plane *in, int64_t y0, int64
 		pad_u32(col - (size_t)r * c, w, c, r);
 		uint8_t *restrict o = out + (size_t)(y - y0) * ostride;
 		if (k <= 15) {
-			/* window sums <= 255 * 225 fit OpenCV's ushort path */
+			/* narrow windows: add the k columns directly */
 			uint32_t acc[CHUNK];
 			for (size_t x0 = 0; x0 < n; x0 += CHUNK) {
 				size_t m = n - x0 < CHUNK ? n - x0 : CHUNK;
@@ -399,7 +388,7 @@ static void box_rows(const tk_filter_step *s, const plane *in, int64_t y0, int64
 				memcpy(acc, p, m * sizeof *acc);
 				for (int d = 1; d <= r; d++)
 					hadd2_u32(acc, p - (size_t)d * c, p + (size_t)d * c, m);
-				box_divide(o + x0, acc, s->div_scale, s->div_delta, m);
+				box_divide(o + x0, acc, inv, m);
 			}
 		} else {
 			/* prefix sums along the row: window = pre[i + r] - pre[i - r - 1] */
@@ -414,10 +403,10 @@ static void box_rows(const tk_filter_step *s, const plane *in, int64_t y0, int64
 				pre[ch] = 0;
 			}
 			/* pre[j + c] = sum p[..j]; window of element i (padded index i + rc) */
-			for (size_t i = 0; i < n; i++) {
-				uint32_t sum = pre[i + (size_t)k * c] - pre[i];
-				o[i] = (uint8_t)lrint(sum * inv);
-			}
+			uint32_t *acc = sc->buf[2];
+			for (size_t i = 0; i < n; i++)
+				acc[i] = pre[i + (size_t)k * c] - pre[i];
+			box_divide(o, acc, inv, n);
 		}
 	}
 }
@@ -579,7 +568,8 @@ static void point_row(const tk_filter_step *s, const uint8_t *restrict a, uint32
 		int co = c - 2;
 		for (size_t x = 0; x < w; x++) {
 			const uint8_t *p = a + x * c;
-			out[x * co] = (uint8_t)((p[0] * 4899 + p[1] * 9617 + p[2] * 1868 + 8192) >> 14);
+			/* OpenCV 4.6's 15-bit RGB-to-gray weights */
+			out[x * co] = (uint8_t)((p[0] * 9798 + p[1] * 19235 + p[2] * 3735 + 16384) >> 15);
 			if (c == 4)
 				out[x * co + 1] = p[3];
 		}

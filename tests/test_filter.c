@@ -183,7 +183,7 @@ static void median_removes_salt_and_pepper(void)
 	}
 }
 
-/* OpenCV's BGR2GRAY weights for R, G, B (here RGB order): 0.299 255 = 76.2,
+/* OpenCV's RGB2GRAY weights for R, G, B: 0.299 255 = 76.2,
  * 0.587 255 = 149.7, 0.114 255 = 29.1; alpha kept. */
 static void gray_invert_threshold(void)
 {
@@ -310,18 +310,7 @@ static void reference_step(const tk_filter_step *s, const tk_image *in, tk_image
 					for (int dy = -r; dy <= r; dy++)
 						for (int dx = -r; dx <= r; dx++)
 							sum += at(in, x + dx, y + dy, ch);
-					if (d <= 225) {
-						/* OpenCV ColumnSum<ushort,uchar>: 2^16/d in fixed point */
-						double f = 65536.0 / d;
-						int64_t scale = (int64_t)f, delta = d / 2;
-						if (f - scale < 0.5)
-							delta++;
-						else
-							scale++;
-						*o = (uint8_t)(((sum + delta) * scale) >> 16);
-					} else {
-						*o = (uint8_t)rint((double)sum / d);
-					}
+					*o = (uint8_t)((sum + d / 2) / d); /* d odd: no ties */
 				} else if (s->kind == TK_FILTER_SOBEL) {
 					int gx = 0, gy = 0;
 					for (int k = -1; k <= 1; k++) {

@@ -12,11 +12,11 @@
  * Filters (a chain is applied in order):
  *   gaussian  --sigma, --size: OpenCV's 8-bit GaussianBlur kernel (8 fraction bits,
  *             exact integer arithmetic, rounded once); size 0 = round(6 sigma + 1) | 1
- *   box       --size (odd): mean over size x size, rounded as OpenCV's blur
+ *   box       --size (odd): mean over size x size, rounded to nearest
  *   sobel     3x3 gradient magnitude sqrt(gx^2 + gy^2), rounded, at most 255
  *   sharpen   unsharp mask: p + amount (p - gaussian(p)), amount in steps of 1/256
  *   median    --size 3 or 5
- *   gray      0.299 R + 0.587 G + 0.114 B (OpenCV's 14-bit fixed point); RGB -> gray,
+ *   gray      0.299 R + 0.587 G + 0.114 B (OpenCV's 15-bit fixed point); RGB -> gray,
  *             RGBA -> gray+alpha, gray unchanged
  *   invert    255 - p
  *   threshold --level: 255 where p > level, else 0
@@ -55,7 +55,6 @@ typedef struct tk_filter_step {
 	int kind;
 	int radius;                          /* context rows/columns on each side */
 	uint16_t weight[TK_FILTER_MAX_SIZE / 2 + 1]; /* gaussian: centre, then outwards */
-	uint32_t div_scale, div_delta;       /* box: OpenCV's fixed-point division */
 	int amount;                          /* sharpen: amount x 256 */
 	int level;                           /* threshold */
 } tk_filter_step;
