@@ -510,8 +510,72 @@ static void median3_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *
 	median3_combine(out, lo, mi, hi, (size_t)c, n);
 }
 
-/* 5x5: forgetful selection on 25 values (keep 14, drop the min and max, take in the
- * next, ...), vectorized across a block of pixels. */
+/* 5x5: forgetful selection on 25 values: keep 14, move their minimum and maximum to
+ * the ends and drop both, take in the next value, ... until three are left, whose
+ * middle is the median.  Done on VL pixels at once in vector registers (the unrolled
+ * loops have constant indices); the widest unsigned byte min/max the build targets. */
+#if defined(__AVX512BW__)
+#include <immintrin.h>
+typedef __m512i vu8;
+#define VL 64
+#define VMIN(a, b) _mm512_min_epu8(a, b)
+#define VMAX(a, b) _mm512_max_epu8(a, b)
+#define VLOAD(p) _mm512_loadu_si512((const void *)(p))
+#define VSTORE(p, v) _mm512_storeu_si512((void *)(p), v)
+#elif defined(__AVX2__)
+#include <immintrin.h>
+typedef __m256i vu8;
+#define VL 32
+#define VMIN(a, b) _mm256_min_epu8(a, b)
+#define VMAX(a, b) _mm256_max_epu8(a, b)
+#define VLOAD(p) _mm256_loadu_si256((const __m256i *)(p))
+#define VSTORE(p, v) _mm256_storeu_si256((__m256i *)(p), v)
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+typedef __m128i vu8;
+#define VL 16
+#define VMIN(a, b) _mm_min_epu8(a, b)
+#define VMAX(a, b) _mm_max_epu8(a, b)
+#define VLOAD(p) _mm_loadu_si128((const __m128i *)(p))
+#define VSTORE(p, v) _mm_storeu_si128((__m128i *)(p), v)
+#else
+typedef uint8_t vu8;
+#define VL 1
+#define VMIN(a, b) MIN8(a, b)
+#define VMAX(a, b) MAX8(a, b)
+#define VLOAD(p) (*(p))
+#define VSTORE(p, v) (*(p) = (v))
+#endif
+
+#define VSORT2(a, b)                                                                  \
+	do {                                                                          \
+		vu8 t_ = VMIN(a, b);                                                  \
+		b = VMAX(a, b);                                                       \
+		a = t_;                                                               \
+	} while (0)
+
+/* The median of p[k][0..VL) over k < 25, lane by lane. */
+static inline vu8 median25(const uint8_t *const *p)
+{
+	vu8 v[14];
+#pragma GCC unroll 14
+	for (int k = 0; k < 14; k++)
+		v[k] = VLOAD(p[k]);
+	/* the working set is v[step..14); the newcomer takes the maximum's slot v[13] */
+#pragma GCC unroll 12
+	for (int step = 0; step < 12; step++) {
+#pragma GCC unroll 14
+		for (int k = step + 1; k < 14; k++)
+			VSORT2(v[step], v[k]);
+#pragma GCC unroll 14
+		for (int k = step + 1; k < 13; k++)
+			VSORT2(v[k], v[13]);
+		if (step < 11)
+			v[13] = VLOAD(p[14 + step]);
+	}
+	return v[12];
+}
+
 static void median5_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *out,
                         scratch *sc)
 {
@@ -522,39 +586,24 @@ static void median5_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *
 		memcpy(pr[k] + 2 * (size_t)c, row_at(in, y + k - 2), n);
 		pad_u8(pr[k], w, c, 2);
 	}
-	enum { B = 256 };
-	uint8_t v[25][B];
-	for (size_t x0 = 0; x0 < n; x0 += B) {
-		size_t m = n - x0 < B ? n - x0 : B;
+	const uint8_t *p[25];
+	size_t x0 = 0;
+	for (; x0 + VL <= n; x0 += VL) {
+		for (int k = 0; k < 25; k++)
+			p[k] = pr[k / 5] + x0 + (size_t)(k % 5) * c;
+		VSTORE(out + x0, median25(p));
+	}
+	if (x0 < n) {
+		/* the last partial block, through a zero-padded copy */
+		uint8_t tail[25][VL], res[VL];
+		size_t m = n - x0;
+		memset(tail, 0, sizeof tail);
 		for (int k = 0; k < 25; k++) {
-			const uint8_t *src = pr[k / 5] + x0 + (size_t)(k % 5) * c;
-			memcpy(v[k], src, m);
-			if (m < B)
-				memset(v[k] + m, 0, B - m);
+			memcpy(tail[k], pr[k / 5] + x0 + (size_t)(k % 5) * c, m);
+			p[k] = tail[k];
 		}
-		int lo = 0, hi = 14; /* working set v[lo..hi) */
-		for (int next = 14;; next++) {
-			/* move the set's minimum to v[lo] and maximum to v[hi-1] */
-			for (int k = lo + 1; k < hi; k++)
-				for (size_t i = 0; i < B; i++) {
-					uint8_t p = v[lo][i], q = v[k][i];
-					v[lo][i] = MIN8(p, q);
-					v[k][i] = MAX8(p, q);
-				}
-			for (int k = lo + 1; k < hi - 1; k++)
-				for (size_t i = 0; i < B; i++) {
-					uint8_t p = v[k][i], q = v[hi - 1][i];
-					v[k][i] = MIN8(p, q);
-					v[hi - 1][i] = MAX8(p, q);
-				}
-			if (next == 25)
-				break;
-			/* drop them; the newcomer takes the maximum's slot */
-			lo++;
-			memcpy(v[hi - 1], v[next], B);
-		}
-		/* three left: v[lo] min, v[hi-1] max, the median between */
-		memcpy(out + x0, v[lo + 1], m);
+		VSTORE(res, median25(p));
+		memcpy(out + x0, res, m);
 	}
 }
 
