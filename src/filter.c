@@ -343,13 +343,6 @@ static void col_slide(uint32_t *restrict col, const uint8_t *restrict add,
 			col[i] += add[i];
 }
 
-static void hadd2_u32(uint32_t *restrict acc, const uint32_t *restrict a,
-                      const uint32_t *restrict b, size_t m)
-{
-	for (size_t i = 0; i < m; i++)
-		acc[i] += a[i] + b[i];
-}
-
 /* round(s / d), exactly: d = k^2 is odd, so s / d is never halfway, and it lies at
  * least 1 / (2d) from a halfway point, far beyond the error of s * (1 / d) in double. */
 static void box_divide(uint8_t *restrict out, const uint32_t *restrict acc, double inv,
@@ -363,10 +356,70 @@ static void box_divide(uint8_t *restrict out, const uint32_t *restrict acc, doub
  * the window, subtract the one leaving: reflect-101 rows included, so the sums stay
  * exact), then each row's window sums along the row, rounded to nearest (as OpenCV 4.6's
  * blur gives them). */
+static void col16_slide(uint16_t *restrict col, const uint8_t *restrict add,
+                        const uint8_t *restrict sub, size_t n)
+{
+	if (sub)
+		for (size_t i = 0; i < n; i++)
+			col[i] = (uint16_t)(col[i] + add[i] - sub[i]);
+	else
+		for (size_t i = 0; i < n; i++)
+			col[i] = (uint16_t)(col[i] + add[i]);
+}
+
+static void hadd2_u16(uint16_t *restrict acc, const uint16_t *restrict a,
+                      const uint16_t *restrict b, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		acc[i] = (uint16_t)(acc[i] + a[i] + b[i]);
+}
+
+/* round(s / d) for d = k^2 <= 225 and s <= 255 d, exactly, in 32-bit integers:
+ * (s + (d - 1) / 2) * ceil(2^24 / d) >> 24 (checked for every s and odd k <= 15). */
+static void box_divide16(uint8_t *restrict out, const uint16_t *restrict acc, uint32_t half,
+                         uint32_t mul, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		out[i] = (uint8_t)(((acc[i] + half) * mul) >> 24);
+}
+
+/* Box filters up to 15 x 15: sums fit in 16 bits (255 x 225 < 2^16), twice the lanes. */
+static void box_rows16(const tk_filter_step *s, const plane *in, int64_t y0, int64_t y1,
+                       uint32_t w, int c, uint8_t *out, size_t ostride, scratch *sc)
+{
+	int r = s->radius;
+	uint32_t d = (uint32_t)((2 * r + 1) * (2 * r + 1));
+	uint32_t half = (d - 1) / 2, mul = (uint32_t)(((1u << 24) + d - 1) / d);
+	size_t n = (size_t)w * c;
+	uint16_t *col = (uint16_t *)sc->buf[0] + (size_t)r * c;
+	memset(col, 0, n * sizeof *col);
+	for (int k = -r; k <= r; k++)
+		col16_slide(col, row_at(in, y0 + k), NULL, n);
+	for (int64_t y = y0; y < y1; y++) {
+		if (y > y0)
+			col16_slide(col, row_at(in, y + r), row_at(in, y - r - 1), n);
+		pad_u16(col - (size_t)r * c, w, c, r);
+		uint8_t *o = out + (size_t)(y - y0) * ostride;
+		uint16_t acc[2 * CHUNK];
+		for (size_t x0 = 0; x0 < n; x0 += 2 * CHUNK) {
+			size_t m = n - x0 < 2 * CHUNK ? n - x0 : 2 * CHUNK;
+			const uint16_t *p = col + x0;
+			memcpy(acc, p, m * sizeof *acc);
+			for (int k = 1; k <= r; k++)
+				hadd2_u16(acc, p - (size_t)k * c, p + (size_t)k * c, m);
+			box_divide16(o + x0, acc, half, mul, m);
+		}
+	}
+}
+
 static void box_rows(const tk_filter_step *s, const plane *in, int64_t y0, int64_t y1,
                      uint32_t w, int c, uint8_t *out, size_t ostride, scratch *sc)
 {
 	int r = s->radius, k = 2 * r + 1;
+	if (k <= 15) {
+		box_rows16(s, in, y0, y1, w, c, out, ostride, sc);
+		return;
+	}
 	size_t n = (size_t)w * c;
 	uint32_t *col = (uint32_t *)sc->buf[0] + (size_t)r * c;
 	uint32_t *pre = sc->buf[1];
@@ -378,36 +431,23 @@ static void box_rows(const tk_filter_step *s, const plane *in, int64_t y0, int64
 		if (y > y0)
 			col_slide(col, row_at(in, y + r), row_at(in, y - r - 1), n);
 		pad_u32(col - (size_t)r * c, w, c, r);
-		uint8_t *restrict o = out + (size_t)(y - y0) * ostride;
-		if (k <= 15) {
-			/* narrow windows: add the k columns directly */
-			uint32_t acc[CHUNK];
-			for (size_t x0 = 0; x0 < n; x0 += CHUNK) {
-				size_t m = n - x0 < CHUNK ? n - x0 : CHUNK;
-				const uint32_t *p = col + x0;
-				memcpy(acc, p, m * sizeof *acc);
-				for (int d = 1; d <= r; d++)
-					hadd2_u32(acc, p - (size_t)d * c, p + (size_t)d * c, m);
-				box_divide(o + x0, acc, inv, m);
+		uint8_t *o = out + (size_t)(y - y0) * ostride;
+		/* prefix sums along the row (per channel): pre[j + c] = sum of p[..j] */
+		const uint32_t *p = col - (size_t)r * c;
+		size_t np = n + 2 * (size_t)r * c;
+		for (int ch = 0; ch < c; ch++) {
+			uint32_t run = 0;
+			for (size_t i = (size_t)ch; i < np; i += (size_t)c) {
+				run += p[i];
+				pre[i + (size_t)c] = run;
 			}
-		} else {
-			/* prefix sums along the row: window = pre[i + r] - pre[i - r - 1] */
-			const uint32_t *p = col - (size_t)r * c;
-			size_t np = n + 2 * (size_t)r * c;
-			for (int ch = 0; ch < c; ch++) {
-				uint32_t run = 0;
-				for (size_t i = (size_t)ch; i < np; i += (size_t)c) {
-					run += p[i];
-					pre[i + (size_t)c] = run;
-				}
-				pre[ch] = 0;
-			}
-			/* pre[j + c] = sum p[..j]; window of element i (padded index i + rc) */
-			uint32_t *acc = sc->buf[2];
-			for (size_t i = 0; i < n; i++)
-				acc[i] = pre[i + (size_t)k * c] - pre[i];
-			box_divide(o, acc, inv, n);
+			pre[ch] = 0;
 		}
+		/* the window of element i spans padded indices i .. i + (k - 1) c */
+		uint32_t *acc = sc->buf[2];
+		for (size_t i = 0; i < n; i++)
+			acc[i] = pre[i + (size_t)k * c] - pre[i];
+		box_divide(o, acc, inv, n);
 	}
 }
 
