@@ -594,26 +594,38 @@ typedef uint8_t vu8;
 		a = t_;                                                               \
 	} while (0)
 
-/* The median of p[k][0..VL) over k < 25, lane by lane. */
-static inline vu8 median25(const uint8_t *const *p)
+/* The median of p[k][0..VL) over k < 25, lane by lane, for two blocks of pixels at
+ * once (p and q): the two selections are independent, so their dependency chains
+ * overlap. */
+static inline void median25x2(const uint8_t *const *p, const uint8_t *const *q, vu8 *mp,
+                              vu8 *mq)
 {
-	vu8 v[14];
+	vu8 v[14], u[14];
 #pragma GCC unroll 14
-	for (int k = 0; k < 14; k++)
+	for (int k = 0; k < 14; k++) {
 		v[k] = VLOAD(p[k]);
+		u[k] = VLOAD(q[k]);
+	}
 	/* the working set is v[step..14); the newcomer takes the maximum's slot v[13] */
 #pragma GCC unroll 12
 	for (int step = 0; step < 12; step++) {
 #pragma GCC unroll 14
-		for (int k = step + 1; k < 14; k++)
+		for (int k = step + 1; k < 14; k++) {
 			VSORT2(v[step], v[k]);
+			VSORT2(u[step], u[k]);
+		}
 #pragma GCC unroll 14
-		for (int k = step + 1; k < 13; k++)
+		for (int k = step + 1; k < 13; k++) {
 			VSORT2(v[k], v[13]);
-		if (step < 11)
+			VSORT2(u[k], u[13]);
+		}
+		if (step < 11) {
 			v[13] = VLOAD(p[14 + step]);
+			u[13] = VLOAD(q[14 + step]);
+		}
 	}
-	return v[12];
+	*mp = v[12];
+	*mq = u[12];
 }
 
 static void median5_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *out,
@@ -626,23 +638,31 @@ static void median5_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *
 		memcpy(pr[k] + 2 * (size_t)c, row_at(in, y + k - 2), n);
 		pad_u8(pr[k], w, c, 2);
 	}
-	const uint8_t *p[25];
+	const uint8_t *p[25], *q[25];
 	size_t x0 = 0;
-	for (; x0 + VL <= n; x0 += VL) {
-		for (int k = 0; k < 25; k++)
+	vu8 a, b;
+	for (; x0 + 2 * VL <= n; x0 += 2 * VL) {
+		for (int k = 0; k < 25; k++) {
 			p[k] = pr[k / 5] + x0 + (size_t)(k % 5) * c;
-		VSTORE(out + x0, median25(p));
+			q[k] = p[k] + VL;
+		}
+		median25x2(p, q, &a, &b);
+		VSTORE(out + x0, a);
+		VSTORE(out + x0 + VL, b);
 	}
 	if (x0 < n) {
-		/* the last partial block, through a zero-padded copy */
-		uint8_t tail[25][VL], res[VL];
+		/* the last partial blocks, through a zero-padded copy */
+		uint8_t tail[25][2 * VL], res[2 * VL];
 		size_t m = n - x0;
 		memset(tail, 0, sizeof tail);
 		for (int k = 0; k < 25; k++) {
 			memcpy(tail[k], pr[k / 5] + x0 + (size_t)(k % 5) * c, m);
 			p[k] = tail[k];
+			q[k] = tail[k] + VL;
 		}
-		VSTORE(res, median25(p));
+		median25x2(p, q, &a, &b);
+		VSTORE(res, a);
+		VSTORE(res + VL, b);
 		memcpy(out + x0, res, m);
 	}
 }
