@@ -54,6 +54,7 @@ typedef struct config {
 	const tk_kernel *k;
 	int mode, ranks, threads, workers;
 	uint64_t size;
+	const char *extra; /* options for this configuration only (e.g. --strategy atomic) */
 	run_out runs[MAX_RUNS];
 	int nruns, failed, verified, identical;
 	tk_stats kst, wst;
@@ -79,6 +80,8 @@ typedef struct bench {
 	int ncfg;
 	int status;
 } bench;
+
+static void summarise(bench *b, int first, int last);
 
 /* ---- option values ------------------------------------------------------------- */
 
@@ -145,9 +148,10 @@ static int resolve_kernels(bench *b, const char **names, int n, const tk_kernel 
 	size_t nk;
 	const tk_kernel *all = tk_kernel_list(&nk);
 	*nout = 0;
-	if (n == 0) {
+	if (n == 0) { /* every kernel that has a preset (a folder of images has none) */
 		for (size_t i = 0; i < nk && *nout < MAX_KERNELS; i++)
-			out[(*nout)++] = &all[i];
+			if (all[i].bench_args)
+				out[(*nout)++] = &all[i];
 		return 0;
 	}
 	for (int j = 0; j < n; j++) {
@@ -158,6 +162,10 @@ static int resolve_kernels(bench *b, const char **names, int n, const tk_kernel 
 			if (strcmp(names[j], all[i].command) == 0 || strcmp(names[j], full) == 0 ||
 			    strcmp(names[j], all[i].name) == 0) {
 				TK_REQUIRE(*nout < MAX_KERNELS, TK_EUSAGE, "bench: too many kernels");
+				TK_REQUIRE(all[i].bench_args || b->args, TK_EUSAGE,
+				           "bench: %s.%s has no preset input: give it with --args, "
+				           "e.g. --args '--filter gaussian --input DIR --output DIR'",
+				           all[i].command, all[i].name);
 				out[(*nout)++] = &all[i];
 				found = 1;
 			}
@@ -173,7 +181,6 @@ static int resolve_kernels(bench *b, const char **names, int n, const tk_kernel 
 			                    names[j], list);
 		}
 	}
-	(void)b;
 	return 0;
 }
 
@@ -389,8 +396,11 @@ static void build_argv(const bench *b, const config *c, char **argv, char *store
 	ADD("--format");
 	ADD("json");
 	ADD("--quiet");
-	if (b->args) {
-		snprintf(args, sizeof args, "%s", b->args);
+	const char *more[2] = {b->args, c->extra};
+	for (int m = 0; m < 2; m++) {
+		if (!more[m])
+			continue;
+		snprintf(args, sizeof args, "%s", more[m]);
 		nw = split_words(args, w, 48);
 		for (int i = 0; i < nw && n < MAX_ARGS - 1; i++)
 			ADD(w[i]);
@@ -690,6 +700,246 @@ static int run_plot(const bench *b, const char *csv, const char *dir)
 	return 0;
 }
 
+
+/* ---- the comparison study (--compare, make demo) -------------------------------- */
+
+/* Thread start cost, in-process: the first parallel region creates the team (cold),
+ * later regions reuse it (warm). */
+static void thread_cost(int threads, double *cold, double *warm)
+{
+	double x[101];
+	int ids = 0;
+	tk_thread_set(threads);
+	double t0 = tk_now();
+#pragma omp parallel reduction(+ : ids)
+	ids += tk_thread_id();
+	*cold = tk_now() - t0;
+	for (int i = 0; i < 101; i++) {
+		t0 = tk_now();
+#pragma omp parallel reduction(+ : ids)
+		ids += tk_thread_id();
+		x[i] = tk_now() - t0;
+	}
+	*warm = tk_median_sort(x, 101);
+	(void)ids;
+}
+
+/* A folder of n gray PGM images of mixed sizes (a textured pattern), for the I/O-heavy
+ * part of the study. */
+static int make_folder(const char *dir, int n)
+{
+	TK_REQUIRE(mkdir(dir, 0700) == 0 || errno == EEXIST, TK_EIO, "bench: mkdir %s: %s", dir,
+	           strerror(errno));
+	uint32_t x = 12345;
+	for (int i = 0; i < n; i++) {
+		int w = 640 + 320 * (i % 5), h = 480 + 240 * (i % 3);
+		char path[4400];
+		snprintf(path, sizeof path, "%.4096s/img%03d.pgm", dir, i);
+		FILE *f = fopen(path, "wb");
+		TK_REQUIRE(f, TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
+		fprintf(f, "P5\n%d %d\n255\n", w, h);
+		for (int r = 0; r < h; r++)
+			for (int c = 0; c < w; c++) {
+				x = x * 1664525u + 1013904223u;
+				fputc((int)(((r ^ c) & 0xff) / 2 + (x >> 26)), f);
+			}
+		TK_REQUIRE(fclose(f) == 0, TK_EIO, "bench: cannot write %s", path);
+	}
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	char cmd[4300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench: could not remove %s\n", dir);
+}
+
+/* Run configurations [first, b->ncfg) with the table, serial first. */
+static int run_group(bench *b, int first, const char *title)
+{
+	printf("\n%s\n", title);
+	printf("  %-7s %-7s %4s  %-30s %9s %9s %9s %8s %7s %7s %4s %-4s %-4s\n", "mode",
+	       "R x T", "runs", "kernel s: median [min..max]", "sd s", "wall s", "launch s",
+	       "speedup", "effic", "serial", "out", "ver", "same");
+	for (int j = first; j < b->ncfg; j++) {
+		config *c = &b->cfg[j];
+		int same_size = c->size == b->cfg[first].size && !c->extra;
+		TK_CHECK(run_config(b, c, j == first || !same_size ? NULL : b->cfg[first].digest));
+		summarise(b, first, j + 1);
+		print_config(c);
+		fflush(stdout);
+		if (c->failed || !c->verified || !c->identical)
+			b->status = TK_EVERIFY;
+	}
+	return 0;
+}
+
+static const config *find_cfg(const bench *b, int first, int mode, int workers)
+{
+	for (int i = first; i < b->ncfg; i++)
+		if (b->cfg[i].mode == mode && b->cfg[i].workers == workers && !b->cfg[i].extra)
+			return &b->cfg[i];
+	return NULL;
+}
+
+static void say_speedups(const bench *b, int first, int w, const char *what)
+{
+	const config *o = find_cfg(b, first, M_OMP, w), *m = find_cfg(b, first, M_MPI, w);
+	const config *s = &b->cfg[first];
+	char name[64];
+	snprintf(name, sizeof name, "%s.%s", s->k->command, s->k->name);
+	printf("  %-13s %-18s threads %5.2fx", what, name, o && o->kst.n ? o->speedup : NAN);
+	if (m)
+		printf(", ranks %5.2fx", m->kst.n ? m->speedup : NAN);
+	if (o && m && o->wst.n && m->wst.n)
+		printf("   (whole process, launch included: %.2fx / %.2fx)",
+		       s->wst.median / o->wst.median, s->wst.median / m->wst.median);
+	putchar('\n');
+}
+
+/* Section 1 of the study: only the process wall times mean something. */
+static int run_start_group(bench *b, int first)
+{
+	printf("\n1. Starting workers: a run of 1 sample, so its time is the start and exit\n");
+	printf("  %-7s %-7s %4s  %-36s\n", "mode", "R x T", "runs",
+	       "process wall s: median [min..max]");
+	for (int j = first; j < b->ncfg; j++) {
+		config *c = &b->cfg[j];
+		TK_CHECK(run_config(b, c, NULL));
+		char rt[16];
+		snprintf(rt, sizeof rt, "%dx%d", c->ranks, c->threads);
+		if (c->wst.n)
+			printf("  %-7s %-7s %4d  %.4f [%.4f..%.4f]\n", mode_names[c->mode], rt,
+			       c->nruns, c->wst.median, c->wst.min, c->wst.max);
+		else
+			printf("  %-7s %-7s %4d  FAILED: %s\n", mode_names[c->mode], rt, c->nruns,
+			       c->error);
+		if (c->failed || !c->verified)
+			b->status = TK_EVERIFY;
+	}
+	return 0;
+}
+
+static int run_compare(bench *b)
+{
+	int cores = tk_sys_cores(), w = cores < 2 ? 2 : cores;
+	if (!b->repeat)
+		b->repeat = 3;
+	double cold, warm;
+	thread_cost(w, &cold, &warm);
+	printf("toolkit bench --compare: threads vs processes on this machine (%d cores, %d "
+	       "workers)\n",
+	       cores, w);
+
+	/* 1. start cost of a process, with and without the MPI launcher */
+	const tk_kernel *pi = tk_kernel_find("montecarlo", "pi");
+	int g1 = b->ncfg;
+	add_config(b, pi, M_SERIAL, 1, 1, 1)->size = 1;
+	if (b->have_mpi) {
+		add_config(b, pi, M_MPI, 1, 1, 1)->size = 1;
+		add_config(b, pi, M_MPI, w, 1, w)->size = 1;
+	}
+	TK_CHECK(run_start_group(b, g1));
+
+	/* 2. scaling of three kinds of work */
+	int groups[3] = {-1, -1, -1};
+	const char *names[3] = {"CPU-bound", "memory-bound", "I/O-heavy"};
+	size_t nk;
+	const tk_kernel *all = tk_kernel_list(&nk), *mem = NULL, *io = NULL;
+	for (size_t i = 0; i < nk; i++) {
+		if (!mem && strcmp(all[i].kind, "memory") == 0 && strcmp(all[i].command, "reduce") == 0)
+			mem = &all[i];
+		if (!io && strcmp(all[i].kind, "io") == 0)
+			io = &all[i];
+	}
+	char dir[] = "/tmp/toolkit-compare-XXXXXX";
+	char folder_args[9000] = "";
+	if (io) {
+		TK_REQUIRE(mkdtemp(dir), TK_EIO, "bench: mkdtemp: %s", strerror(errno));
+		char in[4200], out[4200];
+		snprintf(in, sizeof in, "%s/in", dir);
+		snprintf(out, sizeof out, "%s/out", dir);
+		TK_CHECK(make_folder(in, 24));
+		TK_REQUIRE(mkdir(out, 0700) == 0, TK_EIO, "bench: mkdir %s", out);
+		snprintf(folder_args, sizeof folder_args,
+		         "--filter gaussian --sigma 1.5 --input %s --output %s", in, out);
+	}
+	const tk_kernel *kinds[3] = {pi, mem, io};
+	for (int g = 0; g < 3; g++) {
+		if (!kinds[g])
+			continue;
+		groups[g] = b->ncfg;
+		int modes[3] = {M_SERIAL, M_OMP, M_MPI};
+		for (int m = 0; m < (b->have_mpi ? 3 : 2); m++) {
+			int ww = modes[m] == M_SERIAL ? 1 : w;
+			config *c = add_config(b, kinds[g], modes[m], modes[m] == M_MPI ? ww : 1,
+			                       modes[m] == M_OMP ? ww : 1, ww);
+			if (g == 0)
+				c->size = (uint64_t)1 << 27;
+			if (g == 2)
+				c->extra = folder_args;
+		}
+		char title[128];
+		snprintf(title, sizeof title, "2%c. %s work: %s.%s", 'a' + g, names[g],
+		         kinds[g]->command, kinds[g]->name);
+		TK_CHECK(run_group(b, groups[g], title));
+	}
+	if (io)
+		remove_tree(dir);
+
+	/* 3. what a lock costs: the same reduction with private partials, atomics, a lock */
+	int g3 = -1;
+	static const char *const strategies[] = {"--strategy private", "--strategy atomic",
+	                                         "--strategy critical"};
+	if (mem) {
+		g3 = b->ncfg;
+		for (int i = 0; i < 3; i++) {
+			config *c = add_config(b, mem, i == 0 ? M_SERIAL : M_OMP, 1, i == 0 ? 1 : w,
+			                       i == 0 ? 1 : w);
+			c->size = (uint64_t)1 << 22;
+			c->extra = i == 0 ? NULL : strategies[i];
+		}
+		for (int i = 0; i < 3; i++) {
+			config *c = add_config(b, mem, M_OMP, 1, w, w);
+			c->size = (uint64_t)1 << 22;
+			c->extra = strategies[i];
+		}
+		TK_CHECK(run_group(b, g3, "3. Locks: reduce with per-thread partials, atomics, a "
+		                          "critical section (2^22 values)"));
+	}
+
+	printf("\nSummary (medians of %d runs; speedup = serial kernel time / parallel)\n",
+	       b->repeat);
+	printf("What does it cost to start a worker?\n");
+	printf("  a thread:  %.1f us for the first parallel region of %d threads (creates them), "
+	       "%.2f us for later ones\n",
+	       cold * 1e6, w, warm * 1e6);
+	const config *s1 = &b->cfg[g1];
+	printf("  a process: %.1f ms for toolkit alone", s1->wst.median * 1e3);
+	if (b->have_mpi && b->ncfg > g1 + 2 && b->cfg[g1 + 1].wst.n && b->cfg[g1 + 2].wst.n)
+		printf("; under %s: %.0f ms for 1 rank, %.0f ms for %d ranks",
+		       b->launcher, b->cfg[g1 + 1].wst.median * 1e3, b->cfg[g1 + 2].wst.median * 1e3,
+		       w);
+	printf("\nHow do kinds of work scale at %d workers?\n", w);
+	for (int g = 0; g < 3; g++)
+		if (groups[g] >= 0)
+			say_speedups(b, groups[g], w, names[g]);
+	if (g3 >= 0) {
+		double t[3];
+		for (int i = 0; i < 3; i++)
+			t[i] = b->cfg[g3 + 3 + i].kst.median;
+		printf("What does a lock cost? (%d threads, 2^22 values)\n", w);
+		printf("  private partials %.4f s, atomic updates %.4f s (%.1fx), a critical "
+		       "section %.4f s (%.1fx)\n",
+		       t[0], t[1], t[1] / t[0], t[2], t[2] / t[0]);
+	}
+	printf("Threads share memory and start in microseconds; processes start in "
+	       "milliseconds (more under a launcher) and must communicate.\n");
+	return 0;
+}
+
 /* ---- the command ------------------------------------------------------------------ */
 
 static void default_workers(bench *b)
@@ -853,6 +1103,9 @@ int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx)
 		 0, 0, NULL},
 		{"plot", TK_OPT_STR, &b->plot, "DIR", "draw PNG charts into DIR (gnuplot)", NULL,
 		 0, 0, 0, NULL},
+		{"compare", TK_OPT_FLAG, &b->compare, NULL,
+		 "run the preset study: start cost, CPU/memory/I-O scaling, lock cost", NULL, 0, 0,
+		 0, NULL},
 		TK_OPT_END,
 	};
 	const char *pos[MAX_KERNELS];
@@ -865,11 +1118,13 @@ int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx)
 		rc = tk_error_agree(resolve_kernels(b, pos, npos, ks, &nk));
 	if (rc == 0)
 		rc = tk_error_agree(setup(b, workers, modes, hybrid));
-	if (rc == 0) {
+	if (rc == 0 && !b->compare) {
 		printf("toolkit bench: %d core%s, %s, %s scaling, launcher '%s'\n", tk_sys_cores(),
 		       tk_sys_cores() == 1 ? "" : "s", tk_sys_cpu_model(), scalings[b->scaling],
 		       b->have_mpi ? b->launcher : "none");
 		rc = tk_error_agree(run_all(b, ks, nk));
+	} else if (rc == 0) {
+		rc = tk_error_agree(run_compare(b));
 	}
 	if (rc == 0 && b->csv)
 		rc = tk_error_agree(write_csv(b, b->csv));
