@@ -954,8 +954,8 @@ static void default_workers(bench *b)
 
 static int setup(bench *b, const char *workers, const char *modes, const char *hybrid)
 {
-	TK_REQUIRE(tk_comm_size() == 1, TK_EUSAGE,
-	           "bench: run toolkit bench without mpirun; it launches its own runs");
+	TK_REQUIRE(tk_comm_size() == 1 && !getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK"),
+	           TK_EUSAGE, "bench: run toolkit bench without mpirun; it launches its own runs");
 	ssize_t n = readlink("/proc/self/exe", b->exe, sizeof b->exe - 1);
 	TK_REQUIRE(n > 0, TK_EINTERNAL, "bench: cannot find the toolkit binary");
 	b->exe[n] = '\0';
