@@ -19,6 +19,7 @@ static const struct command {
 	int no_comm; /* 1: never starts MPI (bench launches mpirun itself) */
 } commands[] = {
 	{"montecarlo", tk_cmd_montecarlo, "Monte Carlo kernels: pi, European option, NPB EP", 0},
+	{"filter", tk_cmd_filter, "image filters on one image (row strips) or a folder", 0},
 	{"bench", tk_cmd_bench, "compare modes and worker counts: speedup, efficiency, launch cost",
 	 1},
 	{"info", tk_cmd_info, "build configuration, MPI and OpenMP versions, cores, caches", 0},

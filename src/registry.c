@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "tk/filter_run.h"
 #include "tk/kernel.h"
 #include "tk/montecarlo.h"
 
@@ -13,6 +14,14 @@ static int mc_option(const void *p, const tk_run_ctx *c, tk_result *r)
 	return tk_mc_option(p, c, r);
 }
 static int mc_ep(const void *p, const tk_run_ctx *c, tk_result *r) { return tk_mc_ep(p, c, r); }
+static int filter_image(const void *p, const tk_run_ctx *c, tk_result *r)
+{
+	return tk_filter_run_image(p, c, r);
+}
+static int filter_folder(const void *p, const tk_run_ctx *c, tk_result *r)
+{
+	return tk_filter_run_folder(p, c, r);
+}
 
 static const tk_kernel kernels[] = {
 	{"montecarlo", "pi", "estimate pi from points in the unit square", "cpu", mc_pi,
@@ -21,6 +30,11 @@ static const tk_kernel kernels[] = {
 	 "cpu", mc_option, "--model option", "samples", (uint64_t)1 << 24},
 	{"montecarlo", "ep", "NAS Parallel Benchmarks EP (Gaussian pairs), NPB-verified", "cpu",
 	 mc_ep, "--model ep --class W", NULL, 0},
+	{"filter", "image", "filter one image split in row strips over ranks (halo exchange)",
+	 "memory", filter_image, "--filter gaussian --sigma 2 --generate 7680x4320", NULL, 0},
+	/* a folder of images needs files: bench has no preset for it */
+	{"filter", "folder", "filter every image of a folder, handed out one at a time", "io",
+	 filter_folder, NULL, NULL, 0},
 };
 
 const tk_kernel *tk_kernel_list(size_t *n)

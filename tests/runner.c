@@ -17,6 +17,8 @@ extern const tk_suite tk_suite_rng;
 extern const tk_suite tk_suite_montecarlo;
 extern const tk_suite tk_suite_xsum;
 extern const tk_suite tk_suite_stats;
+extern const tk_suite tk_suite_image;
+extern const tk_suite tk_suite_filter;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
@@ -25,6 +27,8 @@ static const tk_suite *const suites[] = {
 	&tk_suite_montecarlo,
 	&tk_suite_xsum,
 	&tk_suite_stats,
+	&tk_suite_image,
+	&tk_suite_filter,
 };
 
 const char *tk_test_data_dir(void)
