@@ -778,8 +778,10 @@ static int run_group(bench *b, int first, const char *title)
 
 static const config *find_cfg(const bench *b, int first, int mode, int workers)
 {
-	for (int i = first; i < b->ncfg; i++)
-		if (b->cfg[i].mode == mode && b->cfg[i].workers == workers && !b->cfg[i].extra)
+	/* the first match of the group's kernel: groups run in order, so a later group of
+	 * the same kernel (the lock study) is never reached first */
+	for (int i = first; i < b->ncfg && b->cfg[i].k == b->cfg[first].k; i++)
+		if (b->cfg[i].mode == mode && b->cfg[i].workers == workers)
 			return &b->cfg[i];
 	return NULL;
 }
