@@ -540,14 +540,39 @@ static void median3_combine(uint8_t *restrict out, const uint8_t *restrict lo,
 static void median3_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *out,
                         scratch *sc)
 {
-	size_t n = (size_t)w * c;
+	size_t n = (size_t)w * c, cs = (size_t)c;
 	uint8_t *lo = (uint8_t *)sc->buf[0] + c, *mi = (uint8_t *)sc->buf[1] + c,
 	        *hi = (uint8_t *)sc->buf[2] + c;
-	sort3_cols(lo, mi, hi, row_at(in, y - 1), row_at(in, y), row_at(in, y + 1), n);
-	pad_u8(lo - c, w, c, 1);
-	pad_u8(mi - c, w, c, 1);
-	pad_u8(hi - c, w, c, 1);
-	median3_combine(out, lo, mi, hi, (size_t)c, n);
+	const uint8_t *a = row_at(in, y - 1), *b = row_at(in, y), *d = row_at(in, y + 1);
+	if (w < 3) {
+		sort3_cols(lo, mi, hi, a, b, d, n);
+		pad_u8(lo - c, w, c, 1);
+		pad_u8(mi - c, w, c, 1);
+		pad_u8(hi - c, w, c, 1);
+		median3_combine(out, lo, mi, hi, cs, n);
+		return;
+	}
+	/* in blocks that stay in L1 (wide RGB rows would not): sort block k, then combine
+	 * block k - 1, which needs one pixel of block k; the border columns are pixel 1
+	 * and pixel w - 2 (reflect-101) */
+	enum { MB = 2 * CHUNK };
+	uint8_t *arr[3] = {lo, mi, hi};
+	size_t prev = 0, prev_m = 0;
+	for (size_t x0 = 0; x0 < n; x0 += MB) {
+		size_t m = n - x0 < MB ? n - x0 : MB;
+		sort3_cols(lo + x0, mi + x0, hi + x0, a + x0, b + x0, d + x0, m);
+		for (int k = 0; k < 3; k++) {
+			if (x0 == 0)
+				memcpy(arr[k] - cs, arr[k] + cs, cs);
+			if (x0 + m == n)
+				memcpy(arr[k] + n, arr[k] + n - 2 * cs, cs);
+		}
+		if (prev_m)
+			median3_combine(out + prev, lo + prev, mi + prev, hi + prev, cs, prev_m);
+		prev = x0;
+		prev_m = m;
+	}
+	median3_combine(out + prev, lo + prev, mi + prev, hi + prev, cs, prev_m);
 }
 
 /* 5x5: forgetful selection on 25 values: keep 14, move their minimum and maximum to
