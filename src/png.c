@@ -1,7 +1,7 @@
 /*
  * png.c: PNG through libpng.  Reading expands everything to 8-bit gray, gray+alpha,
  * RGB or RGBA (palette -> RGB, tRNS -> alpha, 1/2/4-bit gray -> 8-bit, 16-bit scaled to
- * 8-bit with rounding); writing keeps the image's channel layout, 8-bit, fast deflate.
+ * 8-bit with rounding); writing keeps the image's channel layout, 8-bit, fast coding.
  * Rule: this file is the only place that tests TK_HAVE_PNG; without libpng, PNG files
  * are refused with a clear message.  libpng reports errors by longjmp: everything that
  * must survive one is volatile or lives outside this stack frame.
@@ -14,6 +14,7 @@
 
 #if TK_HAVE_PNG
 #include <png.h>
+#include <zlib.h>
 
 typedef struct png_ctx {
 	FILE *f;
@@ -132,8 +133,13 @@ int tk_png_write(FILE *f, const char *path, const tk_image *img)
 	png_init_io(png, f);
 	png_set_IHDR(png, info, img->width, img->height, 8, types[img->channels],
 	             PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	/* images of many megapixels: speed over the last few percent of size */
+	/* images of many megapixels: speed first.  The SUB filter plus Huffman-only coding
+	 * is about twice as fast as adaptive filters with deflate level 1 on photographs
+	 * and noise, and no larger there (it loses on flat synthetic images). */
 	png_set_compression_level(png, 1);
+	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+	png_set_compression_strategy(png, Z_HUFFMAN_ONLY);
+	png_set_compression_buffer_size(png, 1 << 18);
 	png_write_info(png, info);
 	for (uint32_t y = 0; y < img->height; y++)
 		png_write_row(png, img->data + (size_t)y * tk_image_row_bytes(img));
