@@ -631,18 +631,32 @@ static inline void median25x2(const uint8_t *const *p, const uint8_t *const *q, 
 		v[k] = VLOAD(p[k]);
 		u[k] = VLOAD(q[k]);
 	}
-	/* the working set is v[step..14); the newcomer takes the maximum's slot v[13] */
+	/* the working set is v[step..14).  Each step pairs it up, takes the minimum from
+	 * the pairs' lows into v[step] (then dropped) and the maximum from the highs into
+	 * v[13] (then replaced by the newcomer); an unpaired v[13] joins both searches. */
 #pragma GCC unroll 12
 	for (int step = 0; step < 12; step++) {
-#pragma GCC unroll 14
-		for (int k = step + 1; k < 14; k++) {
-			VSORT2(v[step], v[k]);
-			VSORT2(u[step], u[k]);
+		const int np = (14 - step) / 2, odd = (14 - step) & 1;
+#pragma GCC unroll 7
+		for (int j = 0; j < np; j++) {
+			VSORT2(v[step + 2 * j], v[step + 2 * j + 1]);
+			VSORT2(u[step + 2 * j], u[step + 2 * j + 1]);
 		}
-#pragma GCC unroll 14
-		for (int k = step + 1; k < 13; k++) {
-			VSORT2(v[k], v[13]);
-			VSORT2(u[k], u[13]);
+#pragma GCC unroll 7
+		for (int j = 1; j < np; j++) {
+			VSORT2(v[step], v[step + 2 * j]);
+			VSORT2(u[step], u[step + 2 * j]);
+		}
+		if (odd) {
+			VSORT2(v[step], v[13]);
+			VSORT2(u[step], u[13]);
+		}
+#pragma GCC unroll 7
+		for (int j = 0; j < np; j++) {
+			if (step + 2 * j + 1 == 13)
+				continue;
+			VSORT2(v[step + 2 * j + 1], v[13]);
+			VSORT2(u[step + 2 * j + 1], u[13]);
 		}
 		if (step < 11) {
 			v[13] = VLOAD(p[14 + step]);
