@@ -347,7 +347,7 @@ static const struct {
 static void matches_reference(void)
 {
 	static const uint32_t sizes[][2] = {{1, 1}, {2, 3}, {5, 1}, {1, 6}, {37, 23}, {300, 7},
-	                                    {1100, 4}}; /* rows of 1100..4400 bytes: block edges */
+	                                    {1100, 4}, {2049, 3}}; /* blocks and tiles of row passes */
 	int failures = 0;
 	for (size_t f = 0; f < TK_ARRAY_SIZE(spatial); f++) {
 		tk_filter_chain c;
