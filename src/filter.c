@@ -103,7 +103,12 @@ static int step_init(tk_filter_step *s, const char *name, size_t len,
 			if (sigma == 0)
 				sigma = 1;
 			double ds = sigma * 6 + 1;
-			size = ds > TK_FILTER_MAX_SIZE ? TK_FILTER_MAX_SIZE + 2 : (int)(lrint(ds) | 1);
+			TK_REQUIRE(ds < TK_FILTER_MAX_SIZE + 0.5, TK_EUSAGE,
+			           "%s: sigma %g needs a kernel of about %.0f pixels; at most %d "
+			           "(sigma below %.2f)",
+			           names[s->kind], sigma, ds, TK_FILTER_MAX_SIZE,
+			           (TK_FILTER_MAX_SIZE - 0.5) / 6);
+			size = (int)(lrint(ds) | 1);
 		}
 		TK_REQUIRE(size >= 1 && size % 2 == 1 && size <= TK_FILTER_MAX_SIZE, TK_EUSAGE,
 		           "%s: kernel size %d is invalid (odd, 1 to %d; sigma %g)", names[s->kind],

@@ -226,7 +226,7 @@ static void chain_errors(void)
 		{"median", 0, 7, "median: --size 7"},
 		{"gaussian", -1, 0, "--sigma"},
 		{"gaussian", 0, 6, "kernel size 6"},
-		{"gaussian", 1000, 0, "kernel size"},
+		{"gaussian", 1000, 0, "needs a kernel of about 6001"},
 		{"", 0, 0, "no filter"},
 	};
 	for (size_t i = 0; i < TK_ARRAY_SIZE(bad); i++) {
