@@ -51,6 +51,7 @@ cases = [
     ("box --size 21", lambda i: cv2.blur(i, (21, 21))),
     ("sobel", sobel_mag),
     ("sharpen --sigma 1 --amount 1.5", lambda i: sharpen(i, 1, 1.5)),
+    ("sharpen --sigma 2 --amount 0.7", lambda i: sharpen(i, 2, 0.7)),
     ("median --size 3", lambda i: cv2.medianBlur(i, 3)),
     ("median --size 5", lambda i: cv2.medianBlur(i, 5)),
     ("gray", gray),

@@ -328,9 +328,12 @@ static void sharpen_row(const tk_filter_step *s, const plane *in, int64_t y, uin
 	const uint8_t *restrict b = sc->tmp;
 	int32_t a = s->amount;
 	for (size_t i = 0; i < n; i++) {
-		/* p + round(a (p - b) / 256), rounding half up, kept non-negative for >> */
-		int32_t t = a * ((int32_t)p[i] - b[i]) + 128 + (1 << 24);
-		int32_t q = (int32_t)p[i] + (t >> 8) - (1 << 16);
+		/* round(p + a (p - b) / 256), ties to even (OpenCV's rounding), with t kept
+		 * non-negative so that >> is a floor */
+		int32_t t = a * ((int32_t)p[i] - b[i]) + (1 << 24);
+		int32_t f = (t >> 8) + p[i], rem = t & 255;
+		f += rem > 128 || (rem == 128 && (f & 1));
+		int32_t q = f - (1 << 16);
 		out[i] = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
 	}
 }

@@ -302,7 +302,7 @@ static void reference_step(const tk_filter_step *s, const tk_image *in, tk_image
 					if (s->kind == TK_FILTER_GAUSSIAN) {
 						*o = (uint8_t)b;
 					} else {
-						double q = v + floor(s->amount * (v - b) / 256.0 + 0.5);
+						double q = rint(v + s->amount * (v - b) / 256.0);
 						*o = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
 					}
 				} else if (s->kind == TK_FILTER_BOX) {

@@ -14,7 +14,8 @@
  *             exact integer arithmetic, rounded once); size 0 = round(6 sigma + 1) | 1
  *   box       --size (odd): mean over size x size, rounded to nearest
  *   sobel     3x3 gradient magnitude sqrt(gx^2 + gy^2), rounded, at most 255
- *   sharpen   unsharp mask: p + amount (p - gaussian(p)), amount in steps of 1/256
+ *   sharpen   unsharp mask: round(p + amount (p - gaussian(p))), ties to even, amount
+ *             in steps of 1/256
  *   median    --size 3 or 5
  *   gray      0.299 R + 0.587 G + 0.114 B (OpenCV's 15-bit fixed point); RGB -> gray,
  *             RGBA -> gray+alpha, gray unchanged
