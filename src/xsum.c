@@ -127,6 +127,53 @@ static inline void add_one(tk_xsum *a, double x)
 
 void tk_xsum_add(tk_xsum *a, double x) { add_one(a, x); }
 
+/* Set a 0/1 flag of a shared accumulator: read first, so that the common case does
+ * not write to a shared cache line. */
+static inline void set_flag(int64_t *flag)
+{
+	int64_t seen;
+#pragma omp atomic read
+	seen = *flag;
+	if (!seen) {
+#pragma omp atomic write
+		*flag = 1;
+	}
+}
+
+void tk_xsum_add_atomic(tk_xsum *a, double x)
+{
+	uint64_t b = bits_of(x);
+	int e = (int)((b >> 52) & 0x7FF);
+	uint64_t m = b & MANT_MASK;
+	set_flag(&a->any);
+	if (b != SIGN_BIT)
+		set_flag(&a->nonnegzero);
+	if (e == 0x7FF) {
+		set_flag(m ? &a->nan : (b >> 63) ? &a->ninf : &a->pinf);
+		return;
+	}
+	if (e)
+		m |= UINT64_C(1) << 52;
+	else
+		e = 1;
+	if (m == 0)
+		return;
+	/* as tk_xsum_add_scaled: three pieces below 2^32 */
+	int64_t v = (b >> 63) ? -(int64_t)m : (int64_t)m;
+	int p = e - 1, idx = p >> 5, sh = p & 31;
+	int64_t r = (v & (int64_t)((UINT64_C(1) << (32 - sh)) - 1)) << sh;
+	int64_t q = v >> (32 - sh);
+	int64_t q0 = q & LOW32, q1 = q >> 32;
+#pragma omp atomic update
+	a->chunk[idx] += r;
+#pragma omp atomic update
+	a->chunk[idx + 1] += q0;
+	if (q1) {
+#pragma omp atomic update
+		a->chunk[idx + 2] += q1;
+	}
+}
+
 static void add_scalar(tk_xsum *a, const double *x, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

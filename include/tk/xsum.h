@@ -59,5 +59,10 @@ void tk_xsum_normalize(tk_xsum *a);
 /* Add the integer v times 2^(p - 1074) exactly, for 0 <= p <= 2047 (a building block
  * for callers that sum integer multiples of a common power of two themselves). */
 void tk_xsum_add_scaled(tk_xsum *a, int64_t v, int p);
+/* Add one value to an accumulator shared by threads, with atomic updates (the
+ * "atomic" strategy; slow by design: every value touches shared cache lines).  Each
+ * call changes a chunk by less than 2^32, so the caller must call tk_xsum_normalize
+ * (from one thread, between parallel loops) at least once every 2^30 calls. */
+void tk_xsum_add_atomic(tk_xsum *a, double x);
 
 #endif
