@@ -13,10 +13,14 @@
 
 extern const tk_suite tk_suite_error;
 extern const tk_suite tk_suite_xsum;
+extern const tk_suite tk_suite_npy;
+extern const tk_suite tk_suite_reduce;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
 	&tk_suite_xsum,
+	&tk_suite_npy,
+	&tk_suite_reduce,
 };
 
 const char *tk_test_data_dir(void)
