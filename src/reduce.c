@@ -142,7 +142,8 @@ static void part_init(part *p)
 }
 
 /* Sums of d = x - K and d * d over x[0..len) in LANES fixed lanes, then a fixed tree:
- * the result depends on the values only, not on the thread or the address. */
+ * the result depends on the values only, not on the thread or the address.  The lanes
+ * and the tree are those of block_scan, so both give the same bits on a full block. */
 static void dsums(const double *x, size_t len, double K, double *s1, double *s2)
 {
 	double a[LANES] = {0}, b[LANES] = {0};
@@ -185,56 +186,122 @@ static const double *sum_values(const double *x, size_t len, int skip_nan, uint6
 	return tmp;
 }
 
+/* A full block without NaN/inf: block_scan has done min/max and the d sums. */
+static void block_fast(const double *x, size_t len, uint64_t g, int do_sum, int do_var,
+                       part *p, double mn, double mx, double s1, double s2)
+{
+	/* blocks come in increasing index order: a later equal value is not first */
+	if (mn < p->min || p->imin == NONE) {
+		size_t i = 0;
+		while (x[i] != mn)
+			i++;
+		p->min = x[i];
+		p->imin = g + i;
+	}
+	if (mx > p->max || p->imax == NONE) {
+		size_t i = 0;
+		while (x[i] != mx)
+			i++;
+		p->max = x[i];
+		p->imax = g + i;
+	}
+	if (do_sum)
+		tk_xsum_add_block(&p->sum, x, len, -mn > mx ? -mn : mx);
+	if (do_var) {
+		tk_xsum_add(&p->s1, s1);
+		tk_xsum_add(&p->s2, s2);
+	}
+}
+
+typedef double v8d __attribute__((vector_size(64)));
+typedef int64_t v8i __attribute__((vector_size(64)));
+
+/* a where m is true (-1), else b; a macro, as vector returns change the ABI */
+#define VSEL(m, a, b) ((v8d)(((v8i)(a) & (m)) | ((v8i)(b) & ~(m))))
+
+/* The common case in one vectorised loop (GCC vector extensions, so the lane order is
+ * fixed by the code, not by the compiler): min, max, a count of NaN/inf, and the sums
+ * of d = x - K and d * d in 16 lanes.  len is a multiple of 16.  NaN never wins a
+ * comparison; blocks that hold NaN/inf are redone by the careful path anyway. */
+static void block_scan(const double *x, size_t len, double K, double *mn, double *mx,
+                       int64_t *bad, double *s1, double *s2)
+{
+	const v8d inf = {INFINITY, INFINITY, INFINITY, INFINITY,
+	                 INFINITY, INFINITY, INFINITY, INFINITY};
+	const v8d big = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+	const v8i absm = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX,
+	                  INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
+	const v8d k = {K, K, K, K, K, K, K, K};
+	v8d lo = inf, hi = -inf, a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0};
+	v8i nf = {0};
+	for (size_t i = 0; i < len; i += 16) {
+		v8d v, w;
+		memcpy(&v, x + i, sizeof v);
+		memcpy(&w, x + i + 8, sizeof w);
+		lo = VSEL(v < lo, v, lo);
+		hi = VSEL(v > hi, v, hi);
+		lo = VSEL(w < lo, w, lo);
+		hi = VSEL(w > hi, w, hi);
+		nf += ((v8d)((v8i)v & absm) <= big) + 1; /* comparisons give -1 for true */
+		nf += ((v8d)((v8i)w & absm) <= big) + 1;
+		v8d d = v - k, e = w - k;
+		a0 += d;
+		a1 += e;
+		b0 += d * d;
+		b1 += e * e;
+	}
+	double l = lo[0], h = hi[0];
+	int64_t c = nf[0];
+	for (int j = 1; j < 8; j++) {
+		l = lo[j] < l ? lo[j] : l;
+		h = hi[j] > h ? hi[j] : h;
+		c += nf[j];
+	}
+	a0 += a1;
+	b0 += b1;
+	double sa = ((a0[0] + a0[4]) + (a0[2] + a0[6])) + ((a0[1] + a0[5]) + (a0[3] + a0[7]));
+	double sb = ((b0[0] + b0[4]) + (b0[2] + b0[6])) + ((b0[1] + b0[5]) + (b0[3] + b0[7]));
+	*mn = l;
+	*mx = h;
+	*bad = c;
+	*s1 = sa;
+	*s2 = sb;
+}
+
 static void block_stats(const double *x, size_t len, uint64_t g, double K, int skip_nan,
                         int do_sum, int do_var, part *p, double *tmp)
 {
-	double mn = INFINITY, mx = -INFINITY;
-	uint64_t bad = 0;
+	if (len == BLOCK) {
+		double mn, mx, s1, s2;
+		int64_t bad;
+		block_scan(x, len, K, &mn, &mx, &bad, &s1, &s2);
+		if (bad == 0) {
+			block_fast(x, len, g, do_sum, do_var, p, mn, mx, s1, s2);
+			return;
+		}
+	}
+	/* the careful path: a short last block, or NaN/inf in the block */
+	uint64_t nans = 0;
 	for (size_t i = 0; i < len; i++) {
 		double v = x[i];
-		mn = v < mn ? v : mn;
-		mx = v > mx ? v : mx;
-		bad += !(fabs(v) <= DBL_MAX);
-	}
-	uint64_t nans = 0;
-	if (bad == 0) {
-		/* blocks come in increasing index order: a later equal value is not first */
-		if (mn < p->min || p->imin == NONE) {
-			size_t i = 0;
-			while (x[i] != mn)
-				i++;
-			p->min = x[i];
+		if (v != v) {
+			nans++;
+			if (p->first_nan == NONE)
+				p->first_nan = g + i;
+			continue;
+		}
+		p->pinf += v == INFINITY;
+		p->ninf += v == -INFINITY;
+		if (v < p->min || p->imin == NONE) {
+			p->min = v;
 			p->imin = g + i;
 		}
-		if (mx > p->max || p->imax == NONE) {
-			size_t i = 0;
-			while (x[i] != mx)
-				i++;
-			p->max = x[i];
+		if (v > p->max || p->imax == NONE) {
+			p->max = v;
 			p->imax = g + i;
 		}
-	} else {
-		for (size_t i = 0; i < len; i++) {
-			double v = x[i];
-			if (v != v) {
-				nans++;
-				if (p->first_nan == NONE)
-					p->first_nan = g + i;
-				continue;
-			}
-			p->pinf += v == INFINITY;
-			p->ninf += v == -INFINITY;
-			if (v < p->min || p->imin == NONE) {
-				p->min = v;
-				p->imin = g + i;
-			}
-			if (v > p->max || p->imax == NONE) {
-				p->max = v;
-				p->imax = g + i;
-			}
-		}
-		p->nan += nans;
 	}
+	p->nan += nans;
 	size_t m;
 	const double *y = sum_values(x, len, skip_nan, nans, tmp, &m);
 	if (do_sum)
