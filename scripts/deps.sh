@@ -1,2 +1,68 @@
 #!/bin/sh
-echo ok
+# deps.sh [--check] [WHAT...]: make sure what the toolkit needs is installed.
+#   WHAT: cc (C compiler with OpenMP), mpi (Open MPI: mpicc, mpirun), cunit, png,
+#         gnuplot (plots only; optional unless named).  Default: cc mpi cunit png.
+# Missing pieces are installed with apt-get when running as root on a Debian-like
+# system; otherwise (or with --check) the exact command to run is printed and the
+# script exits 1.  Called by `make test`, `make demo` and `make bench`.
+set -u
+check_only=0
+if [ "${1:-}" = "--check" ]; then
+	check_only=1
+	shift
+fi
+[ $# -eq 0 ] && set -- cc mpi cunit png
+CC=${CC:-cc}
+command -v "$CC" >/dev/null 2>&1 || CC=gcc
+
+has_header() { # has_header HEADER [FLAGS]: compiles a file that includes it
+	printf '#include <%s>\nint main(void){return 0;}\n' "$1" >"$tmp/h.c"
+	"$CC" $2 -c "$tmp/h.c" -o "$tmp/h.o" >/dev/null 2>&1
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+missing=""
+for what in "$@"; do
+	case $what in
+	cc)
+		printf '#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' >"$tmp/omp.c"
+		"$CC" -fopenmp "$tmp/omp.c" -o "$tmp/omp" >/dev/null 2>&1 || missing="$missing gcc libgomp1 make"
+		;;
+	mpi)
+		{ command -v mpicc && command -v mpirun; } >/dev/null 2>&1 ||
+			missing="$missing openmpi-bin libopenmpi-dev"
+		;;
+	cunit) has_header CUnit/CUnit.h "" || missing="$missing libcunit1-dev" ;;
+	png) has_header png.h "$(pkg-config --cflags libpng 2>/dev/null)" || missing="$missing libpng-dev pkg-config" ;;
+	gnuplot) command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox" ;;
+	*)
+		echo "deps.sh: unknown dependency '$what' (known: cc mpi cunit png gnuplot)" >&2
+		exit 2
+		;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ $check_only = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "deps.sh: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! apt-get install -y -qq --no-install-recommends $missing >"$tmp/apt.log" 2>&1; then
+		# the package lists may be missing or stale on a fresh machine
+		apt-get update -qq >"$tmp/apt.log" 2>&1 &&
+			apt-get install -y -qq --no-install-recommends $missing >>"$tmp/apt.log" 2>&1 || {
+			tail -n 20 "$tmp/apt.log" >&2
+			echo "deps.sh: could not install:$missing" >&2
+			exit 1
+		}
+	fi
+	exit 0
+fi
+echo "deps.sh: missing:$missing" >&2
+if [ "$(id -u)" = 0 ]; then
+	echo "deps.sh: install them with: apt-get update && $cmd" >&2
+else
+	echo "deps.sh: install them with: sudo apt-get update && sudo $cmd" >&2
+fi
+exit 1

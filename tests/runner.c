@@ -12,15 +12,23 @@
 #include "tk/comm.h"
 
 extern const tk_suite tk_suite_error;
+extern const tk_suite tk_suite_opt;
+extern const tk_suite tk_suite_rng;
+extern const tk_suite tk_suite_montecarlo;
 extern const tk_suite tk_suite_xsum;
 extern const tk_suite tk_suite_npy;
 extern const tk_suite tk_suite_reduce;
+extern const tk_suite tk_suite_stats;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
+	&tk_suite_opt,
+	&tk_suite_rng,
+	&tk_suite_montecarlo,
 	&tk_suite_xsum,
 	&tk_suite_npy,
 	&tk_suite_reduce,
+	&tk_suite_stats,
 };
 
 const char *tk_test_data_dir(void)

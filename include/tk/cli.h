@@ -1,0 +1,22 @@
+/*
+ * cli.h: what every command shares: the common options (--threads, --mode, --format,
+ * --quiet, --help), the resolution of ranks x threads into a mode (DESIGN.md section 3)
+ * and the collective agreement on usage errors.
+ */
+#ifndef TK_CLI_H
+#define TK_CLI_H
+
+#include "tk/opt.h"
+#include "tk/report.h"
+
+/* Parse argv for command `cmd` against its own table plus the common options, resolve
+ * the thread count and mode, and agree on the outcome across ranks.
+ * Returns 0 to go on, 1 when --help was printed (exit 0), or a negative status that
+ * every rank shares and whose message rank 0 has already printed. */
+int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,
+                 char **argv, const tk_opt *own, const char **pos, int maxpos, int *npos);
+
+/* The mode name for ranks x threads: serial, omp, mpi or hybrid. */
+const char *tk_mode_name(int ranks, int threads);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * montecarlo.h: the Monte Carlo kernel family: pi, European option pricing, NPB EP.
+ *
+ * Rule: the global index space (samples, or EP batches) is cut into fixed blocks of
+ * TK_MC_BLOCK samples; rank r owns a contiguous range of blocks, its threads share
+ * them.  A block's partial sums are formed in one fixed order, and block partials are
+ * combined exactly (integer counts, and tk_xsum for floating sums), so every number is
+ * the same for any ranks x threads.
+ */
+#ifndef TK_MONTECARLO_H
+#define TK_MONTECARLO_H
+
+#include <stdint.h>
+
+#include "tk/report.h"
+
+#define TK_MC_BLOCK 65536u
+/* Largest sample count: counters are 64-bit, pi uses one Philox block per two samples;
+ * we stop at 2^62 so that every intermediate count stays far from wrapping. */
+#define TK_MC_MAX_SAMPLES ((uint64_t)1 << 62)
+
+typedef struct tk_mc_params {
+	uint64_t samples;
+	uint64_t seed;
+	double spot, strike, rate, sigma, maturity;
+	int put;
+	char ep_class; /* 'S', 'W', 'A', 'B', 'C' */
+} tk_mc_params;
+
+void tk_mc_params_default(tk_mc_params *p);
+
+/* The kernels: fill r (fields, verification, time), collective over ranks.
+ * Return 0, or a negative TK_E* status (bad parameters; never a verification failure,
+ * which is reported in r->verified). */
+int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
+int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
+int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
+
+/* Hits inside the unit quarter circle among samples [lo, hi) of seed's pi stream. */
+uint64_t tk_mc_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi);
+/* Black-Scholes price of a European call (put = 0) or put. */
+double tk_black_scholes(double spot, double strike, double rate, double sigma,
+                        double maturity, int put);
+
+/* NPB EP. */
+typedef struct tk_ep_ref {
+	char cls;
+	int m;                 /* 2^(m+1) uniforms, 2^m pairs */
+	double sx, sy;         /* NPB 3.0-3.3: signed sums */
+	double ax, ay;         /* NPB 3.4: sums of absolute values */
+	uint64_t gc;           /* accepted pairs */
+} tk_ep_ref;
+const tk_ep_ref *tk_ep_reference(char cls);
+/* The NPB generator: x <- a x mod 2^46, a = 5^13; x * 2^-46 is the uniform. */
+#define TK_EP_A 1220703125ull
+#define TK_EP_SEED 271828183ull
+/* a^n mod 2^46 times x, i.e. the generator jumped n steps ahead from x. */
+uint64_t tk_ep_jump(uint64_t x, uint64_t n);
+/* The sums of one EP batch k (2^16 pairs): s[0..3] = sx, sy, |x| sum, |y| sum;
+ * q[0..9] annulus counts (added to). */
+void tk_ep_batch(uint64_t k, double s[4], uint64_t q[10]);
+
+#endif

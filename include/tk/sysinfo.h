@@ -1,0 +1,22 @@
+/*
+ * sysinfo.h: facts about this machine and this build, for `toolkit info` and for the
+ * provenance block of every JSON report.
+ */
+#ifndef TK_SYSINFO_H
+#define TK_SYSINFO_H
+
+#include <stdint.h>
+
+/* CPUs this process may run on (its affinity mask), at least 1. */
+int tk_sys_cores(void);
+/* CPUs online on the machine. */
+int tk_sys_cores_online(void);
+const char *tk_sys_host(void);
+const char *tk_sys_cpu_model(void);
+/* Cache size in bytes for level 1..3 (data/unified), 0 if unknown. */
+uint64_t tk_sys_cache(int level);
+uint64_t tk_sys_memory(void);
+const char *tk_build_compiler(void);
+const char *tk_build_flags(void);
+
+#endif

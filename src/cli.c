@@ -1,0 +1,143 @@
+/*
+ * cli.c: common options and the execution model's rules for threads and mode.
+ * Rule: the mode is derived from ranks x threads, never a code path; --mode only checks
+ * (and, for serial and mpi, implies one thread per rank).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tk/cli.h"
+#include "tk/comm.h"
+#include "tk/omp.h"
+#include "tk/sysinfo.h"
+#include "tk/tk.h"
+
+static const char *const mode_names[] = {"serial", "omp", "mpi", "hybrid", NULL};
+static const char *const format_names[] = {"text", "json", "csv", NULL};
+enum { M_SERIAL, M_OMP, M_MPI, M_HYBRID };
+
+const char *tk_mode_name(int ranks, int threads)
+{
+	if (ranks <= 1)
+		return threads <= 1 ? "serial" : "omp";
+	return threads <= 1 ? "mpi" : "hybrid";
+}
+
+static int resolve_threads(const char *cmd, int given, int threads, int *out)
+{
+	if (given) {
+		*out = threads;
+		return 0;
+	}
+	const char *env = getenv("OMP_NUM_THREADS");
+	if (env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+		/* OMP_NUM_THREADS may be a list ("4,2") for nesting; we use its first level */
+		if (end == env || (*end && *end != ',') || v < 1 || v > 4096)
+			return tk_error_set(TK_EUSAGE,
+			                    "%s: OMP_NUM_THREADS='%s' is not a thread count "
+			                    "(1 to 4096)",
+			                    cmd, env);
+		*out = (int)v;
+		return 0;
+	}
+	*out = tk_comm_size() > 1 ? 1 : tk_sys_cores();
+	return 0;
+}
+
+static int check_mode(const char *cmd, int mode, int ranks, int threads_given, int *threads)
+{
+	int have_mpi = strcmp(tk_comm_library(), "none") != 0;
+	switch (mode) {
+	case M_SERIAL:
+	case M_OMP:
+		TK_REQUIRE(ranks == 1, TK_EUSAGE,
+		           "%s: --mode %s runs one process, but this run has %d ranks "
+		           "(run without mpirun, or use --mode %s)",
+		           cmd, mode_names[mode], ranks, mode == M_SERIAL ? "mpi" : "hybrid");
+		if (mode == M_SERIAL) {
+			TK_REQUIRE(!threads_given || *threads == 1, TK_EUSAGE,
+			           "%s: --mode serial uses 1 thread, but --threads %d was given",
+			           cmd, *threads);
+			*threads = 1;
+		}
+		return 0;
+	case M_MPI:
+	case M_HYBRID:
+		TK_REQUIRE(have_mpi, TK_EUSAGE,
+		           "%s: --mode %s needs MPI, but this toolkit was built without it "
+		           "(rebuild with make MPI=1; valid modes here: serial, omp)",
+		           cmd, mode_names[mode]);
+		TK_REQUIRE(ranks > 1, TK_EUSAGE,
+		           "%s: --mode %s needs more than one rank (run under mpirun -np R, "
+		           "R > 1); this run has 1 rank",
+		           cmd, mode_names[mode]);
+		if (mode == M_MPI) {
+			TK_REQUIRE(!threads_given || *threads == 1, TK_EUSAGE,
+			           "%s: --mode mpi uses 1 thread per rank, but --threads %d was "
+			           "given (use --mode hybrid)",
+			           cmd, *threads);
+			*threads = 1;
+		} else {
+			TK_REQUIRE(*threads > 1, TK_EUSAGE,
+			           "%s: --mode hybrid needs more than one thread per rank "
+			           "(give --threads T, T > 1)",
+			           cmd);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,
+                 char **argv, const tk_opt *own, const char **pos, int maxpos, int *npos)
+{
+	int threads = 0, threads_given = 0, mode = -1, format = 0, quiet = 0, help = 0;
+	const tk_opt common[] = {
+		{"threads", TK_OPT_INT, &threads, "T",
+		 "OpenMP threads per rank (default: OMP_NUM_THREADS, else all cores without "
+		 "mpirun, 1 per rank with it)",
+		 NULL, 1, 4096, 0, &threads_given},
+		{"mode", TK_OPT_CHOICE, &mode, "M",
+		 "check that the run is in this mode (serial and mpi imply 1 thread)", mode_names,
+		 0, 0, 0, NULL},
+		{"format", TK_OPT_CHOICE, &format, "F", "output format", format_names, 0, 0, 0,
+		 NULL},
+		{"quiet", TK_OPT_FLAG, &quiet, NULL, "no progress display on stderr", NULL, 0, 0,
+		 0, NULL},
+		{"help", TK_OPT_FLAG, &help, NULL, "show this help", NULL, 0, 0, 0, NULL},
+		TK_OPT_END,
+	};
+	const tk_opt *const tables[] = {own, common, NULL};
+	int rc = tk_opt_parse(cmd, argc, argv, 2, tables, pos, maxpos, npos);
+	if (rc == 0 && help) {
+		if (tk_comm_rank() == 0)
+			tk_opt_usage(stdout, cmd, synopsis, tables);
+		return 1;
+	}
+	if (rc == 0)
+		rc = resolve_threads(cmd, threads_given, threads, &threads);
+	if (rc == 0 && mode >= 0)
+		rc = check_mode(cmd, mode, tk_comm_size(), threads_given, &threads);
+	if (rc == 0 && !TK_HAVE_OPENMP && threads > 1) {
+		if (threads_given)
+			rc = tk_error_set(TK_EUSAGE,
+			                  "%s: --threads %d needs OpenMP, but this toolkit was "
+			                  "built with OPENMP=0",
+			                  cmd, threads);
+		threads = 1;
+	}
+	rc = tk_error_agree(rc);
+	if (rc < 0)
+		return rc;
+	tk_thread_set(threads);
+	ctx->ranks = tk_comm_size();
+	ctx->threads = threads;
+	ctx->mode = tk_mode_name(ctx->ranks, threads);
+	ctx->format = (tk_format)format;
+	ctx->progress = !quiet;
+	ctx->argc = argc;
+	ctx->argv = argv;
+	return 0;
+}

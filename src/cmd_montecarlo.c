@@ -1,0 +1,86 @@
+/*
+ * cmd_montecarlo.c: `toolkit montecarlo`: options, the kernel run, the report.
+ * The model is looked up in the kernel registry; this file knows no mode.
+ */
+#include <string.h>
+
+#include "cmd.h"
+#include "tk/cli.h"
+#include "tk/comm.h"
+#include "tk/kernel.h"
+#include "tk/montecarlo.h"
+#include "tk/tk.h"
+
+static const char *const classes[] = {"S", "W", "A", "B", "C", NULL};
+
+/* Options that only some models take: refuse them elsewhere rather than ignore them. */
+static int check_applicable(const char *model, int samples_given, int class_given,
+                            int option_given)
+{
+	int ep = strcmp(model, "ep") == 0, opt = strcmp(model, "option") == 0;
+	TK_REQUIRE(!(ep && samples_given), TK_EUSAGE,
+	           "montecarlo: --samples does not apply to --model ep (its size is set by "
+	           "--class S|W|A|B|C)");
+	TK_REQUIRE(!(class_given && !ep), TK_EUSAGE,
+	           "montecarlo: --class applies only to --model ep");
+	TK_REQUIRE(!(option_given && !opt), TK_EUSAGE,
+	           "montecarlo: --spot/--strike/--rate/--sigma/--maturity/--put apply only "
+	           "to --model option");
+	return 0;
+}
+
+int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx)
+{
+	tk_mc_params p;
+	tk_mc_params_default(&p);
+	int model = 0, cls = 0, samples_given = 0, class_given = 0, option_given = 0;
+	const char *const *models = tk_kernel_names("montecarlo");
+	const tk_opt opts[] = {
+		{"model", TK_OPT_CHOICE, &model, "M", "what to compute", models, 0, 0, 0, NULL},
+		{"samples", TK_OPT_U64, &p.samples, "N",
+		 "number of samples, e.g. 1e9 or 2^30 (default 2^26)", NULL, 1, 0x1p62, 0,
+		 &samples_given},
+		{"seed", TK_OPT_U64, &p.seed, "S", "random seed (default 42)", NULL, 0, 0, 0, NULL},
+		{"class", TK_OPT_CHOICE, &cls, "C", "NPB EP problem class (default S)", classes, 0,
+		 0, 0, &class_given},
+		{"spot", TK_OPT_F64, &p.spot, "S0", "option: spot price (default 100)", NULL, 0, 0,
+		 1, &option_given},
+		{"strike", TK_OPT_F64, &p.strike, "K", "option: strike (default 100)", NULL, 0, 0,
+		 1, &option_given},
+		{"rate", TK_OPT_F64, &p.rate, "R", "option: risk-free rate (default 0.05)", NULL, 0,
+		 0, 0, &option_given},
+		{"sigma", TK_OPT_F64, &p.sigma, "V", "option: volatility (default 0.2)", NULL, 0, 0,
+		 1, &option_given},
+		{"maturity", TK_OPT_F64, &p.maturity, "T", "option: years to maturity (default 1)",
+		 NULL, 0, 0, 1, &option_given},
+		{"put", TK_OPT_FLAG, &p.put, NULL, "option: price a put instead of a call", NULL, 0,
+		 0, 0, &option_given},
+		TK_OPT_END,
+	};
+	int rc = tk_cli_begin(ctx, "montecarlo", "[--model pi|option|ep] [options]", argc,
+	                      argv, opts, NULL, 0, NULL);
+	if (rc != 0)
+		return rc > 0 ? 0 : rc;
+	p.ep_class = classes[cls][0];
+	rc = tk_error_agree(
+		check_applicable(models[model], samples_given, class_given, option_given));
+	if (rc < 0)
+		return rc;
+
+	const tk_kernel *k = tk_kernel_find("montecarlo", models[model]);
+	tk_result r;
+	tk_result_init(&r, "montecarlo", k->name);
+	rc = tk_error_agree(k->run(&p, ctx, &r));
+	if (rc < 0)
+		return rc;
+	rc = tk_error_agree(tk_report(&r, ctx));
+	if (rc < 0)
+		return rc;
+	if (r.verified != 1) {
+		if (tk_comm_rank() == 0)
+			fprintf(stderr, "toolkit: montecarlo %s: verification FAILED: %s\n", k->name,
+			        r.verification);
+		return TK_EVERIFY;
+	}
+	return 0;
+}

@@ -1,0 +1,329 @@
+/*
+ * montecarlo.c: pi and European option pricing by Monte Carlo.
+ *
+ * Rule (montecarlo.h): blocks of TK_MC_BLOCK samples fixed in the global index space,
+ * each rank a contiguous run of blocks, threads sharing a rank's blocks; integer counts
+ * are summed exactly, floating block sums go into an exact accumulator, so the result
+ * is independent of ranks x threads.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "tk/comm.h"
+#include "tk/montecarlo.h"
+#include "tk/omp.h"
+#include "tk/rng.h"
+#include "tk/timer.h"
+#include "tk/tk.h"
+#include "tk/xsum.h"
+
+#define LANES 16
+
+void tk_mc_params_default(tk_mc_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->samples = (uint64_t)1 << 26;
+	p->seed = 42;
+	p->spot = 100.0;
+	p->strike = 100.0;
+	p->rate = 0.05;
+	p->sigma = 0.2;
+	p->maturity = 1.0;
+	p->ep_class = 'S';
+}
+
+/* One sample is a point (x, y), x and y from one pair of Philox words. */
+static inline int pi_hit(uint32_t wx, uint32_t wy)
+{
+	double x = tk_u01_32(wx), y = tk_u01_32(wy);
+	return x * x + y * y <= 1.0;
+}
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+/* 16 lanes of (hi, lo) = m * x for 32-bit x and constant m, as Philox needs:
+ * _mm512_mul_epu32 multiplies the even 32-bit lanes; odd lanes are shifted down. */
+static inline void mulhilo16(__m512i m, __m512i x, __m512i *hi, __m512i *lo)
+{
+	__m512i pe = _mm512_mul_epu32(x, m);
+	__m512i po = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), m);
+	*hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 32), po);
+	*lo = _mm512_mask_blend_epi32(0xAAAA, pe, _mm512_slli_epi64(po, 32));
+}
+
+static inline unsigned hits16(__m512i wx, __m512i wy)
+{
+	const __m512d half = _mm512_set1_pd(0.5), scale = _mm512_set1_pd(0x1p-32);
+	const __m512d one = _mm512_set1_pd(1.0);
+	unsigned h = 0;
+	for (int part = 0; part < 2; part++) {
+		__m256i hx = part ? _mm512_extracti64x4_epi64(wx, 1) : _mm512_castsi512_si256(wx);
+		__m256i hy = part ? _mm512_extracti64x4_epi64(wy, 1) : _mm512_castsi512_si256(wy);
+		__m512d x = _mm512_mul_pd(_mm512_add_pd(_mm512_cvtepu32_pd(hx), half), scale);
+		__m512d y = _mm512_mul_pd(_mm512_add_pd(_mm512_cvtepu32_pd(hy), half), scale);
+		__m512d r = _mm512_add_pd(_mm512_mul_pd(x, x), _mm512_mul_pd(y, y));
+		h += (unsigned)__builtin_popcount(_mm512_cmp_pd_mask(r, one, _CMP_LE_OQ));
+	}
+	return h;
+}
+
+/* Hits of Philox blocks [first, first + n) (two samples each), n a multiple of LANES:
+ * Philox and the test fused over 16 blocks in AVX-512 registers.  Same arithmetic as
+ * tk_philox4x32_10 and pi_hit, lane by lane (the unit tests compare them). */
+static uint64_t pi_hits_lanes(tk_philox_key key, uint64_t first, uint64_t n)
+{
+	const __m512i m0 = _mm512_set1_epi64(TK_PHILOX_M0), m1 = _mm512_set1_epi64(TK_PHILOX_M1);
+	const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+	uint64_t hits = 0;
+	for (uint64_t i = 0; i < n; i += LANES) {
+		uint64_t b = first + i;
+		/* 16 consecutive blocks: low words b+l (carry into the high word handled
+		 * lane by lane), high words b>>32 */
+		__m512i lo = _mm512_add_epi32(_mm512_set1_epi32((int)(uint32_t)b), iota);
+		__mmask16 carry = _mm512_cmplt_epu32_mask(lo, _mm512_set1_epi32((int)(uint32_t)b));
+		__m512i x1 = _mm512_mask_add_epi32(_mm512_set1_epi32((int)(uint32_t)(b >> 32)), carry,
+		                                   _mm512_set1_epi32((int)(uint32_t)(b >> 32)),
+		                                   _mm512_set1_epi32(1));
+		__m512i x0 = lo, x2 = _mm512_set1_epi32(TK_STREAM_PI), x3 = _mm512_setzero_si512();
+		uint32_t k0 = key.v[0], k1 = key.v[1];
+		for (int r = 0; r < 10; r++) {
+			__m512i h0, l0, h1, l1;
+			mulhilo16(m0, x0, &h0, &l0);
+			mulhilo16(m1, x2, &h1, &l1);
+			__m512i y0 = _mm512_xor_si512(_mm512_xor_si512(h1, x1), _mm512_set1_epi32((int)k0));
+			__m512i y2 = _mm512_xor_si512(_mm512_xor_si512(h0, x3), _mm512_set1_epi32((int)k1));
+			x0 = y0;
+			x1 = l1;
+			x2 = y2;
+			x3 = l0;
+			k0 += TK_PHILOX_W0;
+			k1 += TK_PHILOX_W1;
+		}
+		hits += hits16(x0, x1) + hits16(x2, x3);
+	}
+	return hits;
+}
+#else
+/* Hits of Philox blocks [first, first + n) (two samples each), n a multiple of LANES:
+ * Philox and the test fused over LANES blocks so the whole loop stays in registers. */
+static uint64_t pi_hits_lanes(tk_philox_key key, uint64_t first, uint64_t n)
+{
+	uint64_t hits = 0;
+	for (uint64_t i = 0; i < n; i += LANES) {
+		uint32_t x0[LANES], x1[LANES], x2[LANES], x3[LANES];
+		for (int l = 0; l < LANES; l++) {
+			uint64_t b = first + i + (uint64_t)l;
+			x0[l] = (uint32_t)b;
+			x1[l] = (uint32_t)(b >> 32);
+			x2[l] = TK_STREAM_PI;
+			x3[l] = 0;
+		}
+		uint32_t k0 = key.v[0], k1 = key.v[1];
+		for (int r = 0; r < 10; r++) {
+			for (int l = 0; l < LANES; l++) {
+				uint64_t p0 = (uint64_t)TK_PHILOX_M0 * x0[l];
+				uint64_t p1 = (uint64_t)TK_PHILOX_M1 * x2[l];
+				uint32_t y0 = (uint32_t)(p1 >> 32) ^ x1[l] ^ k0;
+				uint32_t y2 = (uint32_t)(p0 >> 32) ^ x3[l] ^ k1;
+				x1[l] = (uint32_t)p1;
+				x3[l] = (uint32_t)p0;
+				x0[l] = y0;
+				x2[l] = y2;
+			}
+			k0 += TK_PHILOX_W0;
+			k1 += TK_PHILOX_W1;
+		}
+		int h = 0;
+		for (int l = 0; l < LANES; l++)
+			h += pi_hit(x0[l], x1[l]) + pi_hit(x2[l], x3[l]);
+		hits += (uint64_t)h;
+	}
+	return hits;
+}
+#endif
+
+uint64_t tk_mc_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi)
+{
+	tk_philox_key key = tk_philox_seed(seed);
+	uint64_t hits = 0;
+	while (lo < hi && ((lo & 1) || (hi - lo) < 2 * LANES)) {
+		/* odd start or short range: one sample at a time, from the reference Philox */
+		tk_philox_ctr c = tk_philox4x32_10(tk_philox_block(lo >> 1, TK_STREAM_PI), key);
+		hits += (uint64_t)((lo & 1) ? pi_hit(c.v[2], c.v[3]) : pi_hit(c.v[0], c.v[1]));
+		lo++;
+	}
+	uint64_t nblocks = (hi - lo) / 2 / LANES * LANES;
+	hits += pi_hits_lanes(key, lo >> 1, nblocks);
+	for (lo += 2 * nblocks; lo < hi; lo++) {
+		tk_philox_ctr c = tk_philox4x32_10(tk_philox_block(lo >> 1, TK_STREAM_PI), key);
+		hits += (uint64_t)((lo & 1) ? pi_hit(c.v[2], c.v[3]) : pi_hit(c.v[0], c.v[1]));
+	}
+	return hits;
+}
+
+/* This rank's blocks of n samples. */
+static void my_blocks(uint64_t n, uint64_t *b0, uint64_t *b1)
+{
+	uint64_t nb = n / TK_MC_BLOCK + (n % TK_MC_BLOCK != 0);
+	tk_split(nb, (uint64_t)tk_comm_size(), (uint64_t)tk_comm_rank(), b0, b1);
+}
+
+static int check_samples(const tk_mc_params *p)
+{
+	TK_REQUIRE(p->samples >= 1 && p->samples <= TK_MC_MAX_SAMPLES, TK_EUSAGE,
+	           "montecarlo: --samples must be between 1 and 2^62 (got %llu)",
+	           (unsigned long long)p->samples);
+	return 0;
+}
+
+int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
+{
+	TK_CHECK(check_samples(p));
+	uint64_t n = p->samples, b0, b1, hits = 0;
+	my_blocks(n, &b0, &b1);
+	tk_comm_barrier();
+	double t0 = tk_now();
+	tk_progress_begin(ctx, "montecarlo pi", b1 - b0);
+#pragma omp parallel for schedule(dynamic, 4) reduction(+ : hits)
+	for (uint64_t b = b0; b < b1; b++) {
+		uint64_t lo = b * TK_MC_BLOCK, hi = lo + TK_MC_BLOCK < n ? lo + TK_MC_BLOCK : n;
+		hits += tk_mc_pi_hits(p->seed, lo, hi);
+		tk_progress_add(1);
+	}
+	tk_progress_end();
+	tk_comm_allreduce_u64(&hits, 1, TK_SUM);
+	tk_result_time(r, tk_now() - t0);
+
+	const double q = M_PI / 4;
+	double nd = (double)n, est = 4.0 * (double)hits / nd;
+	double se = 4.0 * sqrt(q * (1 - q) / nd);
+	double z2 = ((double)hits - nd * q) * ((double)hits - nd * q) / (nd * q * (1 - q));
+	r->size = n;
+	r->size_unit = "samples";
+	tk_result_u64(r, "hits", hits);
+	tk_result_f64(r, "estimate", est);
+	tk_result_f64(r, "std_error", se);
+	tk_result_ref_f64(r, "reference", M_PI);
+	tk_result_verify(r, z2 < 25.0,
+	                 "|estimate - pi| = %.3g = %.2f standard errors (pass: < 5)",
+	                 fabs(est - M_PI), sqrt(z2));
+	r->work = nd;
+	r->rate_unit = "samples/s";
+	return 0;
+}
+
+/* ---- European option under geometric Brownian motion ------------------------ */
+
+static double norm_cdf(double x) { return 0.5 * erfc(-x / M_SQRT2); }
+
+double tk_black_scholes(double spot, double strike, double rate, double sigma,
+                        double maturity, int put)
+{
+	double sq = sigma * sqrt(maturity);
+	double d1 = (log(spot / strike) + (rate + 0.5 * sigma * sigma) * maturity) / sq;
+	double d2 = d1 - sq;
+	double disc = strike * exp(-rate * maturity);
+	if (put)
+		return disc * norm_cdf(-d2) - spot * norm_cdf(-d1);
+	return spot * norm_cdf(d1) - disc * norm_cdf(d2);
+}
+
+/* Payoff sums of samples [lo, hi): s[0] = sum of payoffs, s[1] = sum of squares,
+ * added in index order.  Sample i takes Philox block i: a Box-Muller normal from
+ * two 53-bit uniforms. */
+static void option_block(const tk_mc_params *p, uint64_t lo, uint64_t hi, double s[2])
+{
+	tk_philox_key key = tk_philox_seed(p->seed);
+	const double drift = (p->rate - 0.5 * p->sigma * p->sigma) * p->maturity;
+	const double vol = p->sigma * sqrt(p->maturity);
+	uint32_t w[4 * 256];
+	double sum = 0, sum2 = 0;
+	for (uint64_t i = lo; i < hi; i += 256) {
+		uint64_t m = hi - i < 256 ? hi - i : 256;
+		tk_philox_fill(i, TK_STREAM_OPTION, key, w, m);
+		for (uint64_t j = 0; j < m; j++) {
+			double u1 = tk_u01_52(w[4 * j], w[4 * j + 1]);
+			double u2 = tk_u01_52(w[4 * j + 2], w[4 * j + 3]);
+			double z = sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+			double st = p->spot * exp(drift + vol * z);
+			double pay = p->put ? p->strike - st : st - p->strike;
+			pay = pay > 0 ? pay : 0;
+			sum += pay;
+			sum2 += pay * pay;
+		}
+	}
+	s[0] = sum;
+	s[1] = sum2;
+}
+
+static int check_option(const tk_mc_params *p)
+{
+	TK_CHECK(check_samples(p));
+	TK_REQUIRE(p->samples >= 2, TK_EUSAGE, "montecarlo: --model option needs at least 2 samples");
+	TK_REQUIRE(p->spot > 0 && p->strike > 0 && p->sigma > 0 && p->maturity > 0,
+	           TK_EUSAGE,
+	           "montecarlo: --spot, --strike, --sigma and --maturity must be positive");
+	return 0;
+}
+
+int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
+{
+	TK_CHECK(check_option(p));
+	uint64_t n = p->samples, b0, b1;
+	my_blocks(n, &b0, &b1);
+	tk_xsum acc[2];
+	tk_xsum_init(&acc[0]);
+	tk_xsum_init(&acc[1]);
+	tk_comm_barrier();
+	double t0 = tk_now();
+	tk_progress_begin(ctx, "montecarlo option", b1 - b0);
+#pragma omp parallel
+	{
+		tk_xsum mine[2];
+		tk_xsum_init(&mine[0]);
+		tk_xsum_init(&mine[1]);
+#pragma omp for schedule(dynamic, 1)
+		for (uint64_t b = b0; b < b1; b++) {
+			uint64_t lo = b * TK_MC_BLOCK;
+			uint64_t hi = lo + TK_MC_BLOCK < n ? lo + TK_MC_BLOCK : n;
+			double s[2];
+			option_block(p, lo, hi, s);
+			tk_xsum_add(&mine[0], s[0]);
+			tk_xsum_add(&mine[1], s[1]);
+			tk_progress_add(1);
+		}
+#pragma omp critical(tk_mc_option)
+		{
+			tk_xsum_merge(&acc[0], &mine[0]);
+			tk_xsum_merge(&acc[1], &mine[1]);
+		}
+	}
+	tk_progress_end();
+	tk_xsum_allreduce(&acc[0]);
+	tk_xsum_allreduce(&acc[1]);
+	tk_result_time(r, tk_now() - t0);
+
+	double sum = tk_xsum_round(&acc[0]), sum2 = tk_xsum_round(&acc[1]);
+	double nd = (double)n, mean = sum / nd;
+	double var = (sum2 - sum * mean) / (nd - 1);
+	double disc = exp(-p->rate * p->maturity);
+	double price = disc * mean, se = disc * sqrt(var > 0 ? var / nd : 0);
+	double bs = tk_black_scholes(p->spot, p->strike, p->rate, p->sigma, p->maturity,
+	                             p->put);
+	r->size = n;
+	r->size_unit = "samples";
+	tk_result_str(r, "option", p->put ? "put" : "call");
+	tk_result_f64(r, "payoff_sum", sum);
+	tk_result_f64(r, "payoff_sq_sum", sum2);
+	tk_result_f64(r, "price", price);
+	tk_result_f64(r, "std_error", se);
+	tk_result_ref_f64(r, "black_scholes", bs);
+	double dev = se > 0 ? fabs(price - bs) / se : (price == bs ? 0 : INFINITY);
+	tk_result_verify(r, dev < 5.0,
+	                 "|price - Black-Scholes| = %.3g = %.2f standard errors (pass: < 5)",
+	                 fabs(price - bs), dev);
+	r->work = nd;
+	r->rate_unit = "samples/s";
+	return 0;
+}

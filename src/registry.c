@@ -1,0 +1,60 @@
+/*
+ * registry.c: every kernel the toolkit has, once.  Adding a kernel is one row here
+ * (and its family's source file); commands, bench and tests find it from this table.
+ */
+#include <string.h>
+
+#include "tk/kernel.h"
+#include "tk/montecarlo.h"
+
+static int mc_pi(const void *p, const tk_run_ctx *c, tk_result *r) { return tk_mc_pi(p, c, r); }
+static int mc_option(const void *p, const tk_run_ctx *c, tk_result *r)
+{
+	return tk_mc_option(p, c, r);
+}
+static int mc_ep(const void *p, const tk_run_ctx *c, tk_result *r) { return tk_mc_ep(p, c, r); }
+
+static const tk_kernel kernels[] = {
+	{"montecarlo", "pi", "estimate pi from points in the unit square", "cpu", mc_pi,
+	 "--model pi", "samples", (uint64_t)1 << 28},
+	{"montecarlo", "option", "price a European option, checked against Black-Scholes",
+	 "cpu", mc_option, "--model option", "samples", (uint64_t)1 << 24},
+	{"montecarlo", "ep", "NAS Parallel Benchmarks EP (Gaussian pairs), NPB-verified", "cpu",
+	 mc_ep, "--model ep --class W", NULL, 0},
+};
+
+const tk_kernel *tk_kernel_list(size_t *n)
+{
+	*n = sizeof kernels / sizeof kernels[0];
+	return kernels;
+}
+
+const tk_kernel *tk_kernel_find(const char *command, const char *name)
+{
+	for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
+		if (strcmp(kernels[i].command, command) == 0 && strcmp(kernels[i].name, name) == 0)
+			return &kernels[i];
+	return NULL;
+}
+
+const char *const *tk_kernel_names(const char *command)
+{
+	/* one list per command, built on first use; the registry is small and fixed */
+	static struct {
+		const char *command;
+		const char *names[sizeof kernels / sizeof kernels[0] + 1];
+	} lists[sizeof kernels / sizeof kernels[0]];
+	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+		if (lists[l].command == NULL) {
+			size_t n = 0;
+			lists[l].command = command;
+			for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
+				if (strcmp(kernels[i].command, command) == 0)
+					lists[l].names[n++] = kernels[i].name;
+			lists[l].names[n] = NULL;
+		}
+		if (strcmp(lists[l].command, command) == 0)
+			return lists[l].names;
+	}
+	return lists[0].names;
+}

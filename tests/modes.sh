@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# modes.sh TOOLKIT: the cross-mode determinism and bad-input checks, run against a built
+# binary.  For every case it runs the toolkit in serial, omp (2 and 3 threads) and, in
+# an MPI build, under mpirun at 1, 2 and 4 ranks and in hybrid mode, and requires
+# every run to verify and to print the same digest as the serial run.  Bad inputs must
+# give the documented exit code and one clear line on stderr, on every rank, with no
+# hang (each run has a timeout).
+#
+# The cases live in tests/modes.d/<command>.sh, which use the helpers below:
+#   same_digest NAME -- ARGS...        ARGS must give one digest in every mode
+#   expect_error NAME CODE TEXT -- ARGS...   ARGS must exit CODE with TEXT on stderr,
+#                                      also under mpirun -np 2 (ONE_RANK=1: -np 1)
+set -u
+TK=${1:-./toolkit}
+TK=$(cd "$(dirname "$TK")" && pwd)/$(basename "$TK")
+HERE=$(cd "$(dirname "$0")" && pwd)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+unset OMP_NUM_THREADS
+TIMEOUT=${TK_TEST_TIMEOUT:-120}
+MPIRUN="mpirun --oversubscribe --bind-to none"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+have_mpi=0
+if ! "$TK" info | grep -q "^  MPI  *none" && command -v mpirun >/dev/null; then
+	have_mpi=1
+fi
+
+pass() { passed=$((passed + 1)); }
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL: $*"
+}
+
+# run_json OUT LAUNCH... -- ARGS...: run with --format json, stdout to OUT; rc returned
+run_json() {
+	local out=$1
+	shift
+	local launch=()
+	while [ "$1" != "--" ]; do
+		launch+=("$1")
+		shift
+	done
+	shift
+	timeout "$TIMEOUT" "${launch[@]}" "$TK" "$@" --format json --quiet >"$out" 2>"$out.err"
+}
+
+json_field() { # json_field FILE KEY: the value of "KEY":"..." in the JSON line
+	sed -n "s/.*\"$2\":\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1
+}
+
+same_digest() {
+	local name=$1
+	shift 2
+	local ref="" label rc d
+	local -a configs=("serial:--threads 1" "omp2:--threads 2" "omp3:--threads 3")
+	if [ $have_mpi = 1 ]; then
+		configs+=("mpi1:MPI1" "mpi2:MPI2" "mpi4:MPI4" "hybrid2x2:HYB")
+	fi
+	for c in "${configs[@]}"; do
+		label=${c%%:*}
+		local spec=${c#*:} out="$WORK/$name.$label.json"
+		case $spec in
+		MPI1) run_json "$out" $MPIRUN -np 1 -- "$@" ;;
+		MPI2) run_json "$out" $MPIRUN -np 2 -- "$@" ;;
+		MPI4) run_json "$out" $MPIRUN -np 4 -- "$@" ;;
+		HYB) run_json "$out" $MPIRUN -np 2 -- "$@" --threads 2 ;;
+		*) run_json "$out" env -- "$@" $spec ;;
+		esac
+		rc=$?
+		if [ $rc -ne 0 ]; then
+			fail "$name [$label]: exit $rc: $(head -c 300 "$out.err")"
+			continue
+		fi
+		if ! grep -q '"verified":true' "$out"; then
+			fail "$name [$label]: not verified"
+			continue
+		fi
+		d=$(json_field "$out" digest)
+		if [ -z "$ref" ]; then
+			ref=$d
+		elif [ "$d" != "$ref" ]; then
+			fail "$name [$label]: digest $d differs from serial $ref"
+			continue
+		fi
+		pass
+	done
+	echo "  $name: digest ${ref:-none} in ${#configs[@]} configurations"
+}
+
+# expect_error NAME CODE TEXT -- ARGS...: serial, and under mpirun -np 2 in MPI builds
+# (ONE_RANK=1 expect_error ...: serial and mpirun -np 1 only)
+expect_error() {
+	local name=$1 code=$2 text=$3
+	shift 4
+	local runs=("env")
+	if [ $have_mpi = 1 ]; then
+		if [ "${ONE_RANK:-0}" = 1 ]; then
+			runs+=("$MPIRUN -np 1")
+		else
+			runs+=("$MPIRUN -np 2")
+		fi
+	fi
+	for launch in "${runs[@]}"; do
+		local err="$WORK/err" rc lines
+		# shellcheck disable=SC2086
+		timeout "$TIMEOUT" $launch "$TK" "$@" >/dev/null 2>"$err"
+		rc=$?
+		lines=$(grep -c "^toolkit: error:" "$err")
+		if [ $rc -eq 124 ]; then
+			fail "$name [$launch]: hung (timeout)"
+		elif [ "$launch" = env ] && [ $rc -ne "$code" ]; then
+			fail "$name: exit $rc, expected $code: $(head -c 300 "$err")"
+		elif [ $rc -eq 0 ]; then
+			fail "$name [$launch]: exit 0, expected $code"
+		elif ! grep -q -- "$text" "$err"; then
+			fail "$name [$launch]: stderr lacks '$text': $(head -c 300 "$err")"
+		elif [ "$lines" -ne 1 ]; then
+			fail "$name [$launch]: $lines error lines, expected 1 (rank 0 only)"
+		else
+			pass
+		fi
+	done
+}
+
+for f in "$HERE"/modes.d/*.sh; do
+	echo "== $(basename "$f" .sh)"
+	# shellcheck source=/dev/null
+	. "$f"
+done
+echo "modes: $passed passed, $failed failed"
+[ $failed -eq 0 ]

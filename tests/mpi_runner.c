@@ -1,0 +1,169 @@
+/*
+ * mpi_runner.c: tests of the comm layer and of the kernels' global combine, run under
+ * mpirun at 1, 2 and 4 ranks (tests/mpi.sh).  Every rank checks what it sees; the
+ * failures are summed over ranks and the sum is every rank's exit status.  Expected
+ * values are computed locally on each rank from the definitions (e.g. the sum of
+ * 0..n-1), never taken from another rank.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tk/comm.h"
+#include "tk/montecarlo.h"
+#include "tk/report.h"
+#include "tk/tk.h"
+#include "tk/xsum.h"
+
+static int failures, checks;
+
+#define CHECK(cond)                                                                       \
+	do {                                                                              \
+		checks++;                                                                 \
+		if (!(cond)) {                                                            \
+			failures++;                                                       \
+			fprintf(stderr, "rank %d: %s:%d: CHECK(%s) failed\n", rank, __FILE__, \
+			        __LINE__, #cond);                                          \
+		}                                                                         \
+	} while (0)
+
+static int rank, size;
+
+static void test_allreduce(void)
+{
+	uint64_t u[3] = {(uint64_t)rank, (uint64_t)rank, (uint64_t)rank};
+	tk_comm_allreduce_u64(u, 1, TK_SUM);
+	tk_comm_allreduce_u64(u + 1, 1, TK_MIN);
+	tk_comm_allreduce_u64(u + 2, 1, TK_MAX);
+	CHECK(u[0] == (uint64_t)size * (size - 1) / 2);
+	CHECK(u[1] == 0);
+	CHECK(u[2] == (uint64_t)size - 1);
+	int64_t i = -rank;
+	tk_comm_allreduce_i64(&i, 1, TK_MIN);
+	CHECK(i == -(size - 1));
+	double d = rank + 0.5;
+	tk_comm_allreduce_f64(&d, 1, TK_MAX);
+	CHECK(d == size - 0.5);
+}
+
+static void test_bcast_gather_scatter(void)
+{
+	char msg[32] = "";
+	if (rank == size - 1)
+		strcpy(msg, "from the last rank");
+	tk_comm_bcast(msg, sizeof msg, size - 1);
+	CHECK(strcmp(msg, "from the last rank") == 0);
+
+	/* rank r contributes r+1 bytes of value r (rank 0 may send nothing too) */
+	size_t *counts = malloc((size_t)size * sizeof *counts), total = 0;
+	for (int r = 0; r < size; r++)
+		total += counts[r] = (size_t)r + 1;
+	unsigned char mine[64], *all = malloc(total);
+	memset(mine, rank, sizeof mine);
+	tk_comm_gatherv(mine, (size_t)rank + 1, all, counts, 0);
+	if (rank == 0) {
+		size_t off = 0;
+		for (int r = 0; r < size; r++)
+			for (size_t k = 0; k < counts[r]; k++)
+				CHECK(all[off++] == r);
+	}
+	/* and back again, each rank receiving its own block */
+	unsigned char back[64];
+	memset(back, 0xff, sizeof back);
+	tk_comm_scatterv(all, counts, back, (size_t)rank + 1, 0);
+	for (int k = 0; k <= rank; k++)
+		CHECK(back[k] == rank);
+	free(all);
+	free(counts);
+}
+
+static void test_sendrecv_ring(void)
+{
+	/* halo-style exchange: send to the next rank, receive from the previous; the ends
+	 * of the chain have no neighbour (-1) */
+	int next = rank + 1 < size ? rank + 1 : -1, prev = rank > 0 ? rank - 1 : -1;
+	int out = 100 + rank, in = -1;
+	tk_comm_sendrecv(&out, sizeof out, next, &in, sizeof in, prev);
+	CHECK(in == (prev >= 0 ? 100 + prev : -1));
+}
+
+static void test_counter(void)
+{
+	/* a pool of 1000 tasks: every task is handed out exactly once over all ranks */
+	enum { N = 1000 };
+	uint64_t seen[N] = {0};
+	CHECK(tk_comm_counter_create(N) == 0);
+	for (uint64_t t; (t = tk_comm_counter_next()) < N;)
+		seen[t]++;
+	tk_comm_barrier();
+	tk_comm_counter_free();
+	tk_comm_allreduce_u64(seen, N, TK_SUM);
+	int once = 1;
+	for (int t = 0; t < N; t++)
+		once &= seen[t] == 1;
+	CHECK(once);
+}
+
+static void test_xsum_allreduce(void)
+{
+	/* values i * 0.1 for i in 0..9999, split over ranks, against the serial sum */
+	tk_xsum mine, all;
+	tk_xsum_init(&mine);
+	tk_xsum_init(&all);
+	for (int i = 0; i < 10000; i++) {
+		tk_xsum_add(&all, i * 0.1);
+		if (i % size == rank)
+			tk_xsum_add(&mine, i * 0.1);
+	}
+	tk_xsum_allreduce(&mine);
+	double a = tk_xsum_round(&mine), b = tk_xsum_round(&all);
+	CHECK(memcmp(&a, &b, sizeof a) == 0);
+}
+
+static void test_error_agree(void)
+{
+	/* only the last rank fails: every rank must learn it, with its code */
+	tk_error_clear();
+	int st = rank == size - 1 ? tk_error_set(TK_EIO, "test: rank %d fails", rank) : 0;
+	if (rank == 0)
+		fprintf(stderr, "(the next error line is expected)\n");
+	CHECK(tk_error_agree(st) == TK_EIO);
+	tk_error_clear();
+	CHECK(tk_error_agree(0) == 0);
+}
+
+static void test_pi_combine(void)
+{
+	/* the kernel over all ranks equals the serial count computed here */
+	tk_mc_params p;
+	tk_mc_params_default(&p);
+	p.samples = 3 * TK_MC_BLOCK + 12345; /* 4 blocks: not divisible by 3 ranks */
+	tk_run_ctx ctx = {0};
+	tk_result r;
+	tk_result_init(&r, "montecarlo", "pi");
+	CHECK(tk_mc_pi(&p, &ctx, &r) == 0);
+	CHECK(r.fields[0].u == tk_mc_pi_hits(p.seed, 0, p.samples));
+}
+
+int main(int argc, char **argv)
+{
+	if (tk_comm_init(&argc, &argv) != 0)
+		return 99;
+	rank = tk_comm_rank();
+	size = tk_comm_size();
+	test_allreduce();
+	test_bcast_gather_scatter();
+	test_sendrecv_ring();
+	test_counter();
+	test_xsum_allreduce();
+	test_error_agree();
+	test_pi_combine();
+	uint64_t f[2] = {(uint64_t)failures, (uint64_t)checks};
+	tk_comm_allreduce_u64(f, 2, TK_SUM);
+	if (rank == 0)
+		printf("mpi tests at %d rank%s: %llu passed, %llu failed\n", size,
+		       size == 1 ? "" : "s", (unsigned long long)(f[1] - f[0]),
+		       (unsigned long long)f[0]);
+	tk_comm_finalize();
+	return f[0] > 255 ? 255 : (int)f[0];
+}

@@ -1,0 +1,106 @@
+/* test_opt.c: option tables and number syntax, including every error the user sees. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tk/opt.h"
+#include "tk/report.h"
+#include "tk/tk.h"
+#include "tk_test.h"
+
+static void numbers(void)
+{
+	uint64_t v;
+	CU_ASSERT(tk_parse_u64("1000", &v) == 0 && v == 1000);
+	CU_ASSERT(tk_parse_u64("1e9", &v) == 0 && v == 1000000000ull);
+	CU_ASSERT(tk_parse_u64("1.5e3", &v) == 0 && v == 1500);
+	CU_ASSERT(tk_parse_u64("2^30", &v) == 0 && v == (1ull << 30));
+	CU_ASSERT(tk_parse_u64("2^63", &v) == 0 && v == (1ull << 63));
+	CU_ASSERT(tk_parse_u64("4Ki", &v) == 0 && v == 4096);
+	CU_ASSERT(tk_parse_u64("3G", &v) == 0 && v == 3000000000ull);
+	CU_ASSERT(tk_parse_u64("18446744073709551615", &v) == 0 && v == UINT64_MAX);
+	const char *bad[] = {"", "-1", "abc", "1e-3", "2.5", "2^64", "18446744073709551616",
+	                     "1e30", "12x", "0x10", " 5", "nan", "inf", "2^", "^3", "1,000"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CU_ASSERT_EQUAL(tk_parse_u64(bad[i], &v), -1);
+}
+
+static const char *const colors[] = {"red", "green", NULL};
+
+static int parse(int argc, char **argv, uint64_t *n, double *x, int *color, int *flag)
+{
+	const tk_opt opts[] = {
+		{"n", TK_OPT_U64, n, "N", "count", NULL, 1, 100, 0, NULL},
+		{"x", TK_OPT_F64, x, "X", "positive", NULL, 0, 0, 1, NULL},
+		{"color", TK_OPT_CHOICE, color, "C", "color", colors, 0, 0, 0, NULL},
+		{"flag", TK_OPT_FLAG, flag, NULL, "flag", NULL, 0, 0, 0, NULL},
+		TK_OPT_END,
+	};
+	const tk_opt *const tables[] = {opts, NULL};
+	tk_error_clear();
+	return tk_opt_parse("t", argc, argv, 0, tables, NULL, 0, NULL);
+}
+
+static void tables(void)
+{
+	uint64_t n = 0;
+	double x = 0;
+	int color = -1, flag = 0;
+	char *ok[] = {"--n", "7", "--x=2.5", "--color", "green", "--flag"};
+	CU_ASSERT_EQUAL(parse(6, ok, &n, &x, &color, &flag), 0);
+	CU_ASSERT(n == 7 && x == 2.5 && color == 1 && flag == 1);
+
+	struct {
+		int argc;
+		char *argv[3];
+		const char *msg;
+	} bad[] = {
+		{1, {"--bogus"}, "unknown option '--bogus'"},
+		{1, {"-n"}, "unknown option '-n'"},
+		{1, {"--n"}, "--n needs a value"},
+		{2, {"--n", "0"}, "--n must be between 1 and 100 (got '0')"},
+		{2, {"--n", "101"}, "--n must be between 1 and 100"},
+		{2, {"--n", "ten"}, "--n expects a whole non-negative number"},
+		{2, {"--x", "0"}, "--x must be greater than 0"},
+		{2, {"--x", "-1"}, "--x must be greater than 0"},
+		{2, {"--color", "blue"}, "--color 'blue' is not one of: red, green"},
+		{1, {"--flag=1"}, "--flag takes no value"},
+		{1, {"stray"}, "unexpected argument 'stray'"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		CU_ASSERT_EQUAL(parse(bad[i].argc, bad[i].argv, &n, &x, &color, &flag), TK_EUSAGE);
+		if (!strstr(tk_error_message(), bad[i].msg))
+			fprintf(stderr, "case %zu got: %s\n", i, tk_error_message());
+		CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), bad[i].msg));
+	}
+	tk_error_clear();
+}
+
+static void digest_follows_result_bits(void)
+{
+	tk_result a, b;
+	tk_result_init(&a, "montecarlo", "pi");
+	tk_result_init(&b, "montecarlo", "pi");
+	tk_result_u64(&a, "hits", 5);
+	tk_result_u64(&b, "hits", 5);
+	tk_result_f64(&a, "x", 0.1);
+	tk_result_f64(&b, "x", 0.1);
+	/* context fields (references) do not enter the digest */
+	tk_result_ref_f64(&a, "reference", 1.0);
+	tk_result_ref_f64(&b, "reference", 2.0);
+	CU_ASSERT_EQUAL(tk_result_digest(&a), tk_result_digest(&b));
+	b.fields[1].f = 0.1 + 0x1p-56; /* one bit off */
+	CU_ASSERT_NOT_EQUAL(tk_result_digest(&a), tk_result_digest(&b));
+	b.fields[1].f = -0.0;
+	a.fields[1].f = 0.0;
+	CU_ASSERT_NOT_EQUAL(tk_result_digest(&a), tk_result_digest(&b));
+	/* FNV-1a 64 of "a" is af63dc4c8601ec8c (published test vector) */
+	CU_ASSERT_EQUAL(tk_fnv1a(TK_FNV_OFFSET, "a", 1), 0xaf63dc4c8601ec8cull);
+}
+
+static const tk_test tests[] = {
+	{"number syntax", numbers},
+	{"option tables and their errors", tables},
+	{"digest follows result bits", digest_follows_result_bits},
+	{NULL, NULL},
+};
+const tk_suite tk_suite_opt = {"opt", tests};
