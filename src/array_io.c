@@ -17,6 +17,7 @@
 #include "tk/array_io.h"
 #include "tk/comm.h"
 #include "tk/reduce.h"
+#include "tk/rng.h"
 #include "tk/tk.h"
 
 #define HEADER_MAX (1u << 20)     /* we refuse .npy headers above 1 MiB */
@@ -319,44 +320,26 @@ static int load_csv(const tk_source *src, tk_array *a)
 
 /* ---- generated values ------------------------------------------------------------ */
 
-/* Philox4x32-10 (Salmon et al., SC11): block i of stream 3 (generate) under key seed.
- * Kept private until the shared generator (tk/rng.h) is in this branch; the
- * definition and stream layout are the same, so switching changes no value. */
-static void philox_block(uint64_t seed, uint64_t block, uint32_t out[4])
+/* Value i from Philox block i of the generate stream: uniform in (0, 1) from words
+ * 0-1, or a Box-Muller normal from words 0-1 and 2-3 (one value per block, so value
+ * i never depends on its neighbours). */
+static double value_from(const uint32_t w[4], tk_dist dist)
 {
-	uint32_t c0 = (uint32_t)block, c1 = (uint32_t)(block >> 32), c2 = 3, c3 = 0;
-	uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
-	for (int r = 0; r < 10; r++) {
-		if (r) {
-			k0 += 0x9E3779B9u;
-			k1 += 0xBB67AE85u;
-		}
-		uint64_t p0 = (uint64_t)0xD2511F53u * c0, p1 = (uint64_t)0xCD9E8D57u * c2;
-		uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0, n1 = (uint32_t)p1;
-		uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1, n3 = (uint32_t)p0;
-		c0 = n0, c1 = n1, c2 = n2, c3 = n3;
-	}
-	out[0] = c0, out[1] = c1, out[2] = c2, out[3] = c3;
-}
-
-/* (k + 1/2) 2^-53 with k the top 53 bits of (hi, lo): in the open interval (0, 1). */
-static double u01_53(uint32_t hi, uint32_t lo)
-{
-	uint64_t k = ((uint64_t)hi << 21) ^ (lo >> 11);
-	return ((double)k + 0.5) * 0x1p-53;
+	double u1 = tk_u01_52(w[0], w[1]);
+	if (dist == TK_DIST_UNIFORM)
+		return u1;
+	double u2 = tk_u01_52(w[2], w[3]); /* u1 in (0, 1): the log is finite */
+	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
 double tk_generate_value(uint64_t seed, tk_dist dist, uint64_t i)
 {
-	uint32_t w[4];
-	philox_block(seed, i, w);
-	double u1 = u01_53(w[0], w[1]);
-	if (dist == TK_DIST_UNIFORM)
-		return u1;
-	/* Box-Muller, one value per block: u1 in (0,1) so the log is finite */
-	double u2 = u01_53(w[2], w[3]);
-	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+	tk_philox_ctr c =
+		tk_philox4x32_10(tk_philox_block(i, TK_STREAM_GENERATE), tk_philox_seed(seed));
+	return value_from(c.v, dist);
 }
+
+#define GEN_CHUNK 1024
 
 static int load_generate(const tk_source *src, tk_array *a)
 {
@@ -367,10 +350,20 @@ static int load_generate(const tk_source *src, tk_array *a)
 	if (st < 0)
 		return st;
 	uint64_t m = a->hi - a->lo, lo = a->lo;
+	uint64_t nchunk = m / GEN_CHUNK + (m % GEN_CHUNK != 0);
 	double *x = a->data;
-#pragma omp parallel for schedule(static)
-	for (uint64_t i = 0; i < m; i++)
-		x[i] = tk_generate_value(src->seed, src->dist, lo + i);
+	tk_philox_key key = tk_philox_seed(src->seed);
+#pragma omp parallel
+	{
+		uint32_t w[4 * GEN_CHUNK];
+#pragma omp for schedule(static)
+		for (uint64_t c = 0; c < nchunk; c++) {
+			uint64_t i0 = c * GEN_CHUNK, k = m - i0 < GEN_CHUNK ? m - i0 : GEN_CHUNK;
+			tk_philox_fill(lo + i0, TK_STREAM_GENERATE, key, w, k);
+			for (uint64_t j = 0; j < k; j++)
+				x[i0 + j] = value_from(w + 4 * j, src->dist);
+		}
+	}
 	a->bytes = m * sizeof(double);
 	return 0;
 }

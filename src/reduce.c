@@ -735,10 +735,11 @@ int tk_reduce_run(const double *x, uint64_t lo, uint64_t hi, uint64_t n,
 
 /* ---- memory bandwidth ---------------------------------------------------------- */
 
-double tk_membw(uint64_t bytes, int reps)
+double tk_membw(uint64_t bytes, int reps, int *ok)
 {
 	uint64_t n = bytes / sizeof(double);
 	double *a = tk_alloc_aligned(n ? n : 1, sizeof *a);
+	*ok = 0;
 	if (tk_error_share(a ? 0 : TK_ENOMEM) < 0) {
 		tk_free(a);
 		return 0.0;
@@ -746,7 +747,12 @@ double tk_membw(uint64_t bytes, int reps)
 #pragma omp parallel for schedule(static)
 	for (uint64_t i = 0; i < n; i++)
 		a[i] = (double)(i & 1023);
-	double best = INFINITY, sink = 0.0;
+	/* the exact total, to check that every run read everything (sums < 2^53) */
+	double want = (double)(n / 1024) * (1023.0 * 1024 / 2);
+	for (uint64_t i = n / 1024 * 1024; i < n; i++)
+		want += (double)(i & 1023);
+	double best = INFINITY;
+	int good = 1;
 	for (int r = 0; r < reps; r++) {
 		tk_comm_barrier();
 		double t0 = now(), total = 0.0;
@@ -754,23 +760,32 @@ double tk_membw(uint64_t bytes, int reps)
 		{
 			uint64_t i0, i1;
 			tk_split(n, (uint64_t)tk_thread_count(), (uint64_t)tk_thread_id(), &i0, &i1);
-			double acc[8] = {0};
+			v8d acc0 = {0}, acc1 = {0};
 			uint64_t i = i0;
-			for (; i + 8 <= i1; i += 8)
-				for (int l = 0; l < 8; l++)
-					acc[l] += a[i + l];
+			for (; i < i1 && i % 8 != 0; i++)
+				total += a[i];
+			for (; i + 16 <= i1; i += 16) {
+				v8d v, w;
+				memcpy(&v, a + i, sizeof v);
+				memcpy(&w, a + i + 8, sizeof w);
+				acc0 += v;
+				acc1 += w;
+			}
 			for (; i < i1; i++)
-				acc[0] += a[i];
-			total += acc[0] + acc[1] + acc[2] + acc[3] + acc[4] + acc[5] + acc[6] + acc[7];
+				total += a[i];
+			acc0 += acc1;
+			for (int l = 0; l < 8; l++)
+				total += acc0[l];
 		}
 		double dt[1] = {now() - t0};
 		tk_comm_allreduce_f64(dt, 1, TK_MAX);
-		sink += total;
+		good &= total == want;
 		if (dt[0] < best)
 			best = dt[0];
 	}
 	tk_free(a);
-	if (sink == -1.0) /* keep the sums alive */
-		fprintf(stderr, "%g\n", sink);
-	return (double)bytes * tk_comm_size() / best;
+	int64_t g[1] = {good};
+	tk_comm_allreduce_i64(g, 1, TK_MIN);
+	*ok = (int)g[0];
+	return (double)n * sizeof(double) * tk_comm_size() / best;
 }

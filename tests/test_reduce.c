@@ -400,8 +400,10 @@ static void slices_are_whole_blocks(void)
 
 static void membw_positive(void)
 {
-	double bw = tk_membw(UINT64_C(16) << 20, 2);
+	int ok;
+	double bw = tk_membw((UINT64_C(16) << 20) + 24, 2, &ok);
 	CU_ASSERT(bw > 1e8 && bw < 1e13);
+	CU_ASSERT(ok);
 }
 
 static const tk_test tests[] = {

@@ -21,6 +21,9 @@
 
 #include <stdint.h>
 
+#include "tk/array_io.h"
+#include "tk/report.h"
+
 #define TK_REDUCE_BLOCK 1024u
 #define TK_REDUCE_NONE UINT64_MAX /* no index (e.g. min of nothing) */
 
@@ -99,7 +102,25 @@ int64_t tk_reduce_bin(double v, double lo, double hi, uint32_t bins, const doubl
 void tk_reduce_edges(double lo, double hi, uint32_t bins, double *edges);
 
 /* Collective: this machine's read bandwidth in bytes/s: every rank's threads sum an
- * array of `bytes` per rank (read only, STREAM-style), best of `reps` runs. */
-double tk_membw(uint64_t bytes, int reps);
+ * array of `bytes` per rank (read only, STREAM-style), best of `reps` runs.  *ok is 1
+ * when every run's sum was the known exact total (0 also on allocation failure). */
+double tk_membw(uint64_t bytes, int reps, int *ok);
+
+/* ---- the registered kernels (src/reduce_kernel.c) ---------------------------- */
+
+typedef struct tk_reduce_params {
+	tk_source src;        /* where the values come from */
+	tk_reduce_opts opts;
+	int membw;            /* also measure the read bandwidth and report the fraction */
+	uint64_t membw_bytes; /* array per rank for tk_membw; 0: max(4 x LLC, 1 GiB) */
+	int membw_reps;       /* best of (default 5) */
+} tk_reduce_params;
+
+void tk_reduce_params_default(tk_reduce_params *p);
+/* `reduce --model stats`: load, reduce, verify (an independent compensated sum and
+ * two-pass variance, a plain min/max scan, count invariants), fill r. */
+int tk_reduce_stats_kernel(const tk_reduce_params *p, const tk_run_ctx *ctx, tk_result *r);
+/* `reduce --model membw`: the read bandwidth alone. */
+int tk_reduce_membw_kernel(const tk_reduce_params *p, const tk_run_ctx *ctx, tk_result *r);
 
 #endif
