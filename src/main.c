@@ -18,6 +18,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{"montecarlo", tk_cmd_montecarlo, "Monte Carlo kernels: pi, European option, NPB EP"},
+	{"reduce", tk_cmd_reduce, "sum, min, max, mean, var, histogram of an array: exact, at memory speed"},
 	{"info", tk_cmd_info, "build configuration, MPI and OpenMP versions, cores, caches"},
 	{"help", cmd_help, "list the commands (toolkit COMMAND --help for one)"},
 };
