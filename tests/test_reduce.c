@@ -155,6 +155,24 @@ static void histogram_hand_counted(void)
 	CU_ASSERT_EQUAL(s.above, 1);
 	CU_ASSERT_EQUAL(s.nan, 1);
 	tk_reduce_stats_free(&s);
+	/* a histogram alone over a given range takes one pass: NaN/inf counted there */
+	const double y[] = {-INFINITY, 0.5, INFINITY, NAN, 0.25, 2.0};
+	o.bins = 2;
+	o.hi = 1;
+	o.skip_nan = 1;
+	CU_ASSERT_EQUAL_FATAL(run(y, 6, &o, &s), 0);
+	CU_ASSERT_EQUAL(s.hist[0], 1);
+	CU_ASSERT_EQUAL(s.hist[1], 1);
+	CU_ASSERT_EQUAL(s.below, 1);
+	CU_ASSERT_EQUAL(s.above, 2);
+	CU_ASSERT_EQUAL(s.nan, 1);
+	CU_ASSERT_EQUAL(s.posinf, 1);
+	CU_ASSERT_EQUAL(s.neginf, 1);
+	CU_ASSERT_EQUAL(s.count, 5);
+	tk_reduce_stats_free(&s);
+	o.skip_nan = 0;
+	o.hi = 4;
+	o.bins = 4;
 	/* one distinct value: numpy widens the range by 1/2 each side */
 	const double c[] = {5, 5, 5};
 	o.range_given = 0;
