@@ -768,7 +768,10 @@ static int run_group(bench *b, int first, const char *title)
 	       "speedup", "effic", "serial", "out", "ver", "same");
 	for (int j = first; j < b->ncfg; j++) {
 		config *c = &b->cfg[j];
-		int same_size = c->size == b->cfg[first].size && !c->extra;
+		/* the same problem must give the serial run's bits: a different strategy
+		 * (label) is still the same problem */
+		int same_size = c->size == b->cfg[first].size &&
+		                (c->label || c->extra == b->cfg[first].extra);
 		TK_CHECK(run_config(b, c, j == first || !same_size ? NULL : b->cfg[first].digest));
 		summarise(b, first, j + 1);
 		print_config(c);
