@@ -9,5 +9,6 @@
 
 int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx);
 int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx);
+int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx);
 
 #endif

@@ -16,6 +16,7 @@ extern const tk_suite tk_suite_opt;
 extern const tk_suite tk_suite_rng;
 extern const tk_suite tk_suite_montecarlo;
 extern const tk_suite tk_suite_xsum;
+extern const tk_suite tk_suite_stats;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
@@ -23,6 +24,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_rng,
 	&tk_suite_montecarlo,
 	&tk_suite_xsum,
+	&tk_suite_stats,
 };
 
 const char *tk_test_data_dir(void)
