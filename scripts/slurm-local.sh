@@ -113,6 +113,7 @@ up() {
 	cat >"$dir/slurm.conf" <<EOF
 # throw-away single-node Slurm written by scripts/slurm-local.sh
 ClusterName=tklocal
+MailProg=/bin/true
 SlurmctldHost=localhost(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
@@ -122,7 +123,7 @@ CredType=cred/munge
 SlurmUser=root
 SlurmdUser=root
 StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool/%n
+SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/slurmctld.pid
 SlurmdPidFile=$dir/slurmd.pid
 SlurmctldLogFile=$dir/slurmctld.log
