@@ -49,8 +49,12 @@ first=${TK_KERNELS%% *}
 size=()
 case $first in montecarlo.pi | montecarlo.option) size=(--samples "$TK_SIZE") ;; esac
 if [ "${first%%.*}" = montecarlo ]; then
-	launch=(mpirun -np "$R" --map-by "slot:PE=$T" --bind-to core --report-bindings)
-	[ $((R * T)) -gt "$(tk_cores_node)" ] && [ "$(tk_nodes)" = 1 ] && launch+=(--oversubscribe)
+	if [ "$(tk_nodes)" = 1 ] && [ $((R * T)) -gt "$(tk_cores_node)" ]; then
+		echo "note: $R x $T threads on $(tk_cores_node) cores: oversubscribed, so not bound"
+		launch=(mpirun -np "$R" --oversubscribe --bind-to none)
+	else
+		launch=(mpirun -np "$R" --map-by "slot:PE=$T" --bind-to core --report-bindings)
+	fi
 	echo "+ ${launch[*]} toolkit montecarlo --model ${first#montecarlo.} ${size[*]} --threads $T"
 	"${launch[@]}" "$TK" montecarlo --model "${first#montecarlo.}" "${size[@]}" --threads "$T" \
 		--format json --quiet >"$OUT/hybrid-run.json" 2>"$OUT/binding.txt" || status=1
