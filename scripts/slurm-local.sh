@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# slurm-local.sh up DIR | down DIR: a throw-away single-node Slurm on this machine, for
+# slurm-local.sh up DIR | down DIR | install: a throw-away single-node Slurm on this machine, for
 # tests (tests/slurm.sh) and for trying the jobs/ scripts without a cluster.
 #
 #   up DIR    installs slurm-wlm, munge and slurm-wlm-torque with apt-get when they are
@@ -9,12 +9,16 @@
 #               export SLURM_CONF=DIR/slurm.conf
 #             The node is "localhost" (NodeAddr 127.0.0.1) with CPUs = nproc, one
 #             partition "debug"; accounting is off (no sacct: poll scontrol show job).
+#   install   only installs the packages (e.g. before entering a network namespace
+#             that cannot reach the package mirrors).
 #   down DIR  stops the daemons that `up DIR` started, by the PIDs it recorded in
 #             DIR/pids (TERM, then KILL after a few seconds), and never any other.
 #
-# Nothing outside DIR is written except what apt-get installs.  The daemons talk over
-# loopback (127.0.0.1), on ports picked free at start (TK_SLURM_PORT to choose: it and
-# the next port).  Needs root (slurmd runs jobs as their users; munged is started as
+# Nothing outside DIR is written except what apt-get installs.  Clients reach the
+# daemons on 127.0.0.1, on ports picked free at start (TK_SLURM_PORT to choose: it and
+# the next port); Slurm has no bind-address setting, so the daemons listen on every
+# interface (munge-authenticated with DIR's own fresh key): tests/slurm.sh therefore
+# runs them in a network namespace that has only loopback.  Needs root (slurmd runs jobs as their users; munged is started as
 # user munge).  Without systemd this is the only way they run here.
 # Exit status: 0 ok, 1 a daemon did not come up (its log is printed), 2 usage.
 set -u
@@ -25,9 +29,15 @@ usage() {
 	sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
 	exit 2
 }
-[ $# -eq 2 ] || usage
-cmd=$1
-dir=$2
+cmd=${1:-}
+if [ "$cmd" = install ] && [ $# -eq 1 ]; then
+	dir=$(mktemp -d) || exit 1
+	trap 'rm -rf "$dir"' EXIT
+elif [ $# -eq 2 ]; then
+	dir=$2
+else
+	usage
+fi
 
 # wait_for SECONDS CMD...: run CMD every 0.2 s until it succeeds; 1 on timeout
 wait_for() {
@@ -41,7 +51,9 @@ wait_for() {
 
 install_packages() {
 	local missing=""
-	command -v slurmctld >/dev/null 2>&1 || missing+=" slurm-wlm"
+	for c in slurmctld slurmd sbatch scontrol; do
+		command -v $c >/dev/null 2>&1 || { missing+=" slurm-wlm"; break; }
+	done
 	command -v munged >/dev/null 2>&1 || missing+=" munge"
 	command -v qsub >/dev/null 2>&1 || missing+=" slurm-wlm-torque"
 	[ -z "$missing" ] && return 0
@@ -197,6 +209,7 @@ down() {
 }
 
 case $cmd in
+install) install_packages || exit 1 ;;
 up) up ;;
 down) down ;;
 *) usage ;;

@@ -23,6 +23,12 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 
+# Install first: the namespace below cannot reach the package mirrors
+if [ -z "${TK_SLURM_IN_NETNS:-}" ] && ! timeout 300 scripts/slurm-local.sh install; then
+	echo "slurm: 0 passed, 1 failed (could not install Slurm)"
+	exit 2
+fi
+
 # Re-run inside a fresh network namespace with only loopback, when possible
 if [ "${TK_SLURM_NETNS:-1}" != 0 ] && [ -z "${TK_SLURM_IN_NETNS:-}" ] &&
 	command -v unshare >/dev/null && command -v ip >/dev/null &&
