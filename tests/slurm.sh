@@ -167,7 +167,7 @@ id_long=$(submit tk-mc-long -n 2 -- TK_CHUNK=2^22 jobs/slurm-montecarlo-long.sh)
 id_bad=$(submit tk-bad -- TK_KERNELS=nosuch.kernel jobs/slurm-strong.sh)
 # PBS scripts: through sbatch (which reads #PBS lines) and through the qsub wrapper
 id_pstrong=$(cd "$root" && TK_SIZE=$small qsub -V -l nodes=1:ppn=2 -N tk-pbs-strong \
-	-o "$D/tk-pbs-strong.out" jobs/pbs-strong.sh 2>"$D/qsub.err" | tr -dc '0-9')
+	-o "$D/tk-pbs-strong.out" -e "$D/tk-pbs-strong.err" jobs/pbs-strong.sh 2>"$D/qsub.err" | tr -dc '0-9')
 id_pweak=$(submit tk-pbs-weak -n 2 -- TK_SIZE=2^19 jobs/pbs-weak.sh)
 id_pmulti=$(submit tk-pbs-multinode -N 1 -n 2 -- TK_SIZE=$small TK_MODES=serial+mpi jobs/pbs-multinode.sh)
 id_phybrid=$(submit tk-pbs-hybrid -n 4 --overcommit -- TK_SIZE=$small TK_RANKS=2 TK_THREADS=2 \
