@@ -176,7 +176,8 @@ lint:
 
 # A throw-away single-node Slurm on localhost runs every jobs/ script (tests/slurm.sh)
 test-slurm:
-	$(Q)scripts/deps.sh cc mpi
+	$(Q)scripts/deps.sh cc mpi gnuplot
+	@echo "== jobs/ on a local Slurm"
 	$(Q)$(MAKE) --no-print-directory MPI=1 toolkit
 	$(Q)tests/slurm.sh
 
