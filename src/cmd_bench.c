@@ -55,6 +55,7 @@ typedef struct config {
 	int mode, ranks, threads, workers;
 	uint64_t size;
 	const char *extra; /* options for this configuration only (e.g. --strategy atomic) */
+	const char *label; /* shown after the mode when set (e.g. "atomic") */
 	run_out runs[MAX_RUNS];
 	int nruns, failed, verified, identical;
 	tk_stats kst, wst;
@@ -539,10 +540,12 @@ static void print_header(const bench *b, const tk_kernel *k)
 
 static void print_config(const config *c)
 {
-	char rt[16], kern[64];
+	char rt[16], kern[64], mode[32];
 	snprintf(rt, sizeof rt, "%dx%d", c->ranks, c->threads);
+	snprintf(mode, sizeof mode, "%s%s%s", mode_names[c->mode], c->label ? "/" : "",
+	         c->label ? c->label : "");
 	if (c->kst.n == 0) {
-		printf("  %-7s %-7s %4d  FAILED: %s\n", mode_names[c->mode], rt, c->nruns, c->error);
+		printf("  %-7s %-7s %4d  FAILED: %s\n", mode, rt, c->nruns, c->error);
 		return;
 	}
 	snprintf(kern, sizeof kern, "%.4f [%.4f..%.4f]", c->kst.median, c->kst.min, c->kst.max);
@@ -552,7 +555,7 @@ static void print_config(const config *c)
 	else
 		snprintf(kf, sizeof kf, "%.3f", c->karp_flatt);
 	printf("  %-7s %-7s %4d  %-30s %9.4f %9.4f %9.4f %7.2fx %6.0f%% %7s %4zu %-4s %-4s\n",
-	       mode_names[c->mode], rt, c->nruns, kern, c->kst.sd, c->wst.median,
+	       mode, rt, c->nruns, kern, c->kst.sd, c->wst.median,
 	       c->wst.median - c->kst.median, c->speedup, 100 * c->efficiency, kf,
 	       c->kst.outliers, c->verified ? "yes" : "NO", c->identical ? "yes" : "NO");
 	if (c->failed)
@@ -765,7 +768,10 @@ static int run_group(bench *b, int first, const char *title)
 	       "speedup", "effic", "serial", "out", "ver", "same");
 	for (int j = first; j < b->ncfg; j++) {
 		config *c = &b->cfg[j];
-		int same_size = c->size == b->cfg[first].size && !c->extra;
+		/* the same problem must give the serial run's bits: a different strategy
+		 * (label) is still the same problem */
+		int same_size = c->size == b->cfg[first].size &&
+		                (c->label || c->extra == b->cfg[first].extra);
 		TK_CHECK(run_config(b, c, j == first || !same_size ? NULL : b->cfg[first].digest));
 		summarise(b, first, j + 1);
 		print_config(c);
@@ -880,6 +886,8 @@ static int run_compare(bench *b)
 			                       modes[m] == M_OMP ? ww : 1, ww);
 			if (g == 0)
 				c->size = (uint64_t)1 << 27;
+			if (g == 1)
+				c->size = (uint64_t)1 << 25;
 			if (g == 2)
 				c->extra = folder_args;
 		}
@@ -896,17 +904,15 @@ static int run_compare(bench *b)
 	static const char *const strategies[] = {"--strategy private", "--strategy atomic",
 	                                         "--strategy critical"};
 	if (mem) {
+		static const char *const labels[] = {"private", "atomic", "critical"};
 		g3 = b->ncfg;
+		config *c = add_config(b, mem, M_SERIAL, 1, 1, 1);
+		c->size = (uint64_t)1 << 22;
 		for (int i = 0; i < 3; i++) {
-			config *c = add_config(b, mem, i == 0 ? M_SERIAL : M_OMP, 1, i == 0 ? 1 : w,
-			                       i == 0 ? 1 : w);
-			c->size = (uint64_t)1 << 22;
-			c->extra = i == 0 ? NULL : strategies[i];
-		}
-		for (int i = 0; i < 3; i++) {
-			config *c = add_config(b, mem, M_OMP, 1, w, w);
+			c = add_config(b, mem, M_OMP, 1, w, w);
 			c->size = (uint64_t)1 << 22;
 			c->extra = strategies[i];
+			c->label = labels[i];
 		}
 		TK_CHECK(run_group(b, g3, "3. Locks: reduce with per-thread partials, atomics, a "
 		                          "critical section (2^22 values)"));
@@ -931,7 +937,7 @@ static int run_compare(bench *b)
 	if (g3 >= 0) {
 		double t[3];
 		for (int i = 0; i < 3; i++)
-			t[i] = b->cfg[g3 + 3 + i].kst.median;
+			t[i] = b->cfg[g3 + 1 + i].kst.median;
 		printf("What does a lock cost? (%d threads, 2^22 values)\n", w);
 		printf("  private partials %.4f s, atomic updates %.4f s (%.1fx), a critical "
 		       "section %.4f s (%.1fx)\n",

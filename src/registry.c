@@ -7,6 +7,7 @@
 #include "tk/filter_run.h"
 #include "tk/kernel.h"
 #include "tk/montecarlo.h"
+#include "tk/reduce.h"
 
 static int mc_pi(const void *p, const tk_run_ctx *c, tk_result *r) { return tk_mc_pi(p, c, r); }
 static int mc_option(const void *p, const tk_run_ctx *c, tk_result *r)
@@ -23,6 +24,15 @@ static int filter_folder(const void *p, const tk_run_ctx *c, tk_result *r)
 	return tk_filter_run_folder(p, c, r);
 }
 
+static int reduce_stats(const void *p, const tk_run_ctx *c, tk_result *r)
+{
+	return tk_reduce_stats_kernel(p, c, r);
+}
+static int reduce_membw(const void *p, const tk_run_ctx *c, tk_result *r)
+{
+	return tk_reduce_membw_kernel(p, c, r);
+}
+
 static const tk_kernel kernels[] = {
 	{"montecarlo", "pi", "estimate pi from points in the unit square", "cpu", mc_pi,
 	 "--model pi", "samples", (uint64_t)1 << 28},
@@ -30,6 +40,10 @@ static const tk_kernel kernels[] = {
 	 "cpu", mc_option, "--model option", "samples", (uint64_t)1 << 24},
 	{"montecarlo", "ep", "NAS Parallel Benchmarks EP (Gaussian pairs), NPB-verified", "cpu",
 	 mc_ep, "--model ep --class W", NULL, 0},
+	{"reduce", "stats", "sum, min, max, mean, var, std (and hist) of an array, exact",
+	 "memory", reduce_stats, "--model stats", "generate", (uint64_t)1 << 27},
+	{"reduce", "membw", "read bandwidth: STREAM-style read-only sum", "memory", reduce_membw,
+	 "--model membw", NULL, 0},
 	{"filter", "image", "filter one image split in row strips over ranks (halo exchange)",
 	 "memory", filter_image, "--filter gaussian --sigma 2 --generate 7680x4320", NULL, 0},
 	/* a folder of images needs files: bench has no preset for it */

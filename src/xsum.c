@@ -32,7 +32,7 @@
 /* Each add changes any chunk by less than 2^53 in magnitude; a normalised chunk is
  * below 2^36 (the top one) or 2^32, so 1000 adds leave chunks far below 2^63. */
 #define UNITS 1000
-#define BLOCK 1024
+#define BLOCK TK_XSUM_BLOCK
 #ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD (2 * BLOCK)
 #endif
@@ -127,6 +127,53 @@ static inline void add_one(tk_xsum *a, double x)
 
 void tk_xsum_add(tk_xsum *a, double x) { add_one(a, x); }
 
+/* Set a 0/1 flag of a shared accumulator: read first, so that the common case does
+ * not write to a shared cache line. */
+static inline void set_flag(int64_t *flag)
+{
+	int64_t seen;
+#pragma omp atomic read
+	seen = *flag;
+	if (!seen) {
+#pragma omp atomic write
+		*flag = 1;
+	}
+}
+
+void tk_xsum_add_atomic(tk_xsum *a, double x)
+{
+	uint64_t b = bits_of(x);
+	int e = (int)((b >> 52) & 0x7FF);
+	uint64_t m = b & MANT_MASK;
+	set_flag(&a->any);
+	if (b != SIGN_BIT)
+		set_flag(&a->nonnegzero);
+	if (e == 0x7FF) {
+		set_flag(m ? &a->nan : (b >> 63) ? &a->ninf : &a->pinf);
+		return;
+	}
+	if (e)
+		m |= UINT64_C(1) << 52;
+	else
+		e = 1;
+	if (m == 0)
+		return;
+	/* as tk_xsum_add_scaled: three pieces below 2^32 */
+	int64_t v = (b >> 63) ? -(int64_t)m : (int64_t)m;
+	int p = e - 1, idx = p >> 5, sh = p & 31;
+	int64_t r = (v & (int64_t)((UINT64_C(1) << (32 - sh)) - 1)) << sh;
+	int64_t q = v >> (32 - sh);
+	int64_t q0 = q & LOW32, q1 = q >> 32;
+#pragma omp atomic update
+	a->chunk[idx] += r;
+#pragma omp atomic update
+	a->chunk[idx + 1] += q0;
+	if (q1) {
+#pragma omp atomic update
+		a->chunk[idx + 2] += q1;
+	}
+}
+
 static void add_scalar(tk_xsum *a, const double *x, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -144,7 +191,71 @@ static uint64_t max_abs_bits(const double *x, size_t n)
 	return mx;
 }
 
-/* The fast-path sums of a block: see the file comment. */
+typedef double v8d __attribute__((vector_size(64)));
+typedef int64_t v8i __attribute__((vector_size(64)));
+
+/* The floating-point fast path (Rump's error-free extraction): with |x| < 2^E and
+ * C = 1.5 2^(E + 10), q = (x + C) - C is x rounded to a multiple of u = 2^(E - 42),
+ * exactly, and r = x - q is exact with |r| <= u / 2.  Up to 1024 such q sum exactly
+ * in doubles (every partial sum is a multiple of u below 2^(E + 11) = 2^53 u); a second
+ * level does the same to r with E - 43.  What is left (bits 85 places below the
+ * largest value) goes through add_one.  Four additions per value and level, no
+ * conversions; explicit vectors because FP sums are only vectorised when written so.
+ * Needs -989 <= E <= 1013 (C finite, second level above the subnormal grid); returns 0
+ * when the block is outside that range. */
+static int add_block_fp(tk_xsum *a, const double *x, size_t n, uint64_t mx)
+{
+	int E = (int)(mx >> 52) - 1022; /* |x| < 2^E */
+	if ((mx >> 52) == 0 || E > 1013 || E < -989)
+		return 0;
+	const double c1 = 1.5 * pow2(E + 10), c2 = 1.5 * pow2(E - 33);
+	const v8d C1 = {c1, c1, c1, c1, c1, c1, c1, c1}, C2 = {c2, c2, c2, c2, c2, c2, c2, c2};
+	v8d s1a = {0}, s1b = {0}, s2a = {0}, s2b = {0};
+	v8i rest = {0};
+	size_t n16 = n / 16 * 16;
+	for (size_t i = 0; i < n16; i += 16) {
+		v8d v, w;
+		memcpy(&v, x + i, sizeof v);
+		memcpy(&w, x + i + 8, sizeof w);
+		v8d qv = (v + C1) - C1, qw = (w + C1) - C1;
+		v8d rv = v - qv, rw = w - qw;
+		v8d pv = (rv + C2) - C2, pw = (rw + C2) - C2;
+		s1a += qv;
+		s1b += qw;
+		s2a += pv;
+		s2b += pw;
+		rest |= (v8i)(rv - pv) | (v8i)(rw - pw);
+	}
+	double t1 = 0.0, t2 = 0.0;
+	uint64_t rt = 0;
+	for (size_t i = n16; i < n; i++) {
+		double q = (x[i] + c1) - c1, r = x[i] - q, p = (r + c2) - c2;
+		t1 += q;
+		t2 += p;
+		rt |= bits_of(r - p);
+	}
+	s1a += s1b; /* all exact: the order does not matter */
+	s2a += s2b;
+	for (int l = 0; l < 8; l++) {
+		t1 += s1a[l];
+		t2 += s2a[l];
+		rt |= (uint64_t)rest[l];
+	}
+	a->any = 1;
+	a->nonnegzero = 1; /* some value is nonzero */
+	add_one(a, t1);
+	add_one(a, t2);
+	if (rt) { /* r - p is -0.0 only for x = -0.0: harmless */
+		for (size_t i = 0; i < n; i++) {
+			double q = (x[i] + c1) - c1, r = x[i] - q, p = (r + c2) - c2;
+			if (r - p != 0.0)
+				add_one(a, r - p);
+		}
+	}
+	return 1;
+}
+
+/* The integer fast-path sums of a block: see the file comment. */
 typedef struct split_sums {
 	int64_t sum1, sum2;
 	uint64_t rest; /* nonzero when some value has bits below g2 (or is -0.0) */
@@ -191,6 +302,8 @@ static uint64_t add_block(tk_xsum *a, const double *x, size_t n, uint64_t mx,
 		add_scalar(a, x, n);
 		return y ? max_abs_bits(y, ny) : 0;
 	}
+	if (add_block_fp(a, x, n, mx))
+		return y ? max_abs_bits(y, ny) : 0;
 	a->any = 1;
 	a->nonnegzero = 1; /* some value is nonzero */
 	int emax = (int)(mx >> 52);
@@ -236,6 +349,11 @@ void tk_xsum_add_array(tk_xsum *a, const double *x, size_t n)
 				__builtin_prefetch(x + i + PREFETCH_AHEAD + k);
 		mx = add_block(a, x + i, len, mx, nlen ? x + j : NULL, nlen);
 	}
+}
+
+void tk_xsum_add_block(tk_xsum *a, const double *x, size_t n, double maxabs)
+{
+	add_block(a, x, n, bits_of(maxabs) & ABS_MASK, NULL, 0);
 }
 
 void tk_xsum_merge(tk_xsum *dst, const tk_xsum *src)

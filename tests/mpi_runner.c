@@ -5,12 +5,15 @@
  * values are computed locally on each rank from the definitions (e.g. the sum of
  * 0..n-1), never taken from another rank.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tk/comm.h"
+#include "tk/array_io.h"
 #include "tk/montecarlo.h"
+#include "tk/reduce.h"
 #include "tk/report.h"
 #include "tk/tk.h"
 #include "tk/xsum.h"
@@ -145,6 +148,55 @@ static void test_pi_combine(void)
 	CHECK(r.fields[0].u == tk_mc_pi_hits(p.seed, 0, p.samples));
 }
 
+static void test_error_share(void)
+{
+	/* only the last rank fails: every rank holds its code and message, quietly */
+	tk_error_clear();
+	int st = rank == size - 1 ? tk_error_set(TK_EIO, "share: rank %d fails", rank) : 0;
+	CHECK(tk_error_share(st) == TK_EIO);
+	CHECK(tk_error_code() == TK_EIO);
+	CHECK(strstr(tk_error_message(), "share: rank") != NULL);
+	tk_error_clear();
+	CHECK(tk_error_share(0) == 0);
+}
+
+static void test_reduce_combine(void)
+{
+	/* every rank makes the whole array, reduces only its slice; the global answer
+	 * must equal what this rank computes alone over everything */
+	uint64_t n = 5 * TK_REDUCE_BLOCK + 77, lo, hi;
+	double *all = malloc(n * sizeof *all);
+	tk_xsum ref;
+	tk_xsum_init(&ref);
+	uint64_t imin = 0, imax = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		all[i] = tk_generate_value(5, TK_DIST_NORMAL, i);
+		tk_xsum_add(&ref, all[i]);
+		if (all[i] < all[imin])
+			imin = i;
+		if (all[i] > all[imax])
+			imax = i;
+	}
+	tk_reduce_slice(n, rank, size, &lo, &hi);
+	tk_reduce_opts o;
+	tk_reduce_opts_default(&o);
+	tk_reduce_stats s;
+	CHECK(tk_reduce_run(all + lo, lo, hi, n, &o, &s) == 0);
+	double want = tk_xsum_round(&ref);
+	CHECK(memcmp(&s.sum, &want, sizeof want) == 0);
+	CHECK(s.argmin == imin && s.min == all[imin]);
+	CHECK(s.argmax == imax && s.max == all[imax]);
+	long double m = 0, v = 0;
+	for (uint64_t i = 0; i < n; i++)
+		m += all[i];
+	m /= n;
+	for (uint64_t i = 0; i < n; i++)
+		v += (all[i] - m) * (all[i] - m);
+	v /= n - 1;
+	CHECK(fabsl(s.var - v) <= 1e-13L * v);
+	free(all);
+}
+
 int main(int argc, char **argv)
 {
 	if (tk_comm_init(&argc, &argv) != 0)
@@ -158,6 +210,8 @@ int main(int argc, char **argv)
 	test_xsum_allreduce();
 	test_error_agree();
 	test_pi_combine();
+	test_error_share();
+	test_reduce_combine();
 	uint64_t f[2] = {(uint64_t)failures, (uint64_t)checks};
 	tk_comm_allreduce_u64(f, 2, TK_SUM);
 	if (rank == 0)

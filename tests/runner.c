@@ -16,6 +16,8 @@ extern const tk_suite tk_suite_opt;
 extern const tk_suite tk_suite_rng;
 extern const tk_suite tk_suite_montecarlo;
 extern const tk_suite tk_suite_xsum;
+extern const tk_suite tk_suite_npy;
+extern const tk_suite tk_suite_reduce;
 extern const tk_suite tk_suite_stats;
 extern const tk_suite tk_suite_image;
 extern const tk_suite tk_suite_filter;
@@ -26,6 +28,8 @@ static const tk_suite *const suites[] = {
 	&tk_suite_rng,
 	&tk_suite_montecarlo,
 	&tk_suite_xsum,
+	&tk_suite_npy,
+	&tk_suite_reduce,
 	&tk_suite_stats,
 	&tk_suite_image,
 	&tk_suite_filter,

@@ -38,6 +38,11 @@ void tk_error_clear(void);
  * status (the error of the lowest rank that failed).  Rank 0 prints that rank's message
  * as one line "toolkit: error: ..." on stderr.  Never leaves a rank waiting. */
 int tk_error_agree(int status);
+/* Collective, quiet: like tk_error_agree() but prints nothing; instead every rank
+ * records the failing rank's code and message (with "(rank R)" when R > 0), so a
+ * library can stop at a collective point on every rank together and the caller's
+ * final tk_error_agree() still names the root cause. */
+int tk_error_share(int status);
 /* Exit code for a status (0, 1, 2, 3, 4, 5). */
 int tk_exit_code(int status);
 

@@ -42,6 +42,10 @@ void tk_xsum_add(tk_xsum *a, double x);
 /* Add n values, exactly; the fast path for arrays (blocks of values sharing a narrow
  * exponent range are converted to 64-bit integers in vector registers). */
 void tk_xsum_add_array(tk_xsum *a, const double *x, size_t n);
+/* Add x[0..n), n <= TK_XSUM_BLOCK, exactly, when the caller already knows the largest
+ * magnitude maxabs of these values and that none is NaN or inf (saves a pass). */
+#define TK_XSUM_BLOCK 1024
+void tk_xsum_add_block(tk_xsum *a, const double *x, size_t n, double maxabs);
 /* dst += src, exactly; src is unchanged. */
 void tk_xsum_merge(tk_xsum *dst, const tk_xsum *src);
 /* The exact sum rounded to nearest, ties to even (as math.fsum).  NaN if a NaN was
@@ -59,5 +63,10 @@ void tk_xsum_normalize(tk_xsum *a);
 /* Add the integer v times 2^(p - 1074) exactly, for 0 <= p <= 2047 (a building block
  * for callers that sum integer multiples of a common power of two themselves). */
 void tk_xsum_add_scaled(tk_xsum *a, int64_t v, int p);
+/* Add one value to an accumulator shared by threads, with atomic updates (the
+ * "atomic" strategy; slow by design: every value touches shared cache lines).  Each
+ * call changes a chunk by less than 2^32, so the caller must call tk_xsum_normalize
+ * (from one thread, between parallel loops) at least once every 2^30 calls. */
+void tk_xsum_add_atomic(tk_xsum *a, double x);
 
 #endif

@@ -1,0 +1,50 @@
+# shellcheck shell=bash disable=SC2154  # sourced by tests/modes.sh, which defines the helpers
+# reduce: cross-mode digests and bad inputs (sourced by tests/modes.sh, which provides
+# same_digest, expect_error, $WORK and $HERE).
+DATA=$HERE/data
+
+# generated data: N not a multiple of the block (1024) or of any worker count, N below
+# the worker count, NaN/inf from CSV, numpy's .npy fixtures
+same_digest reduce-generate -- reduce --generate 1000003 --seed 1 --ops all
+same_digest reduce-normal -- reduce --generate 250001 --dist normal --seed 7 --ops all --bins 64
+same_digest reduce-tiny -- reduce --generate 3 --seed 2 --ops all
+same_digest reduce-npy -- reduce --input "$DATA/rand1000.npy" --ops all --bins 10
+same_digest reduce-npy-f4 -- reduce --input "$DATA/f4.npy" --ops all
+same_digest reduce-atomic -- reduce --generate 20000 --seed 3 --ops all --strategy atomic
+same_digest reduce-critical -- reduce --generate 20000 --seed 3 --ops all --strategy critical
+{
+	echo "x,value"
+	for i in $(seq 0 4999); do
+		case $((i % 1000)) in
+		7) echo "$i,nan" ;;
+		8) echo "$i,inf" ;;
+		*) echo "$i,$((i * 37 % 1001)).25" ;;
+		esac
+	done
+} >"$WORK/nan.csv"
+same_digest reduce-csv-skipnan -- reduce --input "$WORK/nan.csv" --column 1 --skip-nan --ops all --range 0:1000
+same_digest reduce-csv-nan -- reduce --input "$WORK/nan.csv" --column 1
+
+# private, atomic and critical give the same digest as each other
+d1=$("$TK" reduce --generate 50000 --seed 5 --ops all --format json --quiet | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p')
+for st in atomic critical; do
+	d2=$("$TK" reduce --generate 50000 --seed 5 --ops all --strategy $st --format json --quiet |
+		sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p')
+	if [ -n "$d1" ] && [ "$d1" = "$d2" ]; then pass; else fail "reduce --strategy $st: digest $d2 != private $d1"; fi
+done
+
+# bad inputs: one line on stderr, the documented exit code, on every rank, no hang
+printf '1.5\n2.5\nabc\n' >"$WORK/bad.csv"
+: >"$WORK/empty.f64"
+expect_error reduce-missing 3 "cannot open" -- reduce --input "$WORK/no-such.npy"
+expect_error reduce-truncated 3 "truncated" -- reduce --input "$DATA/truncated.npy"
+expect_error reduce-corrupt 3 "corrupt .npy header" -- reduce --input "$DATA/corrupt.npy"
+expect_error reduce-dtype 3 "unsupported dtype" -- reduce --input "$DATA/f2.npy"
+expect_error reduce-bigendian 3 "big-endian" -- reduce --input "$DATA/be_f8.npy"
+expect_error reduce-csv-nonnumber 3 "bad.csv:3: 'abc' is not a number" -- reduce --input "$WORK/bad.csv"
+expect_error reduce-empty 3 "empty" -- reduce --input "$WORK/empty.f64"
+expect_error reduce-bins0 2 "bins" -- reduce --generate 100 --ops hist --bins 0
+expect_error reduce-range 2 "LO must not exceed HI" -- reduce --generate 100 --ops hist --range 5:1
+expect_error reduce-unknown-op 2 "unknown op 'median'" -- reduce --generate 100 --ops sum,median
+expect_error reduce-no-input 2 "no data" -- reduce
+expect_error reduce-too-large 4 "GiB available" -- reduce --generate 4e18
