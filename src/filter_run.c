@@ -26,29 +26,6 @@
 
 /* ---- shared helpers ------------------------------------------------------------- */
 
-/* Collective: agree on failure without printing, and give every rank the failing
- * rank's message, so that the command's one tk_error_agree prints it once. */
-static int share_error(int status)
-{
-	int rank = tk_comm_rank(), size = tk_comm_size();
-	int64_t v[1] = {status < 0 ? rank : size};
-	tk_comm_allreduce_i64(v, 1, TK_MIN);
-	if (v[0] == size)
-		return 0;
-	int owner = (int)v[0];
-	int64_t code = status;
-	char msg[512] = "";
-	if (rank == owner)
-		snprintf(msg, sizeof msg, "%s", tk_error_message());
-	tk_comm_bcast(&code, sizeof code, owner);
-	tk_comm_bcast(msg, sizeof msg, owner);
-	if (rank != owner) {
-		tk_error_clear();
-		tk_error_set((int)code, "%s", msg);
-	}
-	return (int)code;
-}
-
 static uint64_t mix64(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -212,7 +189,7 @@ static int load(const tk_filter_job *job, tk_image *in, uint64_t hdr[3], double 
 			hdr[2] = (uint64_t)in->channels;
 		}
 	}
-	TK_CHECK(share_error(st));
+	TK_CHECK(tk_error_share(st));
 	tk_comm_bcast(hdr, 3 * sizeof *hdr, 0);
 	return 0;
 }
@@ -244,11 +221,11 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 	}
 	if (st == 0) /* page faults of a new buffer are not filtering time */
 		memset(obuf, 0, (size_t)(me.y1 - me.y0) * orow);
-	st = share_error(st);
+	st = tk_error_share(st);
 	size_t *bytes = st == 0 ? tk_alloc((size_t)size, sizeof *bytes) : NULL;
 	if (st == 0 && !bytes)
 		st = TK_ENOMEM;
-	st = share_error(st);
+	st = tk_error_share(st);
 	if (st == 0) {
 		double t = tk_now();
 		for (int q = 0; q < size; q++) {
@@ -265,7 +242,7 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 		st = tk_filter_rows(c, w, h, ch, buf, me.a, me.b, obuf, me.y0, me.y1);
 		tk_result_time(r, tk_now() - t);
 	}
-	st = share_error(st);
+	st = tk_error_share(st);
 	if (st == 0) {
 		double t = tk_now();
 		for (int q = 0; q < size; q++) {
@@ -296,7 +273,7 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 	}
 	tk_image_free(&in);
 	tk_image_free(&out);
-	TK_CHECK(share_error(st));
+	TK_CHECK(tk_error_share(st));
 	int64_t v[2] = {ok, (int64_t)digest};
 	tk_comm_bcast(v, sizeof v, 0);
 
@@ -378,11 +355,11 @@ static int list_folder(const char *dir, char **blob, size_t *bytes, uint64_t *co
 			free(names[i]);
 		free(names);
 	}
-	TK_CHECK(share_error(st));
+	TK_CHECK(tk_error_share(st));
 	tk_comm_bcast(hdr, sizeof hdr, 0);
 	if (tk_comm_rank() != 0)
 		text = malloc(hdr[0] + 1);
-	TK_CHECK(share_error(text ? 0 : tk_error_set(TK_ENOMEM, "out of memory")));
+	TK_CHECK(tk_error_share(text ? 0 : tk_error_set(TK_ENOMEM, "out of memory")));
 	tk_comm_bcast(text, hdr[0], 0);
 	*blob = text;
 	*bytes = hdr[0];
@@ -500,7 +477,7 @@ static void report_failures(batch *b)
 int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_result *r)
 {
 	int st = tk_comm_rank() == 0 ? check_output(job->input, job->output, 1) : 0;
-	TK_CHECK(share_error(st));
+	TK_CHECK(tk_error_share(st));
 	char *names = NULL;
 	size_t bytes;
 	uint64_t n;
@@ -514,7 +491,7 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 		for (uint64_t i = 0; i < n; i++, p += strlen(p) + 1)
 			name[i] = p;
 	}
-	st = share_error(st);
+	st = tk_error_share(st);
 	if (st < 0) {
 		tk_free(name);
 		tk_free(arrays);
