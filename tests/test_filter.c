@@ -162,6 +162,32 @@ static void sobel_step_edge(void)
 	tk_image_free(&out);
 }
 
+/* Sharpen by hand on one row 0 0 100 0 0 (sigma 1: weights 1 14 62 102 62 14 1 / 256;
+ * one row, so the vertical pass weighs it by 256/256).  x = 2: blur 100 x 102 / 256 =
+ * 39.8 -> 40, out 100 + (100 - 40) = 160.  x = 1: reflect-101 brings the 100 in twice
+ * (offsets -3 and +1: 1 + 62), blur 24.6 -> 25, out 0 - 25 -> 0.  A flat image stays. */
+static void sharpen_by_hand(void)
+{
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "sharpen", 1, 0), 0);
+	tk_image in, out;
+	make(&in, 5, 1, 1, 0);
+	in.data[2] = 100;
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	CU_ASSERT_EQUAL(out.data[2], 160);
+	CU_ASSERT_EQUAL(out.data[1], 0);
+	tk_image_free(&in);
+	tk_image_free(&out);
+	make(&in, 9, 7, 3, 77);
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	int bad = 0;
+	for (size_t i = 0; i < tk_image_bytes(&out); i++)
+		bad += out.data[i] != 77;
+	CU_ASSERT_EQUAL(bad, 0);
+	tk_image_free(&in);
+	tk_image_free(&out);
+}
+
 /* Isolated salt and pepper on a flat 100 is removed completely by 3x3 and 5x5. */
 static void median_removes_salt_and_pepper(void)
 {
@@ -471,6 +497,7 @@ static const tk_test tests[] = {
 	{"box impulse", box_impulse},
 	{"reflect-101 by hand", reflect101_by_hand},
 	{"sobel step edge and impulse", sobel_step_edge},
+	{"sharpen by hand", sharpen_by_hand},
 	{"median removes salt and pepper", median_removes_salt_and_pepper},
 	{"gray, invert, threshold by hand", gray_invert_threshold},
 	{"chain errors", chain_errors},
