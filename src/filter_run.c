@@ -160,6 +160,24 @@ static int check_output(const char *input, const char *output, int folder)
 	return 0;
 }
 
+/* Collective: if any rank reduced 16-bit samples, rank 0 says so once on stderr. */
+static void note_16bit(void)
+{
+	const char *first = NULL;
+	uint64_t v[2] = {tk_image_16bit_count(&first), 0};
+	v[1] = v[0] && tk_comm_rank() == 0; /* whether rank 0 can name one */
+	tk_comm_allreduce_u64(v, 2, TK_SUM);
+	if (v[0] && tk_comm_rank() == 0) {
+		fflush(stdout);
+		if (v[1])
+			fprintf(stderr, "toolkit: note: 16-bit samples reduced to 8 bits in %llu "
+			                "image(s), e.g. %s\n", (unsigned long long)v[0], first);
+		else
+			fprintf(stderr, "toolkit: note: 16-bit samples reduced to 8 bits in %llu "
+			                "image(s)\n", (unsigned long long)v[0]);
+	}
+}
+
 static void fill_common(tk_result *r, const tk_filter_job *job)
 {
 	tk_result_ref_str(r, "filters", job->filters);
@@ -277,6 +295,7 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 	int64_t v[2] = {ok, (int64_t)digest};
 	tk_comm_bcast(v, sizeof v, 0);
 
+	note_16bit();
 	r->size = (uint64_t)w * h;
 	r->size_unit = "pixels";
 	tk_result_u64(r, "width", w);
@@ -523,6 +542,7 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 		verified += b.verified[i];
 		h = tk_digest_bytes(h, &b.digest[i], sizeof b.digest[i]);
 	}
+	note_16bit();
 	double times[3] = {b.compute, b.io, wall};
 	tk_comm_allreduce_f64(times, 3, TK_MAX);
 	/* the batch's time is its wall time: reading and writing are part of the job */

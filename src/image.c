@@ -65,15 +65,26 @@ const char *tk_image_layout_name(int channels)
 	return channels >= 1 && channels <= 4 ? names[channels] : names[0];
 }
 
+static uint64_t reduced_count;
+static char reduced_first[256];
+
 void tk_image_note_16bit(const char *path)
 {
-	static int said;
-	int first;
+	uint64_t before;
 #pragma omp atomic capture
-	first = said++;
-	if (first == 0)
-		fprintf(stderr, "toolkit: note: %s: 16-bit samples reduced to 8 bits "
-		                "(said once)\n", path);
+	before = reduced_count++;
+	if (before == 0)
+		snprintf(reduced_first, sizeof reduced_first, "%s", path);
+}
+
+uint64_t tk_image_16bit_count(const char **first)
+{
+	uint64_t n;
+#pragma omp atomic read
+	n = reduced_count;
+	if (first)
+		*first = reduced_first;
+	return n;
 }
 
 int tk_image_read(const char *path, tk_image *img)

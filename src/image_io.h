@@ -15,7 +15,7 @@ int tk_pnm_write(FILE *f, const char *path, const tk_image *img);
 int tk_png_read(FILE *f, const char *path, tk_image *img);
 int tk_png_write(FILE *f, const char *path, const tk_image *img);
 
-/* Say once per process on stderr that 16-bit samples were reduced to 8 bits. */
+/* Count an image whose 16-bit samples were reduced to 8 bits (tk_image_16bit_count). */
 void tk_image_note_16bit(const char *path);
 
 #endif

@@ -113,6 +113,21 @@ static void reads_every_variant(void)
 	}
 }
 
+/* 16-bit files are counted (the library prints nothing; the command says it once). */
+static void counts_16bit(void)
+{
+	tk_image img;
+	uint64_t before = tk_image_16bit_count(NULL);
+	CU_ASSERT_EQUAL_FATAL(read_fixture("gray16.pgm", &img), 0);
+	tk_image_free(&img);
+	CU_ASSERT_EQUAL(tk_image_16bit_count(NULL), before + 1);
+	CU_ASSERT_EQUAL_FATAL(read_fixture("gray.pgm", &img), 0);
+	tk_image_free(&img);
+	const char *first = NULL;
+	CU_ASSERT_EQUAL(tk_image_16bit_count(&first), before + 1);
+	CU_ASSERT_PTR_NOT_NULL(first);
+}
+
 /* 1/2/4-bit gray and maxval 15 expand to the full 0..255 range. */
 static void expands_low_depths(void)
 {
@@ -330,6 +345,7 @@ static void digest_definition(void)
 
 static const tk_test tests[] = {
 	{"reads every PNG/PNM variant", reads_every_variant},
+	{"counts 16-bit reductions", counts_16bit},
 	{"expands 1/2/4-bit and small maxval", expands_low_depths},
 	{"palette transparency becomes alpha", palette_transparency_to_alpha},
 	{"round trips through every writer", round_trips},

@@ -8,8 +8,9 @@
  *
  * Pixels are interleaved 8-bit samples, rows back to back without padding:
  * 1 channel = gray, 2 = gray+alpha, 3 = RGB, 4 = RGBA.  Wider inputs are reduced when
- * read: 16-bit samples (PNG, PNM maxval > 255) are scaled to 8 bits (one notice on
- * stderr per process), palette and 1/2/4-bit PNGs are expanded to 8-bit gray or RGB
+ * read: 16-bit samples (PNG, PNM maxval > 255) are scaled to 8 bits (counted, see
+ * tk_image_16bit_count; the library prints nothing), palette and 1/2/4-bit PNGs are
+ * expanded to 8-bit gray or RGB
  * (with alpha when the file has transparency), PNM maxval other than 255 is rescaled.
  */
 #ifndef TK_IMAGE_H
@@ -71,6 +72,10 @@ int tk_image_known_extension(const char *path);
 uint64_t tk_image_digest(const tk_image *img);
 uint64_t tk_digest_bytes(uint64_t h, const void *data, size_t n);
 #define TK_DIGEST_INIT 0xcbf29ce484222325ull
+
+/* How many images this process has read whose 16-bit samples were reduced to 8 bits,
+ * and (*first, if given) the first one's path, so that the caller can say so once. */
+uint64_t tk_image_16bit_count(const char **first);
 
 /* Channel layout name: "gray", "gray+alpha", "RGB", "RGBA". */
 const char *tk_image_layout_name(int channels);
