@@ -543,6 +543,32 @@ static void median3_combine(uint8_t *restrict out, const uint8_t *restrict lo,
 	}
 }
 
+/* 3x3 in one pass over n elements: out[i] from columns i, i + c, i + 2c of rows a, b, d
+ * (so a, b, d point one pixel left of out's first): each column of three sorted, then
+ * med3(max of the lows, med3 of the middles, min of the highs). */
+static void median3_fused(uint8_t *restrict out, const uint8_t *restrict a,
+                          const uint8_t *restrict b, const uint8_t *restrict d, size_t c,
+                          size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t l[3], m[3], h[3];
+		for (int k = 0; k < 3; k++) {
+			size_t j = i + (size_t)k * c;
+			uint8_t p = a[j], q = b[j], t = d[j];
+			SORT2(p, q);
+			SORT2(q, t);
+			SORT2(p, q);
+			l[k] = p;
+			m[k] = q;
+			h[k] = t;
+		}
+		uint8_t lo = MAX8(MAX8(l[0], l[1]), l[2]);
+		uint8_t mi = med3(m[0], m[1], m[2]);
+		uint8_t hi = MIN8(MIN8(h[0], h[1]), h[2]);
+		out[i] = med3(lo, mi, hi);
+	}
+}
+
 /* 3x3: sort each column of three once, then the median of the nine is
  * med3(max of the lows, med3 of the middles, min of the highs). */
 static void median3_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *out,
@@ -560,27 +586,25 @@ static void median3_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *
 		median3_combine(out, lo, mi, hi, cs, n);
 		return;
 	}
-	/* in blocks that stay in L1 (wide RGB rows would not): sort block k, then combine
-	 * block k - 1, which needs one pixel of block k; the border columns are pixel 1
-	 * and pixel w - 2 (reflect-101) */
-	enum { MB = 2 * CHUNK };
-	uint8_t *arr[3] = {lo, mi, hi};
-	size_t prev = 0, prev_m = 0;
-	for (size_t x0 = 0; x0 < n; x0 += MB) {
-		size_t m = n - x0 < MB ? n - x0 : MB;
-		sort3_cols(lo + x0, mi + x0, hi + x0, a + x0, b + x0, d + x0, m);
+	/* interior elements in one pass, no intermediate rows; the first and last pixel
+	 * (reflect-101) through the padded path on a copy of their neighbourhood */
+	median3_fused(out + cs, a, b, d, cs, n - 2 * cs);
+	for (int side = 0; side < 2; side++) {
+		size_t x = side ? n - 2 * cs : 0; /* 2 pixels of context inside the row */
+		uint8_t *pa = sc->tmp, *pb = pa + 4 * cs, *pd = pb + 4 * cs;
+		const uint8_t *src[3] = {a, b, d};
+		uint8_t *dst[3] = {pa, pb, pd};
 		for (int k = 0; k < 3; k++) {
-			if (x0 == 0)
-				memcpy(arr[k] - cs, arr[k] + cs, cs);
-			if (x0 + m == n)
-				memcpy(arr[k] + n, arr[k] + n - 2 * cs, cs);
+			/* pixels x/c - 1 .. x/c + 2, reflected */
+			for (int j = -1; j <= 2; j++) {
+				int64_t px = reflect101((int64_t)(x / cs) + j, w);
+				memcpy(dst[k] + (size_t)(j + 1) * cs, src[k] + (size_t)px * cs, cs);
+			}
 		}
-		if (prev_m)
-			median3_combine(out + prev, lo + prev, mi + prev, hi + prev, cs, prev_m);
-		prev = x0;
-		prev_m = m;
+		/* the edge pixel is local pixel 1 (side 0) or 2 (side 1) */
+		size_t at = (size_t)(side ? 2 : 1) * cs;
+		median3_fused(out + x + at - cs, pa + at - cs, pb + at - cs, pd + at - cs, cs, cs);
 	}
-	median3_combine(out + prev, lo + prev, mi + prev, hi + prev, cs, prev_m);
 }
 
 /* 5x5: forgetful selection on 25 values: keep 14, move their minimum and maximum to
