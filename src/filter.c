@@ -272,10 +272,56 @@ static void round16_u8(uint8_t *restrict out, const uint32_t *restrict acc, size
 		out[i] = (uint8_t)((acc[i] + 32768) >> 16);
 }
 
+/* Small kernels (radius 1..3, the common 3x3 to 7x7) in one pass per direction, all
+ * taps summed in registers: R is a constant in each inlined copy, so the tap loop
+ * unrolls and the pixel loop vectorizes. */
+static inline void gauss_vert_small(uint16_t *restrict v, const uint8_t *const *rows,
+                                    const uint16_t *w, const int R, size_t n)
+{
+	const uint8_t *restrict c = rows[R];
+	const uint8_t *restrict a1 = rows[R - 1], *restrict b1 = rows[R + 1];
+	const uint8_t *restrict a2 = rows[R > 1 ? R - 2 : R], *restrict b2 = rows[R > 1 ? R + 2 : R];
+	const uint8_t *restrict a3 = rows[R > 2 ? R - 3 : R], *restrict b3 = rows[R > 2 ? R + 3 : R];
+	const uint16_t w0 = w[0], w1 = w[1], w2 = R > 1 ? w[2] : 0, w3 = R > 2 ? w[3] : 0;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t s = (uint16_t)(w0 * c[i] + w1 * (uint16_t)(a1[i] + b1[i]));
+		if (R > 1)
+			s = (uint16_t)(s + w2 * (uint16_t)(a2[i] + b2[i]));
+		if (R > 2)
+			s = (uint16_t)(s + w3 * (uint16_t)(a3[i] + b3[i]));
+		v[i] = s;
+	}
+}
+
+static inline void gauss_horz_small(uint8_t *restrict out, const uint16_t *restrict p,
+                                    const uint16_t *w, const int R, size_t c, size_t n)
+{
+	const uint32_t w0 = w[0], w1 = w[1], w2 = R > 1 ? w[2] : 0, w3 = R > 2 ? w[3] : 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s = w0 * p[i] + w1 * ((uint32_t)p[i - c] + p[i + c]);
+		if (R > 1)
+			s += w2 * ((uint32_t)p[i - 2 * c] + p[i + 2 * c]);
+		if (R > 2)
+			s += w3 * ((uint32_t)p[i - 3 * c] + p[i + 3 * c]);
+		out[i] = (uint8_t)((s + 32768) >> 16);
+	}
+}
+
 /* Vertical pass: v = sum_d w[d] (row[-d] + row[+d]); at most 255 * 256, exact in u16. */
 static void gauss_vert(uint16_t *v, const uint8_t *const *rows, const uint16_t *w, int r,
                        size_t n)
 {
+	switch (r) {
+	case 1:
+		gauss_vert_small(v, rows, w, 1, n);
+		return;
+	case 2:
+		gauss_vert_small(v, rows, w, 2, n);
+		return;
+	case 3:
+		gauss_vert_small(v, rows, w, 3, n);
+		return;
+	}
 	for (size_t x0 = 0; x0 < n; x0 += 4 * CHUNK) {
 		size_t m = n - x0 < 4 * CHUNK ? n - x0 : 4 * CHUNK;
 		vmul_u16(v + x0, rows[r] + x0, w[0], m);
@@ -288,6 +334,17 @@ static void gauss_vert(uint16_t *v, const uint8_t *const *rows, const uint16_t *
 static void gauss_horz(uint8_t *out, const uint16_t *mid, const uint16_t *w, int r, int c,
                        size_t n)
 {
+	switch (r) {
+	case 1:
+		gauss_horz_small(out, mid, w, 1, (size_t)c, n);
+		return;
+	case 2:
+		gauss_horz_small(out, mid, w, 2, (size_t)c, n);
+		return;
+	case 3:
+		gauss_horz_small(out, mid, w, 3, (size_t)c, n);
+		return;
+	}
 	uint32_t acc[CHUNK];
 	for (size_t x0 = 0; x0 < n; x0 += CHUNK) {
 		size_t m = n - x0 < CHUNK ? n - x0 : CHUNK;
