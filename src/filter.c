@@ -272,23 +272,24 @@ static void round16_u8(uint8_t *restrict out, const uint32_t *restrict acc, size
 		out[i] = (uint8_t)((acc[i] + 32768) >> 16);
 }
 
-/* Small kernels (radius 1..3, the common 3x3 to 7x7) in one pass per direction, all
- * taps summed in registers: R is a constant in each inlined copy, so the tap loop
+/* Kernels up to radius 7 (up to 15x15, sigma up to about 2.3) in one pass per direction,
+ * all taps summed in registers: R is a constant in each inlined copy, so the tap loop
  * unrolls and the pixel loop vectorizes. */
 static inline void gauss_vert_small(uint16_t *restrict v, const uint8_t *const *rows,
                                     const uint16_t *w, const int R, size_t n)
 {
-	const uint8_t *restrict c = rows[R];
-	const uint8_t *restrict a1 = rows[R - 1], *restrict b1 = rows[R + 1];
-	const uint8_t *restrict a2 = rows[R > 1 ? R - 2 : R], *restrict b2 = rows[R > 1 ? R + 2 : R];
-	const uint8_t *restrict a3 = rows[R > 2 ? R - 3 : R], *restrict b3 = rows[R > 2 ? R + 3 : R];
-	const uint16_t w0 = w[0], w1 = w[1], w2 = R > 1 ? w[2] : 0, w3 = R > 2 ? w[3] : 0;
+	const uint8_t *a[8], *b[8];
+	uint16_t wd[8];
+	for (int d = 0; d <= R; d++) {
+		a[d] = rows[R - d];
+		b[d] = rows[R + d];
+		wd[d] = w[d];
+	}
 	for (size_t i = 0; i < n; i++) {
-		uint16_t s = (uint16_t)(w0 * c[i] + w1 * (uint16_t)(a1[i] + b1[i]));
-		if (R > 1)
-			s = (uint16_t)(s + w2 * (uint16_t)(a2[i] + b2[i]));
-		if (R > 2)
-			s = (uint16_t)(s + w3 * (uint16_t)(a3[i] + b3[i]));
+		uint16_t s = (uint16_t)(wd[0] * a[0][i]);
+#pragma GCC unroll 8
+		for (int d = 1; d <= R; d++)
+			s = (uint16_t)(s + wd[d] * (uint16_t)(a[d][i] + b[d][i]));
 		v[i] = s;
 	}
 }
@@ -296,13 +297,14 @@ static inline void gauss_vert_small(uint16_t *restrict v, const uint8_t *const *
 static inline void gauss_horz_small(uint8_t *restrict out, const uint16_t *restrict p,
                                     const uint16_t *w, const int R, size_t c, size_t n)
 {
-	const uint32_t w0 = w[0], w1 = w[1], w2 = R > 1 ? w[2] : 0, w3 = R > 2 ? w[3] : 0;
+	uint32_t wd[8];
+	for (int d = 0; d <= R; d++)
+		wd[d] = w[d];
 	for (size_t i = 0; i < n; i++) {
-		uint32_t s = w0 * p[i] + w1 * ((uint32_t)p[i - c] + p[i + c]);
-		if (R > 1)
-			s += w2 * ((uint32_t)p[i - 2 * c] + p[i + 2 * c]);
-		if (R > 2)
-			s += w3 * ((uint32_t)p[i - 3 * c] + p[i + 3 * c]);
+		uint32_t s = wd[0] * p[i];
+#pragma GCC unroll 8
+		for (int d = 1; d <= R; d++)
+			s += wd[d] * ((uint32_t)p[i - (size_t)d * c] + p[i + (size_t)d * c]);
 		out[i] = (uint8_t)((s + 32768) >> 16);
 	}
 }
@@ -320,6 +322,18 @@ static void gauss_vert(uint16_t *v, const uint8_t *const *rows, const uint16_t *
 		return;
 	case 3:
 		gauss_vert_small(v, rows, w, 3, n);
+		return;
+	case 4:
+		gauss_vert_small(v, rows, w, 4, n);
+		return;
+	case 5:
+		gauss_vert_small(v, rows, w, 5, n);
+		return;
+	case 6:
+		gauss_vert_small(v, rows, w, 6, n);
+		return;
+	case 7:
+		gauss_vert_small(v, rows, w, 7, n);
 		return;
 	}
 	for (size_t x0 = 0; x0 < n; x0 += 4 * CHUNK) {
@@ -343,6 +357,18 @@ static void gauss_horz(uint8_t *out, const uint16_t *mid, const uint16_t *w, int
 		return;
 	case 3:
 		gauss_horz_small(out, mid, w, 3, (size_t)c, n);
+		return;
+	case 4:
+		gauss_horz_small(out, mid, w, 4, (size_t)c, n);
+		return;
+	case 5:
+		gauss_horz_small(out, mid, w, 5, (size_t)c, n);
+		return;
+	case 6:
+		gauss_horz_small(out, mid, w, 6, (size_t)c, n);
+		return;
+	case 7:
+		gauss_horz_small(out, mid, w, 7, (size_t)c, n);
 		return;
 	}
 	uint32_t acc[CHUNK];
