@@ -366,6 +366,7 @@ static const struct {
 	int size;
 } spatial[] = {
 	{"gaussian", 0, 3}, {"gaussian", 0, 5},  {"gaussian", 2, 0},  {"gaussian", 0.8, 0},
+	{"gaussian", 0, 9}, {"gaussian", 0, 15}, {"gaussian", 0, 17}, {"gaussian", 3, 0},
 	{"box", 0, 3},      {"box", 0, 7},       {"box", 0, 15},      {"box", 0, 17},
 	{"sobel", 0, 0},    {"sharpen", 1.5, 0}, {"median", 0, 3},    {"median", 0, 5},
 };
