@@ -228,20 +228,18 @@ typedef int64_t v8i __attribute__((vector_size(64)));
 #define VSEL(m, a, b) ((v8d)(((v8i)(a) & (m)) | ((v8i)(b) & ~(m))))
 
 /* The common case in one vectorised loop (GCC vector extensions, so the lane order is
- * fixed by the code, not by the compiler): min, max, a count of NaN/inf, and the sums
- * of d = x - K and d * d in 16 lanes.  len is a multiple of 16.  NaN never wins a
- * comparison; blocks that hold NaN/inf are redone by the careful path anyway. */
-static void block_scan(const double *x, size_t len, double K, double *mn, double *mx,
-                       int64_t *bad, double *s1, double *s2)
+ * fixed by the code, not by the compiler): min, max, and the sums of d = x - K and
+ * d * d in 16 lanes.  len is a multiple of 16.  Returns 0 when the block may hold NaN
+ * or inf: a NaN or inf makes the d sums NaN or inf (a NaN never wins a comparison,
+ * so min/max alone would not show it); such blocks, and the rare finite blocks whose
+ * d * d overflows, are redone by the careful path. */
+static int block_scan(const double *x, size_t len, double K, double *mn, double *mx,
+                      double *s1, double *s2)
 {
 	const v8d inf = {INFINITY, INFINITY, INFINITY, INFINITY,
 	                 INFINITY, INFINITY, INFINITY, INFINITY};
-	const v8d big = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
-	const v8i absm = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX,
-	                  INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
 	const v8d k = {K, K, K, K, K, K, K, K};
 	v8d lo = inf, hi = -inf, a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0};
-	v8i nf = {0};
 	for (size_t i = 0; i < len; i += 16) {
 		v8d v, w;
 		PREFETCH_AHEAD(x + i);
@@ -252,8 +250,6 @@ static void block_scan(const double *x, size_t len, double K, double *mn, double
 		hi = VSEL(v > hi, v, hi);
 		lo = VSEL(w < lo, w, lo);
 		hi = VSEL(w > hi, w, hi);
-		nf += ((v8d)((v8i)v & absm) <= big) + 1; /* comparisons give -1 for true */
-		nf += ((v8d)((v8i)w & absm) <= big) + 1;
 		v8d d = v - k, e = w - k;
 		a0 += d;
 		a1 += e;
@@ -261,11 +257,9 @@ static void block_scan(const double *x, size_t len, double K, double *mn, double
 		b1 += e * e;
 	}
 	double l = lo[0], h = hi[0];
-	int64_t c = nf[0];
 	for (int j = 1; j < 8; j++) {
 		l = lo[j] < l ? lo[j] : l;
 		h = hi[j] > h ? hi[j] : h;
-		c += nf[j];
 	}
 	a0 += a1;
 	b0 += b1;
@@ -273,9 +267,9 @@ static void block_scan(const double *x, size_t len, double K, double *mn, double
 	double sb = ((b0[0] + b0[4]) + (b0[2] + b0[6])) + ((b0[1] + b0[5]) + (b0[3] + b0[7]));
 	*mn = l;
 	*mx = h;
-	*bad = c;
 	*s1 = sa;
 	*s2 = sb;
+	return isfinite(sa) && isfinite(sb);
 }
 
 static void block_stats(const double *x, size_t len, uint64_t g, double K, int skip_nan,
@@ -283,9 +277,7 @@ static void block_stats(const double *x, size_t len, uint64_t g, double K, int s
 {
 	if (len == BLOCK) {
 		double mn, mx, s1, s2;
-		int64_t bad;
-		block_scan(x, len, K, &mn, &mx, &bad, &s1, &s2);
-		if (bad == 0) {
+		if (block_scan(x, len, K, &mn, &mx, &s1, &s2)) {
 			block_fast(x, len, g, do_sum, do_var, p, mn, mx, s1, s2);
 			return;
 		}
