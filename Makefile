@@ -41,7 +41,7 @@ PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS := $(or $(shell pkg-config --libs libpng 2>/dev/null),-lpng)
 endif
 
-CONFIG := mpi$(MPI)-omp$(OPENMP)-png$(PNG)$(if $(filter 1,$(SAN)),-san)
+CONFIG := mpi$(MPI)-omp$(OPENMP)-png$(PNG)$(if $(filter 1,$(SAN)),-san)$(if $(filter-out -march=native,$(ARCH)),-$(subst =,,$(subst -,,$(ARCH))))
 BUILD := build/$(CONFIG)
 
 WARN := -Wall -Wextra -Werror -Wundef -Wstrict-prototypes -Wmissing-prototypes -Wshadow
@@ -83,7 +83,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: all toolkit test check unit mpitest modes demo bench clean install deps help lint san
+.PHONY: all toolkit test check unit mpitest modes demo bench clean install deps help lint san valgrind
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -147,6 +147,13 @@ modes: toolkit
 
 san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 MPI=0 unit
+
+# valgrind knows no AVX-512: check an AVX2 build of the unit tests and a run of each kernel
+valgrind:
+	$(Q)$(MAKE) --no-print-directory MPI=0 ARCH=-march=x86-64-v3 build/mpi0-omp$(OPENMP)-png$(PNG)-marchx8664v3/run_tests build/mpi0-omp$(OPENMP)-png$(PNG)-marchx8664v3/toolkit
+	$(Q)TK_TEST_DATA=tests/data valgrind -q --error-exitcode=9 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite build/mpi0-omp$(OPENMP)-png$(PNG)-marchx8664v3/run_tests >/dev/null
+	$(Q)valgrind -q --error-exitcode=9 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite build/mpi0-omp$(OPENMP)-png$(PNG)-marchx8664v3/toolkit montecarlo --model ep --class S --quiet >/dev/null
+	@echo "valgrind: clean"
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory toolkit

@@ -66,5 +66,10 @@ study "European call, 2^23 paths (checked against Black-Scholes)" montecarlo --m
 study "NAS EP class W (checked against NPB's published sums)" montecarlo --model ep --class W
 echo
 echo "kernel s: slowest rank's kernel time; wall s: the whole process, launch included."
-echo "Equal digests mean bitwise-equal results.  More: toolkit bench --help, README.md."
+echo "Equal digests mean bitwise-equal results."
+echo
+echo "================================================================================"
+$TK bench --compare || status=1
+echo
+echo "More: toolkit bench --help, toolkit montecarlo --help, README.md."
 exit $status

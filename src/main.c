@@ -16,11 +16,16 @@ static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv, tk_run_ctx *ctx);
 	const char *summary;
+	int no_comm; /* 1: never starts MPI (bench launches mpirun itself) */
 } commands[] = {
-	{"montecarlo", tk_cmd_montecarlo, "Monte Carlo kernels: pi, European option, NPB EP"},
-	{"reduce", tk_cmd_reduce, "sum, min, max, mean, var, histogram of an array: exact, at memory speed"},
-	{"info", tk_cmd_info, "build configuration, MPI and OpenMP versions, cores, caches"},
-	{"help", cmd_help, "list the commands (toolkit COMMAND --help for one)"},
+	{"montecarlo", tk_cmd_montecarlo, "Monte Carlo kernels: pi, European option, NPB EP", 0},
+	{"reduce", tk_cmd_reduce,
+	 "sum, min, max, mean, var, histogram of an array: exact, at memory speed", 0},
+	{"filter", tk_cmd_filter, "image filters on one image (row strips) or a folder", 0},
+	{"bench", tk_cmd_bench, "compare modes and worker counts: speedup, efficiency, launch cost",
+	 1},
+	{"info", tk_cmd_info, "build configuration, MPI and OpenMP versions, cores, caches", 0},
+	{"help", cmd_help, "list the commands (toolkit COMMAND --help for one)", 1},
 };
 
 static void usage(FILE *out)
@@ -46,7 +51,7 @@ static int cmd_help(int argc, char **argv, tk_run_ctx *ctx)
 static int dispatch(int argc, char **argv, tk_run_ctx *ctx)
 {
 	if (argc < 2) {
-		if (tk_comm_rank() == 0)
+		if (tk_comm_init(&argc, &argv) == 0 && tk_comm_rank() == 0)
 			usage(stderr);
 		return TK_EUSAGE;
 	}
@@ -55,9 +60,18 @@ static int dispatch(int argc, char **argv, tk_run_ctx *ctx)
 		name = "info";
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
 		name = "help";
-	for (size_t i = 0; i < TK_ARRAY_SIZE(commands); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return commands[i].fn(argc, argv, ctx);
+	for (size_t i = 0; i < TK_ARRAY_SIZE(commands); i++) {
+		if (strcmp(commands[i].name, name) != 0)
+			continue;
+		if (!commands[i].no_comm && tk_comm_init(&argc, &argv) != 0) {
+			fprintf(stderr, "toolkit: error: cannot start the communication layer\n");
+			return TK_EINTERNAL;
+		}
+		return commands[i].fn(argc, argv, ctx);
+	}
+	/* not found: start the layer anyway, so only rank 0 of an MPI job says so */
+	if (tk_comm_init(&argc, &argv) != 0)
+		return TK_EINTERNAL;
 	char list[256] = "";
 	for (size_t i = 0; i < TK_ARRAY_SIZE(commands); i++) {
 		size_t len = strlen(list);
@@ -72,10 +86,6 @@ int main(int argc, char **argv)
 {
 	tk_run_ctx ctx = {0};
 	ctx.t_start = tk_now();
-	if (tk_comm_init(&argc, &argv) != 0) {
-		fprintf(stderr, "toolkit: error: cannot start the communication layer\n");
-		return 5;
-	}
 	int status = dispatch(argc, argv, &ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "toolkit: error: cannot write to standard output\n");

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "tk/filter_run.h"
 #include "tk/kernel.h"
 #include "tk/montecarlo.h"
 #include "tk/reduce.h"
@@ -14,6 +15,14 @@ static int mc_option(const void *p, const tk_run_ctx *c, tk_result *r)
 	return tk_mc_option(p, c, r);
 }
 static int mc_ep(const void *p, const tk_run_ctx *c, tk_result *r) { return tk_mc_ep(p, c, r); }
+static int filter_image(const void *p, const tk_run_ctx *c, tk_result *r)
+{
+	return tk_filter_run_image(p, c, r);
+}
+static int filter_folder(const void *p, const tk_run_ctx *c, tk_result *r)
+{
+	return tk_filter_run_folder(p, c, r);
+}
 
 static int reduce_stats(const void *p, const tk_run_ctx *c, tk_result *r)
 {
@@ -35,6 +44,11 @@ static const tk_kernel kernels[] = {
 	 "memory", reduce_stats, "--model stats", "generate", (uint64_t)1 << 27},
 	{"reduce", "membw", "read bandwidth: STREAM-style read-only sum", "memory", reduce_membw,
 	 "--model membw", NULL, 0},
+	{"filter", "image", "filter one image split in row strips over ranks (halo exchange)",
+	 "memory", filter_image, "--filter gaussian --sigma 2 --generate 7680x4320", NULL, 0},
+	/* a folder of images needs files: bench has no preset for it */
+	{"filter", "folder", "filter every image of a folder, handed out one at a time", "io",
+	 filter_folder, NULL, NULL, 0},
 };
 
 const tk_kernel *tk_kernel_list(size_t *n)

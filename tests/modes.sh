@@ -9,7 +9,8 @@
 # The cases live in tests/modes.d/<command>.sh, which use the helpers below:
 #   same_digest NAME -- ARGS...        ARGS must give one digest in every mode
 #   expect_error NAME CODE TEXT -- ARGS...   ARGS must exit CODE with TEXT on stderr,
-#                                      also under mpirun -np 2 (ONE_RANK=1: -np 1)
+#                                      also under mpirun -np 2 (ONE_RANK=1: -np 1;
+#                                      SERIAL_ONLY=1: not under mpirun)
 set -u
 TK=${1:-./toolkit}
 TK=$(cd "$(dirname "$TK")" && pwd)/$(basename "$TK")
@@ -96,7 +97,7 @@ expect_error() {
 	local name=$1 code=$2 text=$3
 	shift 4
 	local runs=("env")
-	if [ $have_mpi = 1 ]; then
+	if [ $have_mpi = 1 ] && [ "${SERIAL_ONLY:-0}" = 0 ]; then
 		if [ "${ONE_RANK:-0}" = 1 ]; then
 			runs+=("$MPIRUN -np 1")
 		else

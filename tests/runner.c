@@ -19,6 +19,8 @@ extern const tk_suite tk_suite_xsum;
 extern const tk_suite tk_suite_npy;
 extern const tk_suite tk_suite_reduce;
 extern const tk_suite tk_suite_stats;
+extern const tk_suite tk_suite_image;
+extern const tk_suite tk_suite_filter;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
@@ -29,6 +31,8 @@ static const tk_suite *const suites[] = {
 	&tk_suite_npy,
 	&tk_suite_reduce,
 	&tk_suite_stats,
+	&tk_suite_image,
+	&tk_suite_filter,
 };
 
 const char *tk_test_data_dir(void)

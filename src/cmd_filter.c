@@ -1,0 +1,118 @@
+/*
+ * cmd_filter.c: `toolkit filter`: options, the run (one image or a folder), the report.
+ * The kernel is looked up in the registry; this file knows no mode.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "tk/cli.h"
+#include "tk/comm.h"
+#include "tk/filter_run.h"
+#include "tk/kernel.h"
+#include "tk/tk.h"
+
+/* "WxH" or "WxHxC" */
+static int parse_generate(const char *s, tk_filter_job *job)
+{
+	unsigned w = 0, h = 0, c = 1;
+	char tail = 0;
+	int n = sscanf(s, "%ux%ux%u%c", &w, &h, &c, &tail);
+	TK_REQUIRE((n == 2 || n == 3) && w > 0 && h > 0 && c >= 1 && c <= 4, TK_EUSAGE,
+	           "filter: --generate '%s' is not WIDTHxHEIGHT[xCHANNELS] (channels 1 to 4)",
+	           s);
+	job->gen_width = w;
+	job->gen_height = h;
+	job->gen_channels = (int)c;
+	return 0;
+}
+
+/* Everything that can be checked without touching a file (same verdict on every rank). */
+static int check_options(tk_filter_job *job, const char *generate, tk_filter_params *p)
+{
+	TK_REQUIRE(job->filters, TK_EUSAGE, "filter: --filter is required (valid: %s)",
+	           tk_filter_names());
+	TK_REQUIRE(!job->input != !generate, TK_EUSAGE,
+	           "filter: give exactly one of --input FILE|FOLDER and --generate WxH");
+	if (generate)
+		TK_CHECK(parse_generate(generate, job));
+	return tk_filter_chain_init(&job->chain, job->filters, p);
+}
+
+/* Rank 0 looks, everyone hears: is the input a folder? */
+static int input_is_folder(const char *input)
+{
+	int64_t v = 0;
+	struct stat st;
+	if (tk_comm_rank() == 0 && input && stat(input, &st) == 0 && S_ISDIR(st.st_mode))
+		v = 1;
+	tk_comm_bcast(&v, sizeof v, 0);
+	return (int)v;
+}
+
+int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
+{
+	static tk_filter_job job; /* large (the chain's kernels): not on the stack */
+	tk_filter_params p = TK_FILTER_PARAMS_INIT;
+	const char *generate = NULL;
+	int failed = 0;
+	memset(&job, 0, sizeof job);
+	job.seed = 42;
+	job.failed = &failed;
+	const tk_opt opts[] = {
+		{"filter", TK_OPT_STR, &job.filters, "F[,F...]",
+		 "filters applied in order: gaussian, box, sobel, sharpen, median, gray, invert, "
+		 "threshold",
+		 NULL, 0, 0, 0, NULL},
+		{"input", TK_OPT_STR, &job.input, "PATH",
+		 "image file (PNG, PGM/PPM) or folder of images", NULL, 0, 0, 0, NULL},
+		{"output", TK_OPT_STR, &job.output, "PATH",
+		 "output file (format from its extension) or folder; none: digest only", NULL, 0,
+		 0, 0, NULL},
+		{"sigma", TK_OPT_F64, &p.sigma, "S",
+		 "gaussian/sharpen standard deviation in pixels (default 1)", NULL, 0, 100, 1,
+		 NULL},
+		{"size", TK_OPT_INT, &p.size, "K",
+		 "kernel side: gaussian (default from sigma), box (3), median (3 or 5)", NULL, 1,
+		 TK_FILTER_MAX_SIZE, 0, NULL},
+		{"amount", TK_OPT_F64, &p.amount, "A", "sharpen strength (default 1)", NULL, 0, 100,
+		 1, NULL},
+		{"level", TK_OPT_INT, &p.level, "L", "threshold: 255 above L, else 0 (default 127)",
+		 NULL, 0, 255, 0, NULL},
+		{"generate", TK_OPT_STR, &generate, "WxH[xC]",
+		 "filter a synthetic image instead of --input (for benchmarks)", NULL, 0, 0, 0,
+		 NULL},
+		{"seed", TK_OPT_U64, &job.seed, "S", "seed of --generate (default 42)", NULL, 0, 0,
+		 0, NULL},
+		TK_OPT_END,
+	};
+	int rc = tk_cli_begin(ctx, "filter",
+	                      "--filter F[,F...] --input IN [--output OUT] [options]", argc,
+	                      argv, opts, NULL, 0, NULL);
+	if (rc != 0)
+		return rc > 0 ? 0 : rc;
+	rc = tk_error_agree(check_options(&job, generate, &p));
+	if (rc < 0)
+		return rc;
+
+	int folder = input_is_folder(job.input);
+	const tk_kernel *k = tk_kernel_find("filter", folder ? "folder" : "image");
+	tk_result r;
+	tk_result_init(&r, "filter", k->name);
+	rc = tk_error_agree(k->run(&job, ctx, &r));
+	if (rc < 0)
+		return rc;
+	rc = tk_error_agree(tk_report(&r, ctx));
+	if (rc < 0)
+		return rc;
+	if (failed > 0)
+		return TK_EIO; /* each skipped file has had its line on stderr */
+	if (r.verified != 1) {
+		if (tk_comm_rank() == 0)
+			fprintf(stderr, "toolkit: filter %s: verification FAILED: %s\n", k->name,
+			        r.verification);
+		return TK_EVERIFY;
+	}
+	return 0;
+}

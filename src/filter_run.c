@@ -1,0 +1,573 @@
+/*
+ * filter_run.c: the filter chain over ranks and threads (tk/filter_run.h).
+ *
+ * Rule: the image is cut into row strips with tk_split (rank r owns rows [y0, y1),
+ * possibly none); a rank holds its rows plus chain.radius halo rows on each side,
+ * clipped to the image.  Halo rows travel rank to rank (r-1 -> r for the rows above,
+ * r+1 -> r for the rows below), each rank passing on what the next one needs, so strips
+ * thinner than the halo, and empty strips, work too.  tk_filter_rows then computes the
+ * same bytes as on the whole image.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tk/comm.h"
+#include "tk/filter_run.h"
+#include "tk/image.h"
+#include "tk/omp.h"
+#include "tk/timer.h"
+#include "tk/tk.h"
+
+/* ---- shared helpers ------------------------------------------------------------- */
+
+/* Collective: agree on failure without printing, and give every rank the failing
+ * rank's message, so that the command's one tk_error_agree prints it once. */
+static int share_error(int status)
+{
+	int rank = tk_comm_rank(), size = tk_comm_size();
+	int64_t v[1] = {status < 0 ? rank : size};
+	tk_comm_allreduce_i64(v, 1, TK_MIN);
+	if (v[0] == size)
+		return 0;
+	int owner = (int)v[0];
+	int64_t code = status;
+	char msg[512] = "";
+	if (rank == owner)
+		snprintf(msg, sizeof msg, "%s", tk_error_message());
+	tk_comm_bcast(&code, sizeof code, owner);
+	tk_comm_bcast(msg, sizeof msg, owner);
+	if (rank != owner) {
+		tk_error_clear();
+		tk_error_set((int)code, "%s", msg);
+	}
+	return (int)code;
+}
+
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+int tk_filter_generate(tk_image *img, uint32_t width, uint32_t height, int channels,
+                       uint64_t seed)
+{
+	TK_CHECK(tk_image_check_size("--generate", width, height, channels));
+	TK_CHECK(tk_image_init(img, width, height, channels));
+	size_t row = tk_image_row_bytes(img);
+#pragma omp parallel for schedule(static)
+	for (uint32_t y = 0; y < height; y++) {
+		uint8_t *p = img->data + (size_t)y * row;
+		for (size_t i = 0; i < row; i++) {
+			uint64_t x = i / (size_t)channels, c = i % (size_t)channels;
+			uint64_t n = mix64(seed ^ ((uint64_t)y << 32 | (x << 2) | c));
+			/* gradients and blocks, as in a photograph, plus a little noise */
+			uint64_t v = (x * 3 / 7 + y / 5 + c * 40 + ((x / 64 + y / 48) % 3) * 30) %
+			             224 + (n & 31);
+			p[i] = (uint8_t)(c == 3 ? 255 - (x % 256) : v);
+		}
+	}
+	return 0;
+}
+
+/* Rows of rank q and the rows it holds (its own plus halos). */
+typedef struct strip {
+	uint32_t y0, y1; /* own rows */
+	uint32_t a, b;   /* held rows, a <= y0 <= y1 <= b */
+} strip;
+
+static strip strip_of(const tk_filter_chain *c, uint32_t height, int q)
+{
+	uint64_t lo, hi;
+	strip s;
+	tk_split(height, (uint64_t)tk_comm_size(), (uint64_t)q, &lo, &hi);
+	s.y0 = (uint32_t)lo;
+	s.y1 = (uint32_t)hi;
+	uint32_t r = (uint32_t)c->radius;
+	s.a = s.y0 > r ? s.y0 - r : 0;
+	s.b = (uint64_t)s.y1 + r < height ? s.y1 + r : height;
+	return s;
+}
+
+/* Halo rows along the chain of ranks.  buf holds rows [me.a, me.b) of `row` bytes;
+ * own rows are already there.  Each rank first receives, then passes on, so rows
+ * can travel more than one rank when strips are thin. */
+static void exchange_halos(const tk_filter_chain *c, uint32_t height, uint8_t *buf,
+                           size_t row)
+{
+	int rank = tk_comm_rank(), size = tk_comm_size();
+	strip me = strip_of(c, height, rank);
+	/* rows above: from rank - 1, then on to rank + 1 */
+	if (rank > 0 && me.y0 > me.a)
+		tk_comm_sendrecv(NULL, 0, -1, buf, (size_t)(me.y0 - me.a) * row, rank - 1);
+	if (rank < size - 1) {
+		strip nx = strip_of(c, height, rank + 1);
+		if (nx.y0 > nx.a)
+			tk_comm_sendrecv(buf + (size_t)(nx.a - me.a) * row,
+			                 (size_t)(nx.y0 - nx.a) * row, rank + 1, NULL, 0, -1);
+	}
+	/* rows below: from rank + 1, then on to rank - 1 */
+	if (rank < size - 1 && me.b > me.y1)
+		tk_comm_sendrecv(NULL, 0, -1, buf + (size_t)(me.y1 - me.a) * row,
+		                 (size_t)(me.b - me.y1) * row, rank + 1);
+	if (rank > 0) {
+		strip pv = strip_of(c, height, rank - 1);
+		if (pv.b > pv.y1)
+			tk_comm_sendrecv(buf + (size_t)(pv.y1 - me.a) * row,
+			                 (size_t)(pv.b - pv.y1) * row, rank - 1, NULL, 0, -1);
+	}
+}
+
+/* Recompute a few rows with one thread, straight from the input, and compare: checks
+ * the strips, halos, threads and gather against the simplest path. */
+static int spot_check(const tk_filter_chain *c, const tk_image *in, const tk_image *out,
+                      int threads, int *ok)
+{
+	uint32_t h = in->height, rows[3] = {0, h / 2, h - 1};
+	size_t orow = (size_t)out->width * out->channels;
+	uint8_t *tmp = tk_alloc(orow, 1);
+	if (!tmp)
+		return TK_ENOMEM;
+	*ok = 1;
+	tk_thread_set(1);
+	int rc = 0;
+	for (int i = 0; i < 3 && rc == 0; i++) {
+		rc = tk_filter_rows(c, in->width, h, in->channels, in->data, 0, h, tmp, rows[i],
+		                    rows[i] + 1);
+		if (rc == 0 && memcmp(tmp, out->data + (size_t)rows[i] * orow, orow) != 0)
+			*ok = 0;
+	}
+	tk_thread_set(threads);
+	tk_free(tmp);
+	return rc;
+}
+
+/* Refuse an output that is the input, or whose folder is missing or not writable,
+ * before any work is done. */
+static int check_output(const char *input, const char *output, int folder)
+{
+	if (!output)
+		return 0;
+	char dir[PATH_MAX];
+	if (folder) {
+		snprintf(dir, sizeof dir, "%s", output);
+	} else {
+		const char *slash = strrchr(output, '/');
+		if (!slash)
+			snprintf(dir, sizeof dir, ".");
+		else
+			snprintf(dir, sizeof dir, "%.*s", (int)(slash - output) + (slash == output),
+			         output);
+		TK_REQUIRE(tk_image_known_extension(output), TK_EUSAGE,
+		           "%s: unknown output format (use .png, .pgm, .ppm or .pnm)", output);
+	}
+	struct stat st;
+	TK_REQUIRE(stat(dir, &st) == 0 && S_ISDIR(st.st_mode), TK_EIO,
+	           "%s: output folder %s does not exist", output, dir);
+	TK_REQUIRE(access(dir, W_OK | X_OK) == 0, TK_EIO, "%s: output folder %s is not writable",
+	           output, dir);
+	if (input) {
+		char ri[PATH_MAX], ro[PATH_MAX];
+		int same = strcmp(input, output) == 0 ||
+		           (realpath(input, ri) && realpath(output, ro) && strcmp(ri, ro) == 0);
+		TK_REQUIRE(!same, TK_EUSAGE,
+		           "%s: the output is the input; write the result elsewhere", output);
+	}
+	return 0;
+}
+
+static void fill_common(tk_result *r, const tk_filter_job *job)
+{
+	tk_result_ref_str(r, "filters", job->filters);
+	tk_result_ref_str(r, "input", job->input ? job->input : "generated");
+	tk_result_ref_str(r, "output", job->output ? job->output : "none");
+	r->rate_unit = "MP/s";
+	r->rate_scale = 1e6;
+}
+
+/* ---- one image ---------------------------------------------------------------- */
+
+/* Rank 0: read or generate the image; everyone: its size. */
+static int load(const tk_filter_job *job, tk_image *in, uint64_t hdr[3], double *io)
+{
+	int st = 0;
+	if (tk_comm_rank() == 0) {
+		double t = tk_now();
+		st = check_output(job->input, job->output, 0);
+		if (st == 0)
+			st = job->input ? tk_image_read(job->input, in)
+			                : tk_filter_generate(in, job->gen_width, job->gen_height,
+			                                     job->gen_channels, job->seed);
+		*io += tk_now() - t;
+		if (st == 0) {
+			hdr[0] = in->width;
+			hdr[1] = in->height;
+			hdr[2] = (uint64_t)in->channels;
+		}
+	}
+	TK_CHECK(share_error(st));
+	tk_comm_bcast(hdr, 3 * sizeof *hdr, 0);
+	return 0;
+}
+
+int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_result *r)
+{
+	const tk_filter_chain *c = &job->chain;
+	int rank = tk_comm_rank(), size = tk_comm_size();
+	tk_image in = {0}, out = {0};
+	uint64_t hdr[3] = {0, 0, 0};
+	double io = 0, comm = 0;
+	TK_CHECK(load(job, &in, hdr, &io));
+	uint32_t w = (uint32_t)hdr[0], h = (uint32_t)hdr[1];
+	int ch = (int)hdr[2], co = tk_filter_channels_out(c, ch);
+	size_t row = (size_t)w * ch, orow = (size_t)w * co;
+	strip me = strip_of(c, h, rank);
+
+	/* buffers: rank 0 works in place in the whole images */
+	uint8_t *buf = NULL, *obuf = NULL;
+	int st = 0;
+	if (rank == 0) {
+		st = tk_image_init(&out, w, h, co);
+		buf = in.data;
+		obuf = out.data;
+	} else {
+		buf = tk_alloc_aligned((size_t)(me.b - me.a) + 1, row);
+		obuf = tk_alloc_aligned((size_t)(me.y1 - me.y0) + 1, orow);
+		st = buf && obuf ? 0 : TK_ENOMEM;
+	}
+	if (st == 0) /* page faults of a new buffer are not filtering time */
+		memset(obuf, 0, (size_t)(me.y1 - me.y0) * orow);
+	st = share_error(st);
+	size_t *bytes = st == 0 ? tk_alloc((size_t)size, sizeof *bytes) : NULL;
+	if (st == 0 && !bytes)
+		st = TK_ENOMEM;
+	st = share_error(st);
+	if (st == 0) {
+		double t = tk_now();
+		for (int q = 0; q < size; q++) {
+			strip s = strip_of(c, h, q);
+			bytes[q] = (size_t)(s.y1 - s.y0) * row;
+		}
+		tk_comm_scatterv(in.data, bytes, buf + (size_t)(me.y0 - me.a) * row,
+		                 bytes[rank], 0);
+		comm += tk_now() - t;
+
+		tk_comm_barrier();
+		t = tk_now();
+		exchange_halos(c, h, buf, row);
+		st = tk_filter_rows(c, w, h, ch, buf, me.a, me.b, obuf, me.y0, me.y1);
+		tk_result_time(r, tk_now() - t);
+	}
+	st = share_error(st);
+	if (st == 0) {
+		double t = tk_now();
+		for (int q = 0; q < size; q++) {
+			strip s = strip_of(c, h, q);
+			bytes[q] = (size_t)(s.y1 - s.y0) * orow;
+		}
+		tk_comm_gatherv(obuf, bytes[rank], out.data, bytes, 0);
+		comm += tk_now() - t;
+	}
+	tk_free(bytes);
+	if (rank != 0) {
+		tk_free(buf);
+		tk_free(obuf);
+	}
+
+	/* rank 0: check, digest, write */
+	uint64_t digest = 0;
+	int ok = 0;
+	if (st == 0 && rank == 0) {
+		/* the input was halo-exchanged in place, unchanged: rows are rows */
+		st = spot_check(c, &in, &out, ctx->threads, &ok);
+		digest = tk_image_digest(&out);
+		if (st == 0 && job->output) {
+			double t = tk_now();
+			st = tk_image_write(job->output, &out);
+			io += tk_now() - t;
+		}
+	}
+	tk_image_free(&in);
+	tk_image_free(&out);
+	TK_CHECK(share_error(st));
+	int64_t v[2] = {ok, (int64_t)digest};
+	tk_comm_bcast(v, sizeof v, 0);
+
+	r->size = (uint64_t)w * h;
+	r->size_unit = "pixels";
+	tk_result_u64(r, "width", w);
+	tk_result_u64(r, "height", h);
+	tk_result_u64(r, "channels", (uint64_t)co);
+	tk_result_ref_str(r, "layout_in", tk_image_layout_name(ch));
+	fill_common(r, job);
+	tk_result_u64(r, "pixel_digest", (uint64_t)v[1]);
+	tk_result_ref_f64(r, "scatter_gather_s", comm);
+	tk_result_verify(r, v[0] == 1,
+	                 "rows 0, %u and %u recomputed by one thread from the whole image %s",
+	                 h / 2, h - 1, v[0] == 1 ? "match" : "DIFFER");
+	r->io_s = io;
+	r->work = (double)w * h;
+	return 0;
+}
+
+/* ---- a folder ----------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Rank 0: the image files in dir, sorted, as "name\0name\0..."; everyone gets it. */
+static int list_folder(const char *dir, char **blob, size_t *bytes, uint64_t *count)
+{
+	int st = 0;
+	uint64_t hdr[2] = {0, 0}; /* bytes, count */
+	char *text = NULL;
+	if (tk_comm_rank() == 0) {
+		DIR *d = opendir(dir);
+		char **names = NULL;
+		size_t n = 0, cap = 0, total = 0;
+		if (!d)
+			st = tk_error_set(TK_EIO, "%s: cannot open folder (%s)", dir, strerror(errno));
+		for (struct dirent *e; st == 0 && d && (e = readdir(d));) {
+			char path[PATH_MAX];
+			struct stat sb;
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			if (e->d_name[0] == '.' || !tk_image_known_extension(e->d_name) ||
+			    stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				char **more = realloc(names, cap * sizeof *names);
+				if (!more) {
+					st = tk_error_set(TK_ENOMEM, "out of memory listing %s", dir);
+					break;
+				}
+				names = more;
+			}
+			names[n] = strdup(e->d_name);
+			total += strlen(e->d_name) + 1;
+			n++;
+		}
+		if (d)
+			closedir(d);
+		if (st == 0 && n == 0)
+			st = tk_error_set(TK_EIO, "%s: no PNG or PNM images (.png .pgm .ppm .pnm) "
+			                  "in this folder", dir);
+		if (st == 0) {
+			qsort(names, n, sizeof *names, cmp_str);
+			text = malloc(total + 1);
+			size_t off = 0;
+			for (size_t i = 0; text && i < n; i++) {
+				size_t len = strlen(names[i]) + 1;
+				memcpy(text + off, names[i], len);
+				off += len;
+			}
+			st = text ? 0 : tk_error_set(TK_ENOMEM, "out of memory listing %s", dir);
+			hdr[0] = total;
+			hdr[1] = n;
+		}
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+	}
+	TK_CHECK(share_error(st));
+	tk_comm_bcast(hdr, sizeof hdr, 0);
+	if (tk_comm_rank() != 0)
+		text = malloc(hdr[0] + 1);
+	TK_CHECK(share_error(text ? 0 : tk_error_set(TK_ENOMEM, "out of memory")));
+	tk_comm_bcast(text, hdr[0], 0);
+	*blob = text;
+	*bytes = hdr[0];
+	*count = hdr[1];
+	return 0;
+}
+
+/* Output path of one image: the same name, a PNM taking the extension of its layout. */
+static void output_name(char *path, size_t cap, const char *dir, const char *name,
+                        int channels)
+{
+	const char *dot = strrchr(name, '.');
+	int png = dot && (dot[1] == 'p' || dot[1] == 'P') && (dot[2] == 'n' || dot[2] == 'N') &&
+	          (dot[3] == 'g' || dot[3] == 'G');
+	if (png || !dot)
+		snprintf(path, cap, "%s/%s", dir, name);
+	else
+		snprintf(path, cap, "%s/%.*s.%s", dir, (int)(dot - name), name,
+		         channels == 1 ? "pgm" : "ppm");
+}
+
+typedef struct batch {
+	uint64_t *digest, *pixels, *failed, *verified; /* per image, summed over ranks */
+	double compute, io;
+	char *errors; /* this rank's failure messages, one per line */
+	size_t elen, ecap;
+} batch;
+
+static void note_failure(batch *b)
+{
+	const char *m = tk_error_message();
+	size_t len = strlen(m) + 1;
+	if (b->elen + len + 1 > b->ecap) {
+		size_t cap = (b->ecap + len) * 2 + 256;
+		char *more = realloc(b->errors, cap);
+		if (!more)
+			return;
+		b->errors = more;
+		b->ecap = cap;
+	}
+	memcpy(b->errors + b->elen, m, len);
+	b->elen += len;
+	b->errors[b->elen - 1] = '\n';
+}
+
+static void one_image(const tk_filter_job *job, const tk_run_ctx *ctx, const char *name,
+                      uint64_t i, batch *b)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+	tk_image in = {0}, out = {0};
+	snprintf(src, sizeof src, "%s/%s", job->input, name);
+	tk_error_clear();
+	double t = tk_now();
+	int st = tk_image_read(src, &in);
+	b->io += tk_now() - t;
+	int ok = 0;
+	if (st == 0) {
+		t = tk_now();
+		st = tk_filter_image(&job->chain, &in, &out);
+		b->compute += tk_now() - t;
+	}
+	if (st == 0)
+		st = spot_check(&job->chain, &in, &out, ctx->threads, &ok);
+	if (st == 0 && job->output) {
+		output_name(dst, sizeof dst, job->output, name, out.channels);
+		t = tk_now();
+		st = tk_image_write(dst, &out);
+		b->io += tk_now() - t;
+	}
+	if (st == 0) {
+		b->digest[i] = tk_image_digest(&out);
+		b->pixels[i] = (uint64_t)in.width * in.height;
+		b->verified[i] = (uint64_t)ok;
+	} else {
+		b->failed[i] = 1;
+		note_failure(b);
+	}
+	tk_error_clear();
+	tk_image_free(&in);
+	tk_image_free(&out);
+}
+
+/* Rank 0 prints every rank's failure lines (rank order). */
+static void report_failures(batch *b)
+{
+	int rank = tk_comm_rank(), size = tk_comm_size();
+	uint64_t *len = calloc((size_t)size, sizeof *len);
+	size_t *bytes = calloc((size_t)size, sizeof *bytes);
+	if (!len || !bytes)
+		tk_comm_abort(4);
+	len[rank] = b->elen;
+	tk_comm_allreduce_u64(len, (size_t)size, TK_SUM);
+	size_t total = 0;
+	for (int q = 0; q < size; q++)
+		total += bytes[q] = (size_t)len[q];
+	char *all = rank == 0 ? malloc(total + 1) : NULL;
+	if (rank == 0 && !all)
+		tk_comm_abort(4);
+	tk_comm_gatherv(b->errors, b->elen, all, bytes, 0);
+	if (rank == 0) {
+		fflush(stdout);
+		for (char *p = all, *end = all + total; p < end;) {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+			if (!nl)
+				break;
+			fprintf(stderr, "toolkit: error: %.*s (skipped)\n", (int)(nl - p), p);
+			p = nl + 1;
+		}
+	}
+	free(all);
+	free(len);
+	free(bytes);
+}
+
+int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_result *r)
+{
+	int st = tk_comm_rank() == 0 ? check_output(job->input, job->output, 1) : 0;
+	TK_CHECK(share_error(st));
+	char *names = NULL;
+	size_t bytes;
+	uint64_t n;
+	TK_CHECK(list_folder(job->input, &names, &bytes, &n));
+	const char **name = tk_alloc(n, sizeof *name);
+	uint64_t *arrays = tk_alloc(4 * n, sizeof *arrays);
+	st = name && arrays ? 0 : TK_ENOMEM;
+	if (st == 0) {
+		memset(arrays, 0, 4 * n * sizeof *arrays);
+		const char *p = names;
+		for (uint64_t i = 0; i < n; i++, p += strlen(p) + 1)
+			name[i] = p;
+	}
+	st = share_error(st);
+	if (st < 0) {
+		tk_free(name);
+		tk_free(arrays);
+		free(names);
+		return st;
+	}
+	batch b = {arrays, arrays + n, arrays + 2 * n, arrays + 3 * n, 0, 0, NULL, 0, 0};
+
+	tk_comm_barrier();
+	double t0 = tk_now();
+	tk_comm_counter_create(n);
+	tk_progress_begin(ctx, "filter", n);
+	for (uint64_t i; (i = tk_comm_counter_next()) < n;) {
+		one_image(job, ctx, name[i], i, &b);
+		tk_progress_add(1);
+	}
+	tk_progress_end();
+	double wall = tk_now() - t0;
+	tk_comm_counter_free();
+	tk_comm_allreduce_u64(arrays, 4 * n, TK_SUM);
+	report_failures(&b);
+
+	uint64_t images = 0, failed = 0, pixels = 0, verified = 0;
+	uint64_t h = TK_DIGEST_INIT;
+	for (uint64_t i = 0; i < n; i++) {
+		failed += b.failed[i];
+		images += !b.failed[i];
+		pixels += b.pixels[i];
+		verified += b.verified[i];
+		h = tk_digest_bytes(h, &b.digest[i], sizeof b.digest[i]);
+	}
+	double times[3] = {b.compute, b.io, wall};
+	tk_comm_allreduce_f64(times, 3, TK_MAX);
+	/* the batch's time is its wall time: reading and writing are part of the job */
+	tk_result_time(r, wall);
+	r->size = pixels;
+	r->size_unit = "pixels";
+	tk_result_u64(r, "images", images);
+	tk_result_u64(r, "skipped", failed);
+	fill_common(r, job);
+	tk_result_u64(r, "pixel_digest", h);
+	tk_result_ref_f64(r, "images_per_s", times[2] > 0 ? (double)images / times[2] : 0);
+	tk_result_ref_f64(r, "filter_s", times[0]);
+	tk_result_verify(r, verified == images,
+	                 "%llu of %llu images: sample rows recomputed by one thread match",
+	                 (unsigned long long)verified, (unsigned long long)images);
+	r->io_s = times[1];
+	r->work = (double)pixels;
+	if (job->failed)
+		*job->failed = (int)failed;
+	free(b.errors);
+	tk_free(name);
+	tk_free(arrays);
+	free(names);
+	return 0;
+}

@@ -1,0 +1,55 @@
+# shellcheck shell=bash
+# toolkit filter: cases for tests/modes.sh (sourced; uses TK, HERE, WORK and its helpers).
+# One image in row strips (generated and from files, including more ranks than rows of
+# halo), a folder with dynamic load balancing, and every bad input of the issue.
+FD="$HERE/data"
+mkdir -p "$WORK/imgs" "$WORK/broken" "$WORK/out"
+# a folder of mixed sizes and layouts, written by the toolkit itself
+"$TK" filter --filter invert --generate 640x360x3 --output "$WORK/imgs/a.ppm" --quiet >/dev/null
+"$TK" filter --filter invert --generate 97x300 --output "$WORK/imgs/b.pgm" --quiet >/dev/null
+"$TK" filter --filter invert --generate 333x111x4 --output "$WORK/imgs/c.png" --quiet >/dev/null
+cp "$FD/ga.png" "$FD/pal.png" "$WORK/imgs/"
+cp "$WORK/imgs/"* "$WORK/broken/"
+cp "$FD/bad_truncated.png" "$WORK/broken/broken.png"
+
+same_digest filter-gaussian-gray -- filter --filter gaussian --sigma 2 --generate 301x97
+same_digest filter-chain-rgba -- filter --filter median,sharpen,sobel --size 5 --generate 200x37x4
+same_digest filter-thin-strips -- filter --filter gaussian,box --size 7 --generate 64x5x3
+same_digest filter-png-file -- filter --filter gaussian --sigma 1.5 --input "$FD/rgba.png"
+same_digest filter-gray-threshold -- filter --filter gray,threshold --level 100 --input "$FD/rgb.ppm"
+same_digest filter-folder -- filter --filter gray,box --size 5 --input "$WORK/imgs"
+
+expect_error filter-truncated 3 "bad_truncated.png: truncated" -- filter --filter gaussian \
+	--input "$FD/bad_truncated.png" --output "$WORK/o.png"
+expect_error filter-absurd-dims 4 "too large" -- filter --filter box --input "$FD/bad_huge.pgm"
+expect_error filter-zero-dims 3 "zero width" -- filter --filter box --input "$FD/bad_zero.pgm"
+expect_error filter-maxval0 3 "maxval 0" -- filter --filter box --input "$FD/bad_maxval0.pgm"
+expect_error filter-not-image 3 "not a PNG or PNM" -- filter --filter box \
+	--input "$FD/bad_notimage.png"
+expect_error filter-unknown 2 "unknown filter 'blur'" -- filter --filter blur \
+	--input "$FD/rgb.png"
+expect_error filter-even-box 2 "box: --size 4" -- filter --filter box --size 4 \
+	--input "$FD/rgb.png"
+expect_error filter-sigma0 2 "sigma must be greater than 0" -- filter --filter gaussian \
+	--sigma 0 --input "$FD/rgb.png"
+expect_error filter-no-outdir 3 "does not exist" -- filter --filter gaussian \
+	--input "$FD/rgb.png" --output "$WORK/nodir/o.png"
+expect_error filter-in-is-out 2 "output is the input" -- filter --filter gaussian \
+	--input "$WORK/imgs/a.ppm" --output "$WORK/imgs/a.ppm"
+expect_error filter-folder-in-is-out 2 "output is the input" -- filter --filter gaussian \
+	--input "$WORK/imgs" --output "$WORK/imgs/"
+if ls "$WORK"/o.png* >/dev/null 2>&1; then
+	fail "filter: a failed run left $(ls "$WORK"/o.png*)"
+else
+	pass
+fi
+
+# a broken file in a folder: named, skipped, exit 3, every other image written
+expect_error filter-folder-broken 3 "broken.png: truncated PNG.*(skipped)" -- filter \
+	--filter gaussian --input "$WORK/broken" --output "$WORK/out"
+if [ "$(ls "$WORK/out" | wc -l)" -eq 5 ] && [ ! -e "$WORK/out/broken.png" ]; then
+	pass
+else
+	fail "filter-folder-broken: output folder holds: $(ls "$WORK/out" | tr '\n' ' ')"
+fi
+echo "  filter: bad inputs and the broken-file folder checked"

@@ -1,0 +1,481 @@
+/*
+ * test_filter.c: the filters against hand-worked small cases and against slow, direct
+ * reference implementations written here (2-D sums, sorting, double square roots, their
+ * own reflect-101); then strips with halo rows, as ranks get them, at 1-3 threads give
+ * the same bytes as the whole image.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tk/filter.h"
+#include "tk/omp.h"
+#include "tk/tk.h"
+#include "tk_test.h"
+
+static int chain(tk_filter_chain *c, const char *list, double sigma, int size)
+{
+	tk_filter_params p = TK_FILTER_PARAMS_INIT;
+	p.sigma = sigma;
+	p.size = size;
+	tk_error_clear();
+	int rc = tk_filter_chain_init(c, list, &p);
+	if (rc)
+		fprintf(stderr, "\n  %s: %s\n", list, tk_error_message());
+	return rc;
+}
+
+static void make(tk_image *img, uint32_t w, uint32_t h, int c, uint8_t fill)
+{
+	CU_ASSERT_EQUAL_FATAL(tk_image_init(img, w, h, c), 0);
+	memset(img->data, fill, tk_image_bytes(img));
+}
+
+static void random_fill(tk_image *img, uint64_t seed)
+{
+	uint64_t s = seed * 0x9E3779B97F4A7C15ull + 1;
+	for (size_t i = 0; i < tk_image_bytes(img); i++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		img->data[i] = (uint8_t)(s >> 24);
+	}
+}
+
+static uint8_t px(const tk_image *img, int x, int y, int ch)
+{
+	return img->data[((size_t)y * img->width + x) * img->channels + ch];
+}
+
+/* ---- hand-worked cases -------------------------------------------------------- */
+
+/* A 255 impulse in the middle of a 9x9 image through the 5x5 gaussian (OpenCV's fixed
+ * kernel 1 4 6 4 1 / 16) gives the kernel's outer product back: 255 a_i a_j / 256
+ * rounds to a_i a_j. */
+static void gaussian_impulse_is_kernel(void)
+{
+	static const int a[5] = {1, 4, 6, 4, 1};
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "gaussian", 0, 5), 0);
+	tk_image in, out;
+	make(&in, 9, 9, 1, 0);
+	in.data[4 * 9 + 4] = 255;
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	int bad = 0;
+	for (int y = 0; y < 9; y++)
+		for (int x = 0; x < 9; x++) {
+			int dy = y - 2, dx = x - 2;
+			int want = dy >= 0 && dy < 5 && dx >= 0 && dx < 5 ? a[dy] * a[dx] : 0;
+			bad += px(&out, x, y, 0) != want;
+		}
+	CU_ASSERT_EQUAL(bad, 0);
+	tk_image_free(&in);
+	tk_image_free(&out);
+}
+
+/* sigma 1 (size 7) worked by hand from OpenCV's recipe: exp(-x^2/2) normalised =
+ * .00443 .05401 .24203 .39905 ..., times 256 with errors carried inwards:
+ * 1 14 62 102 62 14 1. */
+static void gaussian_sigma1_weights(void)
+{
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "gaussian", 1.0, 0), 0);
+	CU_ASSERT_EQUAL(c.radius, 3);
+	static const uint16_t want[4] = {102, 62, 14, 1};
+	CU_ASSERT_EQUAL(memcmp(c.step[0].weight, want, sizeof want), 0);
+	/* size derived as OpenCV does for 8-bit images: round(6 sigma + 1) | 1 */
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "gaussian", 2.0, 0), 0);
+	CU_ASSERT_EQUAL(c.radius, 6);
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "gaussian", 1.2, 0), 0);
+	CU_ASSERT_EQUAL(c.radius, 4); /* 8.2 -> 8 | 1 = 9 */
+}
+
+/* Box 3x3 on the impulse: 255 / 9 = 28.3 -> 28 on the 3x3 block. */
+static void box_impulse(void)
+{
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "box", 0, 3), 0);
+	tk_image in, out;
+	make(&in, 9, 9, 1, 0);
+	in.data[4 * 9 + 4] = 255;
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	int bad = 0;
+	for (int y = 0; y < 9; y++)
+		for (int x = 0; x < 9; x++)
+			bad += px(&out, x, y, 0) != (abs(x - 4) <= 1 && abs(y - 4) <= 1 ? 28 : 0);
+	CU_ASSERT_EQUAL(bad, 0);
+	tk_image_free(&in);
+	tk_image_free(&out);
+}
+
+/* Reflect-101 by hand: one row 10 20 30 40 50 (one row: every row reflects to it).
+ * Box 3x3 at x = 0 sees 20 10 20 (x3 rows): 150/3/3... = 16.7 -> 17; at x = 4:
+ * 40 50 40 -> 43.3 -> 43. */
+static void reflect101_by_hand(void)
+{
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "box", 0, 3), 0);
+	tk_image in, out;
+	make(&in, 5, 1, 1, 0);
+	memcpy(in.data, (uint8_t[]){10, 20, 30, 40, 50}, 5);
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	CU_ASSERT_EQUAL(memcmp(out.data, ((uint8_t[]){17, 20, 30, 40, 43}), 5), 0);
+	tk_image_free(&out);
+	/* 5 wide, box 5: x = 0 sees 30 20 10 20 30 = 110/5 = 22 */
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "box", 0, 5), 0);
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	CU_ASSERT_EQUAL(out.data[0], 22);
+	CU_ASSERT_EQUAL(out.data[2], 30);
+	CU_ASSERT_EQUAL(out.data[4], 38); /* 30 40 50 40 30 = 190 / 5 */
+	tk_image_free(&in);
+	tk_image_free(&out);
+}
+
+/* A vertical step edge 0 | 50: gx = 4 * 50 = 200 on the two columns beside it. */
+static void sobel_step_edge(void)
+{
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "sobel", 0, 0), 0);
+	tk_image in, out;
+	make(&in, 6, 4, 1, 0);
+	for (int y = 0; y < 4; y++)
+		memset(in.data + y * 6 + 3, 50, 3);
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	int bad = 0;
+	for (int y = 0; y < 4; y++)
+		bad += memcmp(out.data + y * 6, ((uint8_t[]){0, 0, 200, 200, 0, 0}), 6) != 0;
+	CU_ASSERT_EQUAL(bad, 0);
+	tk_image_free(&in);
+	tk_image_free(&out);
+	/* an impulse of 10: |g| = 20 beside it, sqrt(10^2 + 10^2) = 14.1 -> 14 diagonally;
+	 * 200 gives 400 -> saturated to 255 */
+	make(&in, 5, 5, 1, 0);
+	in.data[12] = 10;
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	static const uint8_t want[9] = {14, 20, 14, 20, 0, 20, 14, 20, 14};
+	for (int y = 1; y <= 3; y++)
+		CU_ASSERT_EQUAL(memcmp(out.data + y * 5 + 1, want + (y - 1) * 3, 3), 0);
+	CU_ASSERT_EQUAL(out.data[0], 0);
+	tk_image_free(&out);
+	in.data[12] = 200;
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	CU_ASSERT_EQUAL(out.data[7], 255);
+	tk_image_free(&in);
+	tk_image_free(&out);
+}
+
+/* Isolated salt and pepper on a flat 100 is removed completely by 3x3 and 5x5. */
+static void median_removes_salt_and_pepper(void)
+{
+	for (int size = 3; size <= 5; size += 2) {
+		tk_filter_chain c;
+		CU_ASSERT_EQUAL_FATAL(chain(&c, "median", 0, size), 0);
+		tk_image in, out;
+		make(&in, 12, 11, 1, 100);
+		for (int y = 0; y < 11; y += 3)
+			for (int x = (y / 3) % 2; x < 12; x += 3)
+				in.data[y * 12 + x] = (x + y) % 2 ? 255 : 0;
+		CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+		int bad = 0;
+		for (size_t i = 0; i < 12 * 11; i++)
+			bad += out.data[i] != 100;
+		CU_ASSERT_EQUAL(bad, 0);
+		tk_image_free(&in);
+		tk_image_free(&out);
+	}
+}
+
+/* OpenCV's RGB2GRAY weights for R, G, B: 0.299 255 = 76.2,
+ * 0.587 255 = 149.7, 0.114 255 = 29.1; alpha kept. */
+static void gray_invert_threshold(void)
+{
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "gray", 0, 0), 0);
+	tk_image in, out;
+	make(&in, 4, 1, 4, 0);
+	memcpy(in.data, (uint8_t[]){255, 0, 0, 9, 0, 255, 0, 8, 0, 0, 255, 7, 255, 255, 255, 6},
+	       16);
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	CU_ASSERT_EQUAL(out.channels, 2);
+	CU_ASSERT_EQUAL(memcmp(out.data, ((uint8_t[]){76, 9, 150, 8, 29, 7, 255, 6}), 8), 0);
+	tk_image_free(&out);
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "invert", 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	CU_ASSERT_EQUAL(memcmp(out.data, ((uint8_t[]){0, 255, 255, 9}), 4), 0);
+	tk_image_free(&out);
+	tk_filter_params p = TK_FILTER_PARAMS_INIT;
+	p.level = 254;
+	CU_ASSERT_EQUAL_FATAL(tk_filter_chain_init(&c, "threshold", &p), 0);
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	CU_ASSERT_EQUAL(memcmp(out.data, ((uint8_t[]){255, 0, 0, 9, 0, 255, 0, 8}), 8), 0);
+	tk_image_free(&in);
+	tk_image_free(&out);
+}
+
+static void chain_errors(void)
+{
+	tk_filter_chain c;
+	tk_filter_params p = TK_FILTER_PARAMS_INIT;
+	static const struct {
+		const char *list;
+		double sigma;
+		int size;
+		const char *words;
+	} bad[] = {
+		{"blur", 0, 0, "unknown filter 'blur'"},
+		{"gaussian,,box", 0, 0, "empty filter"},
+		{"box", 0, 4, "box: --size 4"},
+		{"median", 0, 7, "median: --size 7"},
+		{"gaussian", -1, 0, "--sigma"},
+		{"gaussian", 0, 6, "kernel size 6"},
+		{"gaussian", 1000, 0, "kernel size"},
+		{"", 0, 0, "no filter"},
+	};
+	for (size_t i = 0; i < TK_ARRAY_SIZE(bad); i++) {
+		p.sigma = bad[i].sigma;
+		p.size = bad[i].size;
+		tk_error_clear();
+		CU_ASSERT_EQUAL(tk_filter_chain_init(&c, bad[i].list, &p), TK_EUSAGE);
+		if (!strstr(tk_error_message(), bad[i].words))
+			fprintf(stderr, "\n  '%s': '%s'\n", bad[i].list, tk_error_message());
+		CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), bad[i].words));
+	}
+	p = (tk_filter_params)TK_FILTER_PARAMS_INIT;
+	p.level = 256;
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_filter_chain_init(&c, "threshold", &p), TK_EUSAGE);
+	tk_error_clear();
+	CU_ASSERT_EQUAL(chain(&c, "gaussian,box,sobel,median", 0, 5), 0);
+	CU_ASSERT_EQUAL(c.radius, 2 + 2 + 1 + 2);
+	CU_ASSERT_EQUAL(tk_filter_channels_out(&c, 3), 3);
+	CU_ASSERT_EQUAL(chain(&c, "gray,invert", 0, 0), 0);
+	CU_ASSERT_EQUAL(tk_filter_channels_out(&c, 4), 2);
+	CU_ASSERT_EQUAL(tk_filter_channels_out(&c, 1), 1);
+}
+
+/* ---- direct references -------------------------------------------------------- */
+
+static int refl(int p, int n)
+{
+	/* gfedcb|abcdefgh|gfedcba, repeated for kernels wider than the image */
+	if (n == 1)
+		return 0;
+	for (;;) {
+		if (p < 0)
+			p = -p;
+		else if (p >= n)
+			p = 2 * (n - 1) - p;
+		else
+			return p;
+	}
+}
+
+static int at(const tk_image *img, int x, int y, int ch)
+{
+	return px(img, refl(x, (int)img->width), refl(y, (int)img->height), ch);
+}
+
+static int cmp_u8(const void *a, const void *b)
+{
+	return *(const uint8_t *)a - *(const uint8_t *)b;
+}
+
+/* One step, pixel by pixel; alpha copied. */
+static void reference_step(const tk_filter_step *s, const tk_image *in, tk_image *out)
+{
+	int w = (int)in->width, h = (int)in->height, c = in->channels, r = s->radius;
+	int color = c == 2 || c == 4 ? c - 1 : c;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			for (int ch = 0; ch < c; ch++) {
+				int v = at(in, x, y, ch);
+				uint8_t *o = &out->data[((size_t)y * w + x) * c + ch];
+				if (ch >= color) {
+					*o = (uint8_t)v;
+					continue;
+				}
+				if (s->kind == TK_FILTER_GAUSSIAN || s->kind == TK_FILTER_SHARPEN) {
+					int64_t sum = 0;
+					for (int dy = -r; dy <= r; dy++)
+						for (int dx = -r; dx <= r; dx++)
+							sum += (int64_t)s->weight[abs(dy)] *
+							       s->weight[abs(dx)] * at(in, x + dx, y + dy, ch);
+					int b = (int)((sum + 32768) >> 16);
+					if (s->kind == TK_FILTER_GAUSSIAN) {
+						*o = (uint8_t)b;
+					} else {
+						double q = v + floor(s->amount * (v - b) / 256.0 + 0.5);
+						*o = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+					}
+				} else if (s->kind == TK_FILTER_BOX) {
+					int64_t sum = 0, d = (2 * r + 1) * (2 * r + 1);
+					for (int dy = -r; dy <= r; dy++)
+						for (int dx = -r; dx <= r; dx++)
+							sum += at(in, x + dx, y + dy, ch);
+					*o = (uint8_t)((sum + d / 2) / d); /* d odd: no ties */
+				} else if (s->kind == TK_FILTER_SOBEL) {
+					int gx = 0, gy = 0;
+					for (int k = -1; k <= 1; k++) {
+						int wk = k == 0 ? 2 : 1;
+						gx += wk * (at(in, x + 1, y + k, ch) - at(in, x - 1, y + k, ch));
+						gy += wk * (at(in, x + k, y + 1, ch) - at(in, x + k, y - 1, ch));
+					}
+					double m = floor(sqrt((double)gx * gx + (double)gy * gy) + 0.5);
+					*o = (uint8_t)(m > 255 ? 255 : m);
+				} else if (s->kind == TK_FILTER_MEDIAN) {
+					uint8_t v25[25];
+					int n = 0;
+					for (int dy = -r; dy <= r; dy++)
+						for (int dx = -r; dx <= r; dx++)
+							v25[n++] = (uint8_t)at(in, x + dx, y + dy, ch);
+					qsort(v25, (size_t)n, 1, cmp_u8);
+					*o = v25[n / 2];
+				} else {
+					*o = (uint8_t)v; /* not used: point filters are checked by hand */
+				}
+			}
+}
+
+static const struct {
+	const char *list;
+	double sigma;
+	int size;
+} spatial[] = {
+	{"gaussian", 0, 3}, {"gaussian", 0, 5},  {"gaussian", 2, 0},  {"gaussian", 0.8, 0},
+	{"box", 0, 3},      {"box", 0, 7},       {"box", 0, 15},      {"box", 0, 17},
+	{"sobel", 0, 0},    {"sharpen", 1.5, 0}, {"median", 0, 3},    {"median", 0, 5},
+};
+
+static void matches_reference(void)
+{
+	static const uint32_t sizes[][2] = {{1, 1}, {2, 3}, {5, 1}, {1, 6}, {37, 23}, {300, 7}};
+	int failures = 0;
+	for (size_t f = 0; f < TK_ARRAY_SIZE(spatial); f++) {
+		tk_filter_chain c;
+		CU_ASSERT_EQUAL_FATAL(chain(&c, spatial[f].list, spatial[f].sigma, spatial[f].size),
+		                      0);
+		for (size_t z = 0; z < TK_ARRAY_SIZE(sizes); z++)
+			for (int ch = 1; ch <= 4; ch++) {
+				tk_image in, out, ref;
+				make(&in, sizes[z][0], sizes[z][1], ch, 0);
+				random_fill(&in, f * 100 + z * 10 + (uint64_t)ch);
+				make(&ref, in.width, in.height, ch, 0);
+				reference_step(&c.step[0], &in, &ref);
+				CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+				if (memcmp(out.data, ref.data, tk_image_bytes(&in)) != 0) {
+					if (failures++ < 5)
+						fprintf(stderr, "\n  %s (sigma %g size %d) %ux%ux%d differs",
+						        spatial[f].list, spatial[f].sigma, spatial[f].size,
+						        in.width, in.height, ch);
+				}
+				tk_image_free(&in);
+				tk_image_free(&out);
+				tk_image_free(&ref);
+			}
+	}
+	CU_ASSERT_EQUAL(failures, 0);
+}
+
+/* ---- strips ------------------------------------------------------------------- */
+
+/* Split the image into `parts` row strips; each strip gets its rows plus halo rows in a
+ * buffer of its own (as a rank receives them) and is filtered alone. */
+static int strips_equal_whole(const tk_filter_chain *c, const tk_image *in,
+                              const tk_image *whole, int parts)
+{
+	int co = tk_filter_channels_out(c, in->channels);
+	size_t row_in = tk_image_row_bytes(in), row_out = (size_t)in->width * co;
+	uint8_t *out = malloc(tk_image_bytes(whole) + 1);
+	for (int p = 0; p < parts; p++) {
+		uint64_t y0, y1;
+		uint32_t a, b;
+		tk_split(in->height, (uint64_t)parts, (uint64_t)p, &y0, &y1);
+		tk_filter_halo(c, in->height, (uint32_t)y0, (uint32_t)y1, &a, &b);
+		uint8_t *strip = malloc((size_t)(b - a) * row_in + 1);
+		memcpy(strip, in->data + a * row_in, (size_t)(b - a) * row_in);
+		int rc = tk_filter_rows(c, in->width, in->height, in->channels, strip, a, b,
+		                        out + y0 * row_out, (uint32_t)y0, (uint32_t)y1);
+		free(strip);
+		if (rc != 0) {
+			free(out);
+			return 0;
+		}
+	}
+	int same = memcmp(out, whole->data, tk_image_bytes(whole)) == 0;
+	free(out);
+	return same;
+}
+
+static void strips_and_threads_agree(void)
+{
+	static const struct {
+		const char *list;
+		double sigma;
+		int size;
+	} chains[] = {
+		{"gaussian", 2, 0},
+		{"box,sobel", 0, 5},
+		{"median,sharpen,gray", 0, 5},
+		{"gaussian,median,box,invert,threshold", 0, 3},
+		{"box", 0, 31},
+		{"sobel,gaussian,gaussian", 0, 7},
+	};
+	static const uint32_t sizes[][2] = {{41, 29}, {13, 5}, {3, 2}, {64, 1}};
+	int max_threads = tk_thread_max(), failures = 0;
+	for (size_t k = 0; k < TK_ARRAY_SIZE(chains); k++) {
+		tk_filter_chain c;
+		CU_ASSERT_EQUAL_FATAL(chain(&c, chains[k].list, chains[k].sigma, chains[k].size),
+		                      0);
+		for (size_t z = 0; z < TK_ARRAY_SIZE(sizes); z++)
+			for (int ch = 1; ch <= 4; ch++) {
+				tk_image in, whole;
+				make(&in, sizes[z][0], sizes[z][1], ch, 0);
+				random_fill(&in, k * 7 + z * 3 + (uint64_t)ch);
+				tk_thread_set(1);
+				CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &whole), 0);
+				for (int t = 1; t <= 3; t++) {
+					tk_thread_set(t);
+					for (int parts = 1; parts <= 7; parts++)
+						if (!strips_equal_whole(&c, &in, &whole, parts) &&
+						    failures++ < 5)
+							fprintf(stderr, "\n  %s %ux%ux%d: %d strips, %d "
+							        "threads differ", chains[k].list, in.width,
+							        in.height, ch, parts, t);
+				}
+				tk_image_free(&in);
+				tk_image_free(&whole);
+			}
+	}
+	tk_thread_set(max_threads);
+	CU_ASSERT_EQUAL(failures, 0);
+}
+
+static void alpha_passes_through(void)
+{
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "gaussian,sobel,median,invert,sharpen", 2, 0), 0);
+	tk_image in, out;
+	make(&in, 23, 17, 4, 0);
+	random_fill(&in, 5);
+	CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+	int bad = 0;
+	for (size_t i = 0; i < 23 * 17; i++)
+		bad += out.data[4 * i + 3] != in.data[4 * i + 3];
+	CU_ASSERT_EQUAL(bad, 0);
+	tk_image_free(&in);
+	tk_image_free(&out);
+}
+
+static const tk_test tests[] = {
+	{"gaussian impulse gives the kernel", gaussian_impulse_is_kernel},
+	{"gaussian sigma 1 weights by hand", gaussian_sigma1_weights},
+	{"box impulse", box_impulse},
+	{"reflect-101 by hand", reflect101_by_hand},
+	{"sobel step edge and impulse", sobel_step_edge},
+	{"median removes salt and pepper", median_removes_salt_and_pepper},
+	{"gray, invert, threshold by hand", gray_invert_threshold},
+	{"chain errors", chain_errors},
+	{"matches direct reference", matches_reference},
+	{"strips x threads equal whole image", strips_and_threads_agree},
+	{"alpha passes through", alpha_passes_through},
+	{NULL, NULL},
+};
+const tk_suite tk_suite_filter = {"filter", tests};
