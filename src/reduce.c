@@ -135,6 +135,7 @@ typedef struct part {
 	double min, max;
 	uint64_t imin, imax;   /* first index of min / max (NONE: none yet) */
 	uint64_t nan, pinf, ninf, first_nan;
+	int e_guess;           /* exponent bound for the fused xsum split (see block_scan) */
 	char pad[64];
 } __attribute__((aligned(64))) part;
 
@@ -147,6 +148,7 @@ static void part_init(part *p)
 	p->min = INFINITY;
 	p->max = -INFINITY;
 	p->imin = p->imax = p->first_nan = NONE;
+	p->e_guess = INT32_MIN; /* none yet */
 }
 
 /* Sums of d = x - K and d * d over x[0..len) in LANES fixed lanes, then a fixed tree:
@@ -194,30 +196,50 @@ static const double *sum_values(const double *x, size_t len, int skip_nan, uint6
 	return tmp;
 }
 
-/* A full block without NaN/inf: block_scan has done min/max and the d sums. */
+/* What block_scan finds in a full block. */
+typedef struct scan {
+	double mn, mx;     /* min and max (NaN left out) */
+	double s1, s2;     /* sums of d = x - K and d * d, fixed lanes and tree */
+	double t1, t2;     /* the xsum split's exact sums with the guessed exponent */
+	int rest;          /* the split left bits below its second level */
+} scan;
+
+/* A full block without NaN/inf: block_scan has done min/max, the d sums, and the xsum
+ * split with the thread's guess of the exponent bound e (the previous block's); the
+ * split is exact whenever every |x| < 2^e, else the block is split again with its own
+ * bound.  Either way the sum is exact, so the guess changes only the speed. */
 static void block_fast(const double *x, size_t len, uint64_t g, int do_sum, int do_var,
-                       part *p, double mn, double mx, double s1, double s2)
+                       part *p, const scan *b, double c1, double c2, int guessed)
 {
 	/* blocks come in increasing index order: a later equal value is not first */
-	if (mn < p->min || p->imin == NONE) {
+	if (b->mn < p->min || p->imin == NONE) {
 		size_t i = 0;
-		while (x[i] != mn)
+		while (x[i] != b->mn)
 			i++;
 		p->min = x[i];
 		p->imin = g + i;
 	}
-	if (mx > p->max || p->imax == NONE) {
+	if (b->mx > p->max || p->imax == NONE) {
 		size_t i = 0;
-		while (x[i] != mx)
+		while (x[i] != b->mx)
 			i++;
 		p->max = x[i];
 		p->imax = g + i;
 	}
-	if (do_sum)
-		tk_xsum_add_block(&p->sum, x, len, -mn > mx ? -mn : mx);
+	if (do_sum) {
+		double maxabs = -b->mn > b->mx ? -b->mn : b->mx;
+		uint64_t bits;
+		memcpy(&bits, &maxabs, sizeof bits);
+		int e = (int)(bits >> 52) - 1022; /* |x| < 2^e */
+		if (guessed && maxabs > 0 && (bits >> 52) != 0 && e <= p->e_guess)
+			tk_xsum_add_split(&p->sum, b->t1, b->t2, b->rest, x, len, c1, c2);
+		else
+			tk_xsum_add_block(&p->sum, x, len, maxabs);
+		p->e_guess = e;
+	}
 	if (do_var) {
-		tk_xsum_add(&p->s1, s1);
-		tk_xsum_add(&p->s2, s2);
+		tk_xsum_add(&p->s1, b->s1);
+		tk_xsum_add(&p->s2, b->s2);
 	}
 }
 
@@ -228,18 +250,21 @@ typedef int64_t v8i __attribute__((vector_size(64)));
 #define VSEL(m, a, b) ((v8d)(((v8i)(a) & (m)) | ((v8i)(b) & ~(m))))
 
 /* The common case in one vectorised loop (GCC vector extensions, so the lane order is
- * fixed by the code, not by the compiler): min, max, and the sums of d = x - K and
- * d * d in 16 lanes.  len is a multiple of 16.  Returns 0 when the block may hold NaN
- * or inf: a NaN or inf makes the d sums NaN or inf (a NaN never wins a comparison,
- * so min/max alone would not show it); such blocks, and the rare finite blocks whose
- * d * d overflows, are redone by the careful path. */
-static int block_scan(const double *x, size_t len, double K, double *mn, double *mx,
-                      double *s1, double *s2)
+ * fixed by the code, not by the compiler): min, max, the sums of d = x - K and d * d in
+ * 16 lanes, and the exact accumulator's split with constants c1, c2 (xsum.h) fused in,
+ * so that the block is read from memory once.  len is a multiple of 16.  Returns 0
+ * when the block may hold NaN or inf: a NaN or inf makes the d sums NaN or inf (a NaN
+ * never wins a comparison, so min/max alone would not show it); such blocks, and the
+ * rare finite blocks whose d * d overflows, are redone by the careful path. */
+static int block_scan(const double *x, size_t len, double K, double c1, double c2, scan *o)
 {
 	const v8d inf = {INFINITY, INFINITY, INFINITY, INFINITY,
 	                 INFINITY, INFINITY, INFINITY, INFINITY};
 	const v8d k = {K, K, K, K, K, K, K, K};
+	const v8d C1 = {c1, c1, c1, c1, c1, c1, c1, c1}, C2 = {c2, c2, c2, c2, c2, c2, c2, c2};
 	v8d lo = inf, hi = -inf, a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0};
+	v8d q1 = {0}, q2 = {0};
+	v8i rest = {0};
 	for (size_t i = 0; i < len; i += 16) {
 		v8d v, w;
 		PREFETCH_AHEAD(x + i);
@@ -255,30 +280,43 @@ static int block_scan(const double *x, size_t len, double K, double *mn, double 
 		a1 += e;
 		b0 += d * d;
 		b1 += e * e;
+		v8d qv = (v + C1) - C1, qw = (w + C1) - C1;
+		v8d rv = v - qv, rw = w - qw;
+		v8d pv = (rv + C2) - C2, pw = (rw + C2) - C2;
+		q1 += qv + qw; /* exact (xsum.h): any order */
+		q2 += pv + pw;
+		rest |= (v8i)(rv - pv) | (v8i)(rw - pw);
 	}
-	double l = lo[0], h = hi[0];
-	for (int j = 1; j < 8; j++) {
+	double l = lo[0], h = hi[0], t1 = 0, t2 = 0;
+	int64_t r = 0;
+	for (int j = 0; j < 8; j++) {
 		l = lo[j] < l ? lo[j] : l;
 		h = hi[j] > h ? hi[j] : h;
+		t1 += q1[j];
+		t2 += q2[j];
+		r |= rest[j];
 	}
 	a0 += a1;
 	b0 += b1;
-	double sa = ((a0[0] + a0[4]) + (a0[2] + a0[6])) + ((a0[1] + a0[5]) + (a0[3] + a0[7]));
-	double sb = ((b0[0] + b0[4]) + (b0[2] + b0[6])) + ((b0[1] + b0[5]) + (b0[3] + b0[7]));
-	*mn = l;
-	*mx = h;
-	*s1 = sa;
-	*s2 = sb;
-	return isfinite(sa) && isfinite(sb);
+	o->s1 = ((a0[0] + a0[4]) + (a0[2] + a0[6])) + ((a0[1] + a0[5]) + (a0[3] + a0[7]));
+	o->s2 = ((b0[0] + b0[4]) + (b0[2] + b0[6])) + ((b0[1] + b0[5]) + (b0[3] + b0[7]));
+	o->mn = l;
+	o->mx = h;
+	o->t1 = t1;
+	o->t2 = t2;
+	o->rest = r != 0;
+	return isfinite(o->s1) && isfinite(o->s2);
 }
 
 static void block_stats(const double *x, size_t len, uint64_t g, double K, int skip_nan,
                         int do_sum, int do_var, part *p, double *tmp)
 {
 	if (len == BLOCK) {
-		double mn, mx, s1, s2;
-		if (block_scan(x, len, K, &mn, &mx, &s1, &s2)) {
-			block_fast(x, len, g, do_sum, do_var, p, mn, mx, s1, s2);
+		scan b;
+		double c1 = 0, c2 = 0;
+		int guessed = p->e_guess != INT32_MIN && tk_xsum_split_consts(p->e_guess, &c1, &c2);
+		if (block_scan(x, len, K, c1, c2, &b)) {
+			block_fast(x, len, g, do_sum, do_var, p, &b, c1, c2, guessed);
 			return;
 		}
 	}

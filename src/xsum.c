@@ -203,12 +203,37 @@ typedef int64_t v8i __attribute__((vector_size(64)));
  * conversions; explicit vectors because FP sums are only vectorised when written so.
  * Needs -989 <= E <= 1013 (C finite, second level above the subnormal grid); returns 0
  * when the block is outside that range. */
+int tk_xsum_split_consts(int e, double *c1, double *c2)
+{
+	if (e > 1013 || e < -989)
+		return 0;
+	*c1 = 1.5 * pow2(e + 10);
+	*c2 = 1.5 * pow2(e - 33);
+	return 1;
+}
+
+void tk_xsum_add_split(tk_xsum *a, double t1, double t2, int rest, const double *x, size_t n,
+                       double c1, double c2)
+{
+	a->any = 1;
+	a->nonnegzero = 1; /* some value is nonzero */
+	add_one(a, t1);
+	add_one(a, t2);
+	if (rest) { /* r - p is -0.0 only for x = -0.0: harmless */
+		for (size_t i = 0; i < n; i++) {
+			double q = (x[i] + c1) - c1, r = x[i] - q, p = (r + c2) - c2;
+			if (r - p != 0.0)
+				add_one(a, r - p);
+		}
+	}
+}
+
 static int add_block_fp(tk_xsum *a, const double *x, size_t n, uint64_t mx)
 {
 	int E = (int)(mx >> 52) - 1022; /* |x| < 2^E */
-	if ((mx >> 52) == 0 || E > 1013 || E < -989)
+	double c1, c2;
+	if ((mx >> 52) == 0 || !tk_xsum_split_consts(E, &c1, &c2))
 		return 0;
-	const double c1 = 1.5 * pow2(E + 10), c2 = 1.5 * pow2(E - 33);
 	const v8d C1 = {c1, c1, c1, c1, c1, c1, c1, c1}, C2 = {c2, c2, c2, c2, c2, c2, c2, c2};
 	v8d s1a = {0}, s1b = {0}, s2a = {0}, s2b = {0};
 	v8i rest = {0};
@@ -241,17 +266,7 @@ static int add_block_fp(tk_xsum *a, const double *x, size_t n, uint64_t mx)
 		t2 += s2a[l];
 		rt |= (uint64_t)rest[l];
 	}
-	a->any = 1;
-	a->nonnegzero = 1; /* some value is nonzero */
-	add_one(a, t1);
-	add_one(a, t2);
-	if (rt) { /* r - p is -0.0 only for x = -0.0: harmless */
-		for (size_t i = 0; i < n; i++) {
-			double q = (x[i] + c1) - c1, r = x[i] - q, p = (r + c2) - c2;
-			if (r - p != 0.0)
-				add_one(a, r - p);
-		}
-	}
+	tk_xsum_add_split(a, t1, t2, rt != 0, x, n, c1, c2);
 	return 1;
 }
 

@@ -14,6 +14,7 @@
 #include "tk/omp.h"
 #include "tk/reduce.h"
 #include "tk/tk.h"
+#include "tk/xsum.h"
 #include "tk_test.h"
 
 static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
@@ -78,6 +79,32 @@ static void exact_sums(void)
 	CU_ASSERT_EQUAL(s.sum, 1.0);
 	CU_ASSERT_EQUAL(s.var, 0.0);
 	free(t);
+}
+
+/* The stats pass guesses each block's exponent bound from the previous block; the sum
+ * must stay exact when magnitudes jump up or down between blocks. */
+static void exact_when_magnitudes_jump(void)
+{
+	uint64_t n = 40 * TK_REDUCE_BLOCK + 5;
+	double *x = malloc(n * sizeof *x);
+	tk_xsum ref;
+	tk_xsum_init(&ref);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t b = i / TK_REDUCE_BLOCK;
+		double u = tk_generate_value(21, TK_DIST_NORMAL, i);
+		double scale = b % 3 == 0 ? 0x1p300 : (b % 3 == 1 ? 0x1p-300 : ldexp(1.0, (int)b));
+		x[i] = u * scale;
+		if (b == 7 && i % 100 == 0) /* tiny values under large ones */
+			x[i] = ldexp(u, -200);
+		tk_xsum_add(&ref, x[i]);
+	}
+	tk_reduce_opts o;
+	tk_reduce_opts_default(&o);
+	o.ops = TK_RED_SUM;
+	tk_reduce_stats s;
+	CU_ASSERT_EQUAL_FATAL(run(x, n, &o, &s), 0);
+	CU_ASSERT(same_bits(s.sum, tk_xsum_round(&ref)));
+	free(x);
 }
 
 static void nan_and_inf(void)
@@ -427,6 +454,7 @@ static void membw_positive(void)
 static const tk_test tests[] = {
 	{"hand-worked statistics", hand_worked},
 	{"exact sums", exact_sums},
+	{"exact when magnitudes jump", exact_when_magnitudes_jump},
 	{"NaN and inf", nan_and_inf},
 	{"empty input", empty_input},
 	{"histogram hand-counted", histogram_hand_counted},
