@@ -248,6 +248,16 @@ typedef int64_t v8i __attribute__((vector_size(64)));
 
 /* a where m is true (-1), else b; a macro, as vector returns change the ABI */
 #define VSEL(m, a, b) ((v8d)(((v8i)(a) & (m)) | ((v8i)(b) & ~(m))))
+/* a < b ? a : b and a > b ? a : b per lane (so b when either is NaN): one instruction
+ * with AVX-512 (vminpd/vmaxpd have exactly these semantics), a select elsewhere. */
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#define VMIN(a, b) ((v8d)_mm512_min_pd((__m512d)(a), (__m512d)(b)))
+#define VMAX(a, b) ((v8d)_mm512_max_pd((__m512d)(a), (__m512d)(b)))
+#else
+#define VMIN(a, b) VSEL((a) < (b), a, b)
+#define VMAX(a, b) VSEL((a) > (b), a, b)
+#endif
 
 /* The common case in one vectorised loop (GCC vector extensions, so the lane order is
  * fixed by the code, not by the compiler): min, max, the sums of d = x - K and d * d in
@@ -271,10 +281,10 @@ static int block_scan(const double *x, size_t len, double K, double c1, double c
 		PREFETCH_AHEAD(x + i + 8);
 		memcpy(&v, x + i, sizeof v);
 		memcpy(&w, x + i + 8, sizeof w);
-		lo = VSEL(v < lo, v, lo);
-		hi = VSEL(v > hi, v, hi);
-		lo = VSEL(w < lo, w, lo);
-		hi = VSEL(w > hi, w, hi);
+		lo = VMIN(v, lo);
+		hi = VMAX(v, hi);
+		lo = VMIN(w, lo);
+		hi = VMAX(w, hi);
 		v8d d = v - k, e = w - k;
 		a0 += d;
 		a1 += e;
