@@ -320,18 +320,25 @@ static void variance_on_large_offset(void)
 	CU_ASSERT_EQUAL_FATAL(run(x, n, &o, &s), 0);
 	CU_ASSERT(fabs(s.var - want) <= 1e-14 * want);
 	CU_ASSERT_EQUAL(s.var_passes, 1);
-	/* uniform noise on 1e9: compare with a two-pass exact-ish reference */
+	/* uniform noise on 1e9 against an exact reference: d = x - c is exact for
+	 * c = 1e9 + 1/2 (Sterbenz), d * d = p + e exactly (Dekker's product, no fma and no
+	 * long double, so that it holds under valgrind too), the sums exact in tk_xsum */
 	for (uint64_t j = 0; j < n; j++)
 		x[j] = 1e9 + tk_generate_value(11, TK_DIST_UNIFORM, j);
 	CU_ASSERT_EQUAL_FATAL(run(x, n, &o, &s), 0);
-	long double m = 0, v = 0;
-	for (uint64_t j = 0; j < n; j++)
-		m += x[j];
-	m /= n;
-	for (uint64_t j = 0; j < n; j++)
-		v += (x[j] - m) * (x[j] - m);
-	v /= (n - 1);
-	CU_ASSERT(fabsl(s.var - v) <= 1e-14L * v);
+	tk_xsum s1, s2;
+	tk_xsum_init(&s1);
+	tk_xsum_init(&s2);
+	for (uint64_t j = 0; j < n; j++) {
+		double d = x[j] - (1e9 + 0.5), a = 134217729.0 * d;
+		double hi = a - (a - d), lo = d - hi, p = d * d;
+		tk_xsum_add(&s1, d);
+		tk_xsum_add(&s2, p);
+		tk_xsum_add(&s2, ((hi * hi - p) + 2 * hi * lo) + lo * lo);
+	}
+	double S1 = tk_xsum_round(&s1), S2 = tk_xsum_round(&s2);
+	double v = (S2 - S1 * S1 / (double)n) / (double)(n - 1);
+	CU_ASSERT(fabs(s.var - v) <= 1e-14 * v);
 	free(x);
 }
 
