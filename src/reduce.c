@@ -12,11 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tk/comm.h"
 #include "tk/omp.h"
 #include "tk/reduce.h"
+#include "tk/timer.h"
 #include "tk/tk.h"
 #include "tk/xsum.h"
 
@@ -30,13 +30,6 @@
 const char *const tk_reduce_op_names[] = {"sum", "min", "max", "mean", "var", "std", "hist",
                                           NULL};
 const char *const tk_reduce_strategy_names[] = {"private", "atomic", "critical", NULL};
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void tk_reduce_opts_default(tk_reduce_opts *o)
 {
@@ -697,7 +690,7 @@ static int stats_pass(const double *x, uint64_t lo, uint64_t nloc, const tk_redu
 		return st;
 	}
 	int ran = 1;
-	double t0 = now();
+	double t0 = tk_now();
 #pragma omp parallel
 	{
 		int t = tk_thread_id(), T = tk_thread_count();
@@ -718,11 +711,11 @@ static int stats_pass(const double *x, uint64_t lo, uint64_t nloc, const tk_redu
 	for (int t = 0; t < ran && t < nt; t++)
 		part_merge(tot, &parts[t]);
 	tk_free(parts);
-	s->t_stats = now() - t0;
+	s->t_stats = tk_now() - t0;
 	if (want_sum && !private_sum) {
-		t0 = now();
+		t0 = tk_now();
 		shared_sum(x, nloc, o->skip_nan, o->strategy, &tot->sum);
-		s->t_sum = now() - t0;
+		s->t_sum = tk_now() - t0;
 	}
 	return 0;
 }
@@ -779,13 +772,13 @@ static int stats_part(const double *x, uint64_t lo, uint64_t nloc, uint64_t n,
 			tk_xsum_allreduce(&tot.s2);
 			s->var = var_from(&tot.s1, &tot.s2, s->count, o->ddof, &ratio);
 			if (ratio > 0.125) { /* K was far from the mean: redo with K = mean */
-				double t0 = now();
+				double t0 = tk_now();
 				tk_xsum g1, g2;
 				s->shift = s->mean;
 				var_pass(x, nloc, s->shift, o->skip_nan, &g1, &g2);
 				s->var = var_from(&g1, &g2, s->count, o->ddof, &ratio);
 				s->var_passes = 2;
-				s->t_stats += now() - t0;
+				s->t_stats += tk_now() - t0;
 			}
 		}
 		s->std = sqrt(s->var);
@@ -834,9 +827,9 @@ int tk_reduce_run(const double *x, uint64_t lo, uint64_t hi, uint64_t n,
 			s->hist_lo -= 0.5;
 			s->hist_hi += 0.5;
 		}
-		double t0 = now();
+		double t0 = tk_now();
 		st = hist_pass(x, nloc, o, s);
-		s->t_hist = now() - t0;
+		s->t_hist = tk_now() - t0;
 		if (st < 0)
 			return st;
 	}
@@ -872,7 +865,7 @@ double tk_membw(uint64_t bytes, int reps, int *ok)
 	int good = 1;
 	for (int r = 0; r < reps; r++) {
 		tk_comm_barrier();
-		double t0 = now(), total = 0.0;
+		double t0 = tk_now(), total = 0.0;
 #pragma omp parallel reduction(+ : total)
 		{
 			uint64_t i0, i1;
@@ -894,7 +887,7 @@ double tk_membw(uint64_t bytes, int reps, int *ok)
 			for (int l = 0; l < 8; l++)
 				total += acc0[l];
 		}
-		double dt[1] = {now() - t0};
+		double dt[1] = {tk_now() - t0};
 		tk_comm_allreduce_f64(dt, 1, TK_MAX);
 		good &= total == want;
 		if (dt[0] < best)
