@@ -83,7 +83,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: all toolkit test check unit mpitest modes demo bench clean install deps help lint san valgrind
+.PHONY: all toolkit test test-slurm check unit mpitest modes demo bench clean install deps help lint san valgrind
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -119,12 +119,15 @@ $(BUILD)/mpi_tests: $(MPITEST_OBJ) $(BUILD)/libtk.a
 deps:
 	$(Q)scripts/deps.sh
 
-# The whole suite: dependencies, unit tests (MPI build), MPI tests at 1/2/4 ranks,
-# cross-mode bitwise checks, bad-input checks, then the MPI=0 build and its tests.
-# Each step is a fresh make so that MPI auto-detection sees what deps.sh installed.
-test: deps
-	$(Q)$(MAKE) --no-print-directory MPI=1 check
+# The whole suite: dependencies, shell lint, the MPI=0 build and its tests, then the MPI
+# build: unit tests, MPI tests at 1/2/4 ranks, cross-mode bitwise checks, bad-input
+# checks (so ./toolkit is the MPI build afterwards).  Each step is a fresh make so that
+# MPI auto-detection sees what deps.sh installed.
+test:
+	$(Q)scripts/deps.sh cc mpi cunit png gnuplot shellcheck
+	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory MPI=0 check
+	$(Q)$(MAKE) --no-print-directory MPI=1 check
 	@echo "make test: all test steps passed"
 
 check: toolkit unit mpitest modes
@@ -163,9 +166,20 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory toolkit
 	$(Q)./toolkit bench
 
+SHELL_SCRIPTS := $(wildcard scripts/*.sh tests/*.sh tests/modes.d/*.sh jobs/*.sh) scripts/plot .ci/run
+
 lint:
-	$(Q)bash -n scripts/*.sh tests/*.sh jobs/*.sh 2>/dev/null || bash -n scripts/*.sh tests/*.sh
-	$(Q)command -v shellcheck >/dev/null && shellcheck -S warning scripts/*.sh tests/*.sh jobs/* || true
+	@echo "== shell lint (bash -n, shellcheck)"
+	$(Q)for f in $(SHELL_SCRIPTS); do bash -n $$f || exit 1; done
+	$(Q)if command -v shellcheck >/dev/null; then shellcheck -S warning $(SHELL_SCRIPTS); \
+	else echo "lint: shellcheck not installed (scripts/deps.sh shellcheck): bash -n only"; fi
+
+# A throw-away single-node Slurm on localhost runs every jobs/ script (tests/slurm.sh)
+test-slurm:
+	$(Q)scripts/deps.sh cc mpi gnuplot
+	@echo "== jobs/ on a local Slurm"
+	$(Q)$(MAKE) --no-print-directory MPI=1 toolkit
+	$(Q)tests/slurm.sh
 
 install: toolkit
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/tk $(DESTDIR)$(PREFIX)/lib

@@ -4,7 +4,7 @@
 # process wall time (launch included), speedup over serial, and the digest that shows
 # every mode computed the same bits.  Run by `make demo`.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 TK=./toolkit
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 unset OMP_NUM_THREADS

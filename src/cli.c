@@ -3,6 +3,7 @@
  * Rule: the mode is derived from ranks x threads, never a code path; --mode only checks
  * (and, for serial and mpi, implies one thread per rank).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,6 +133,14 @@ int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int arg
 	if (rc < 0)
 		return rc;
 	tk_thread_set(threads);
+	if (threads > tk_sys_cores() && tk_comm_rank() == 0 && !quiet)
+		fprintf(stderr,
+		        "toolkit: warning: %d threads per rank, but this process may run on %d "
+		        "core%s%s\n",
+		        threads, tk_sys_cores(), tk_sys_cores() == 1 ? "" : "s",
+		        tk_comm_size() > 1 ? " (mpirun binds ranks to cores: use --bind-to none "
+		                             "or --map-by slot:PE=T)"
+		                           : "");
 	ctx->ranks = tk_comm_size();
 	ctx->threads = threads;
 	ctx->mode = tk_mode_name(ctx->ranks, threads);

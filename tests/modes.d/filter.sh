@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # sourced by tests/modes.sh, which defines the helpers
 # shellcheck shell=bash
 # toolkit filter: cases for tests/modes.sh (sourced; uses TK, HERE, WORK and its helpers).
 # One image in row strips (generated and from files, including more ranks than rows of

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # sourced by tests/modes.sh, which defines the helpers
 # montecarlo: every model gives one digest in every mode, with sample counts that the
 # worker counts do not divide; bad options give exit 2 and one line.
 same_digest "pi 1000003 samples" -- montecarlo --samples 1000003 --seed 7

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # sourced by tests/modes.sh, which defines the helpers
 # reduce: cross-mode digests and bad inputs (sourced by tests/modes.sh, which provides
 # same_digest, expect_error, $WORK and $HERE).
 DATA=$HERE/data

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # sourced by tests/modes.sh, which defines the helpers
 # bench: end to end on a tiny size, its CSV and JSON, a failing configuration, a
 # timeout, and bad options.  Bench launches its own runs, so it is never run under
 # mpirun here.
@@ -18,6 +19,15 @@ rows=$(tail -n +2 "$WORK/b.csv" 2>/dev/null | grep -c ',yes,yes,')
 grep -q '"schema":"toolkit.bench/1"' "$WORK/b.json" && grep -q '"runs_detail":\[{' "$WORK/b.json" &&
 	pass || fail "bench JSON"
 grep -q "montecarlo.pi" "$WORK/b.out" && pass || fail "bench table"
+# charts from the CSV just written (gnuplot is installed by make test)
+if command -v gnuplot >/dev/null; then
+	if "$HERE/../scripts/plot" "$WORK/b.csv" "$WORK/plots" >"$WORK/p.out" 2>&1 &&
+		[ "$(find "$WORK/plots" -name '*.png' -size +2k | wc -l)" -ge 3 ]; then
+		pass
+	else
+		fail "scripts/plot: $(tail -n 3 "$WORK/p.out")"
+	fi
+fi
 
 # a configuration whose runs fail is shown as failed (bench stops it at the first
 # failure) and sets the exit code

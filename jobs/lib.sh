@@ -1,0 +1,212 @@
+# jobs/lib.sh: shared by the batch scripts in jobs/ (sourced, not run).
+#
+# The batch scripts find the toolkit through TK_HOME (the repository root, or any folder
+# with a built ./toolkit and scripts/plot); by default the folder the job was submitted
+# from ($SLURM_SUBMIT_DIR, $PBS_O_WORKDIR), or its parent when that is jobs/ itself.
+#
+# Environment every job reads (all optional):
+#   TK_KERNELS   kernels to bench, e.g. "montecarlo.pi montecarlo.ep" or with + between
+#                (default per job)
+#   TK_SIZE      problem size (--size); for weak scaling the size of one worker
+#   TK_WORKERS   worker counts, e.g. 1,2,4,8 or 1+2+4+8 (default: powers of 2 up to the
+#                allocation)
+#   TK_MODES     modes to compare (default per job)
+#   TK_REPEAT    runs per configuration (default 5), TK_WARMUP (default 1)
+#   TK_TIMEOUT   seconds before one run is killed (default 600)
+#   TK_ARGS      extra kernel options passed to every run (bench --args)
+#   TK_LAUNCHER  MPI launcher for bench (default: srun under Slurm, mpirun elsewhere)
+#   TK_RESULTS   where the results folder goes (default $TK_HOME/results)
+#   TK_PLOT      0 to skip the charts (default: draw them when gnuplot is installed)
+# Results: $TK_RESULTS/<jobname>-<jobid>/ with bench.txt (the table), bench.csv,
+# bench.json, info.json (toolkit info), env.txt (SLURM_*, PBS_*, OMP_*), plots/*.png.
+# shellcheck shell=bash
+
+# tk_home: set TK_HOME and TK (the binary), or exit 2 with a clear message
+tk_home() {
+	if [ -z "${TK_HOME:-}" ]; then
+		TK_HOME=${SLURM_SUBMIT_DIR:-${PBS_O_WORKDIR:-$PWD}}
+		[ ! -x "$TK_HOME/toolkit" ] && [ -x "$TK_HOME/../toolkit" ] && TK_HOME=$TK_HOME/..
+	fi
+	TK_HOME=$(cd "$TK_HOME" && pwd) || exit 2
+	TK=${TK_BIN:-$TK_HOME/toolkit}
+	if [ ! -x "$TK" ]; then
+		echo "job: error: no toolkit binary at $TK: build it (make) and submit from the" \
+			"repository root, or set TK_HOME" >&2
+		exit 2
+	fi
+	export TK_HOME TK
+}
+
+# tk_setup DEFAULT_NAME: results folder, MPI settings, provenance; sets OUT
+tk_setup() {
+	tk_home
+	local id name
+	id=${SLURM_JOB_ID:-${PBS_JOBID:-local-$$}}
+	id=${id%%.*} # PBS: 1234.server -> 1234
+	name=${SLURM_JOB_NAME:-${PBS_JOBNAME:-$1}}
+	OUT=${TK_RESULTS:-$TK_HOME/results}/$name-$id
+	mkdir -p "$OUT" || exit 3
+	export OUT
+	# Open MPI refuses root unless told; harmless otherwise
+	if [ "$(id -u)" = 0 ]; then
+		export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+	fi
+	"$TK" info --format json >"$OUT/info.json" 2>/dev/null
+	env | grep -E '^(SLURM|PBS|OMP|TK)_' | sort >"$OUT/env.txt"
+	echo "job $name ($id) on $(hostname): results in $OUT"
+}
+
+# tk_cores_node: CPUs this job has on its first node
+tk_cores_node() {
+	if [ -n "${SLURM_CPUS_ON_NODE:-}" ]; then
+		echo "$SLURM_CPUS_ON_NODE"
+	elif [ -n "${NCPUS:-}" ]; then # PBS Pro
+		echo "$NCPUS"
+	elif [ -n "${PBS_NODEFILE:-}" ] && [ -r "$PBS_NODEFILE" ]; then # Torque: one line per CPU
+		grep -c "^$(head -n 1 "$PBS_NODEFILE")\$" "$PBS_NODEFILE"
+	else
+		nproc
+	fi
+}
+
+# tk_nodes: number of nodes in the allocation
+tk_nodes() {
+	if [ -n "${SLURM_JOB_NUM_NODES:-}" ]; then
+		echo "$SLURM_JOB_NUM_NODES"
+	elif [ -n "${PBS_NODEFILE:-}" ] && [ -r "$PBS_NODEFILE" ]; then
+		sort -u "$PBS_NODEFILE" | wc -l
+	else
+		echo 1
+	fi
+}
+
+# tk_pow2_list N: 1,2,4,... up to N, and N itself
+tk_pow2_list() {
+	local w=1 list=""
+	while [ "$w" -lt "$1" ]; do
+		list+="$w,"
+		w=$((w * 2))
+	done
+	echo "$list$1"
+}
+
+# tk_bench ARGS...: toolkit bench with the TK_* settings, results into $OUT.
+# Returns bench's exit status (non-zero when a run failed, did not verify or differed).
+tk_bench() {
+	local args=() k kernels=${TK_KERNELS:-}
+	# shellcheck disable=SC2086 # a list of kernel names
+	for k in ${kernels//+/ }; do args+=("$k"); done
+	[ -n "${TK_SIZE:-}" ] && args+=(--size "$TK_SIZE")
+	# lists may be written with + or spaces too (qsub -v splits at commas)
+	[ -n "${TK_WORKERS:-}" ] && args+=(--workers "${TK_WORKERS//[+ ]/,}")
+	[ -n "${TK_MODES:-}" ] && args+=(--modes "${TK_MODES//[+ ]/,}")
+	[ -n "${TK_ARGS:-}" ] && args+=(--args "$TK_ARGS")
+	[ -n "${TK_LAUNCHER:-}" ] && args+=(--launcher "$TK_LAUNCHER")
+	args+=(--repeat "${TK_REPEAT:-5}" --warmup "${TK_WARMUP:-1}" --timeout "${TK_TIMEOUT:-600}")
+	args+=("$@" --csv "$OUT/bench.csv" --json "$OUT/bench.json")
+	if [ "${TK_PLOT:-1}" != 0 ] && command -v gnuplot >/dev/null 2>&1; then
+		args+=(--plot "$OUT/plots")
+	elif [ "${TK_PLOT:-1}" != 0 ]; then
+		echo "job: gnuplot not found: no charts (later: $TK_HOME/scripts/plot $OUT/bench.csv $OUT/plots)"
+	fi
+	echo "+ toolkit bench ${args[*]}"
+	local rc
+	"$TK" bench "${args[@]}" 2>&1 | tee "$OUT/bench.txt"
+	rc=${PIPESTATUS[0]}
+	echo "bench exit status $rc" | tee -a "$OUT/bench.txt"
+	return "$rc"
+}
+
+# tk_mc_long LAUNCH...: a long Monte Carlo run in chunks that stops cleanly on a signal.
+# Runs chunk i = 0, 1, ... as `LAUNCH toolkit montecarlo --samples TK_CHUNK --seed
+# TK_SEED+i` (independent Philox streams, so chunks add up to one larger sample), one
+# JSON line each in $OUT/chunks.jsonl, until TK_CHUNKS chunks are done or USR1 (Slurm's
+# --signal=B:USR1@60: the time limit is near) or TERM (PBS at the walltime, scancel)
+# arrives.  The running chunk is then stopped, and $OUT/summary.txt and summary.json
+# say how far it got and the combined estimate of the completed chunks.
+# TK_MODEL pi|option (default pi), TK_CHUNK (default 2^34 samples), TK_CHUNKS (default
+# 1000000: until the time limit), TK_SEED (default 42), TK_THREADS (default
+# OMP_NUM_THREADS, else 1), TK_ARGS (e.g. "--put --strike 110"), TK_STOP_AFTER (seconds:
+# stop by itself then, as USR1 would; for batch systems that give no warning).
+# Returns 0 when it finished or was stopped by a signal or the deadline, 1 when a chunk
+# failed.
+tk_mc_long() {
+	local model=${TK_MODEL:-pi} chunk=${TK_CHUNK:-2^34} chunks=${TK_CHUNKS:-1000000}
+	local seed=${TK_SEED:-42} threads=${TK_THREADS:-${OMP_NUM_THREADS:-1}}
+	local i=0 pid rc stopped="" t0=$SECONDS limit=()
+	case $model in
+	pi | option) ;;
+	*) echo "job: error: TK_MODEL must be pi or option (got '$model')" >&2; return 2 ;;
+	esac
+	trap 'stopped=USR1' USR1
+	trap 'stopped=TERM' TERM
+	: >"$OUT/chunks.jsonl"
+	echo "chunks of $chunk samples, model $model, up to $chunks chunks; stop with USR1 or TERM"
+	while [ "$i" -lt "$chunks" ] && [ -z "$stopped" ]; do
+		if [ -n "${TK_STOP_AFTER:-}" ]; then # a chunk may run only until the deadline
+			limit=(timeout $((t0 + TK_STOP_AFTER - SECONDS)))
+			[ "${limit[1]}" -le 0 ] && { stopped=deadline; break; }
+		fi
+		# shellcheck disable=SC2086 # TK_ARGS is a list of options
+		"${limit[@]}" "$@" "$TK" montecarlo --model "$model" --samples "$chunk" --seed $((seed + i)) \
+			--threads "$threads" --format json --quiet ${TK_ARGS:-} >"$OUT/chunk.json" &
+		pid=$!
+		# wait returns early when a trapped signal arrives; then stop the chunk
+		wait "$pid"
+		rc=$?
+		if [ -n "$stopped" ]; then
+			kill -TERM "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			break
+		fi
+		if [ "$rc" = 124 ] && [ ${#limit[@]} -gt 0 ]; then
+			stopped=deadline
+			break
+		fi
+		if [ "$rc" != 0 ]; then
+			echo "job: chunk $i failed (exit status $rc); stopping" >&2
+			stopped="failure of chunk $i (exit $rc)"
+			break
+		fi
+		cat "$OUT/chunk.json" >>"$OUT/chunks.jsonl"
+		i=$((i + 1))
+	done
+	trap - USR1 TERM
+	rm -f "$OUT/chunk.json"
+	tk_mc_summary "$model" "$i" "$chunks" "${stopped:-}" $((SECONDS - t0))
+	case ${stopped:-} in "" | USR1 | TERM | deadline) return 0 ;; *) return 1 ;; esac
+}
+
+# tk_mc_summary MODEL DONE PLANNED STOPPED SECONDS: combine $OUT/chunks.jsonl
+tk_mc_summary() {
+	local why=${4:-}
+	case ${4:-} in
+	USR1) why="signal USR1 (time limit near)" ;;
+	deadline) why="TK_STOP_AFTER=${TK_STOP_AFTER:-} s" ;;
+	TERM) why="signal TERM (walltime or cancel)" ;;
+	esac
+	awk -v model="$1" -v done="$2" -v planned="$3" -v why="$why" -v secs="$5" \
+		-v json="$OUT/summary.json" '
+	function num(key,   m) {
+		if (match($0, "\"" key "\":-?[0-9.eE+-]+")) {
+			m = substr($0, RSTART, RLENGTH); sub(/^[^:]*:/, "", m); return m + 0 }
+		return 0
+	}
+	{ n += num("size"); hits += num("hits"); ps += num("payoff_sum"); pq += num("payoff_sq_sum")
+	  if (num("price") > 0 && num("payoff_sum") > 0) disc = num("price") * num("size") / num("payoff_sum")
+	  if ($0 !~ /"verified":true/) bad++ }
+	END {
+		if (n > 0 && model == "pi") {
+			est = 4 * hits / n; p = hits / n; se = 4 * sqrt(p * (1 - p) / n)
+		} else if (n > 0) {
+			m = ps / n; est = disc * m; se = disc * sqrt((pq / n - m * m) / n)
+		}
+		if (why == "") printf "finished: %d of %d chunks, %.0f samples in %d s\n", done, planned, n, secs
+		else printf "stopped by %s after %d of %d chunks, %.0f samples in %d s\n", why, done, planned, n, secs
+		if (n > 0) printf "combined %s estimate %.12g, standard error %.3g%s\n", model, est, se,
+			(model == "pi" ? sprintf(" (|estimate - pi| = %.2g)", est - 3.14159265358979 < 0 ? 3.14159265358979 - est : est - 3.14159265358979) : "")
+		if (bad) printf "warning: %d chunk(s) did not verify\n", bad
+		printf "{\"model\":\"%s\",\"chunks_done\":%d,\"chunks_planned\":%d,\"samples\":%.0f,\"stopped\":\"%s\",\"seconds\":%d,\"estimate\":%.17g,\"std_error\":%.17g,\"unverified_chunks\":%d}\n",
+			model, done, planned, n, (why == "" ? "finished" : why), secs, est, se, bad > json
+	}' "$OUT/chunks.jsonl" | tee "$OUT/summary.txt"
+}

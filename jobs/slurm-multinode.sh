@@ -1,0 +1,35 @@
+#!/bin/bash
+# slurm-multinode.sh: strong scaling across nodes: MPI ranks (and hybrid ranks x threads)
+# from 1 worker up to every core of every node, with toolkit bench and srun.
+#
+# Submit from the repository root (after `make`; the binary must be on a shared file
+# system, or set TK_BIN to a path valid on every node):
+#   sbatch jobs/slurm-multinode.sh                       (2 whole nodes)
+#   sbatch --nodes=4 jobs/slurm-multinode.sh
+#   TK_SIZE=2^36 TK_WORKERS=1,32,64,128 sbatch --nodes=2 jobs/slurm-multinode.sh
+# Parameters (environment): TK_KERNELS (default montecarlo.pi), TK_SIZE (default 2^34),
+# TK_WORKERS (default 1,2,4,... up to nodes x cores per node), TK_MODES (default
+# serial,mpi,hybrid: threads alone cannot leave the first node), TK_REPEAT, TK_WARMUP,
+# TK_TIMEOUT, TK_ARGS, TK_LAUNCHER (default srun), TK_RESULTS, TK_PLOT; see jobs/lib.sh.
+# Serial and omp runs execute on the first node; srun spreads the ranks over the nodes.
+# Results: results/<jobname>-<jobid>/ (bench.txt, bench.csv, bench.json, plots/).
+#SBATCH --job-name=tk-multinode
+#SBATCH --nodes=2
+#SBATCH --exclusive
+#SBATCH --time=01:00:00
+#SBATCH --output=tk-multinode-%j.out
+set -u
+TK_HOME=${TK_HOME:-${SLURM_SUBMIT_DIR:-$PWD}}
+[ -f "$TK_HOME/jobs/lib.sh" ] || TK_HOME=$TK_HOME/..
+# shellcheck source=jobs/lib.sh
+. "$TK_HOME/jobs/lib.sh"
+tk_setup tk-multinode
+
+nodes=$(tk_nodes)
+cores=$(tk_cores_node)
+echo "allocation: $nodes node(s) x $cores cores (${SLURM_JOB_NODELIST:-?})"
+: "${TK_KERNELS:=montecarlo.pi}"
+: "${TK_SIZE:=2^34}"
+: "${TK_WORKERS:=$(tk_pow2_list $((nodes * cores)))}"
+: "${TK_MODES:=serial,mpi,hybrid}"
+tk_bench --scaling strong
