@@ -114,13 +114,17 @@ void tk_reduce_slice(uint64_t n, int rank, int size, uint64_t *lo, uint64_t *hi)
 
 /* ---- the stats pass ---------------------------------------------------------- */
 
-/* Loads are requested this many values ahead inside the block loops, so that memory
- * traffic overlaps the arithmetic (on one core the hardware prefetcher alone left the
- * stats pass at about the sum of its compute and memory times). */
-#define AHEAD 2048
-/* Through an integer, so that no out-of-bounds pointer is formed near the end (a
+/* Loads are requested ahead inside the block loops, so that memory traffic overlaps the
+ * arithmetic: into L1 16 KiB ahead and into L2 64 KiB ahead (on one core the hardware
+ * prefetcher alone left the stats pass at about the sum of its compute and memory
+ * times; in interleaved runs the L1 prefetch took ~35% off, the L2 one ~5% more; the
+ * histogram pass did not gain from the L2 one).
+ * Through an integer, so that no out-of-bounds pointer is formed near the end (a
  * prefetch of any address is harmless). */
-#define PREFETCH_AHEAD(p) __builtin_prefetch((const void *)((uintptr_t)(p) + AHEAD * 8))
+#define AHEAD_L1 (2048 * 8)
+#define AHEAD_L2 (8192 * 8)
+#define PREFETCH_L1(p) __builtin_prefetch((const void *)((uintptr_t)(p) + AHEAD_L1), 0, 3)
+#define PREFETCH_L2(p) __builtin_prefetch((const void *)((uintptr_t)(p) + AHEAD_L2), 0, 2)
 
 /* One thread's partial results; aligned so threads never share a cache line. */
 typedef struct part {
@@ -270,8 +274,10 @@ static int block_scan(const double *x, size_t len, double K, double c1, double c
 	v8i rest = {0};
 	for (size_t i = 0; i < len; i += 16) {
 		v8d v, w;
-		PREFETCH_AHEAD(x + i);
-		PREFETCH_AHEAD(x + i + 8);
+		PREFETCH_L1(x + i);
+		PREFETCH_L1(x + i + 8);
+		PREFETCH_L2(x + i);
+		PREFETCH_L2(x + i + 8);
 		memcpy(&v, x + i, sizeof v);
 		memcpy(&w, x + i + 8, sizeof w);
 		lo = VMIN(v, lo);
@@ -555,7 +561,7 @@ static void bin_codes(const double *x, size_t len, double lo, double hi, uint32_
 	size_t i = 0;
 	for (; i + 8 <= len; i += 8) {
 		v8d v, e0, e1;
-		PREFETCH_AHEAD(x + i);
+		PREFETCH_L1(x + i);
 		memcpy(&v, x + i, sizeof v);
 		v8i in = (v >= vlo) & (v <= vhi);
 		v8d w = VSEL(in, v, vlo);
