@@ -124,7 +124,7 @@ deps:
 # checks (so ./toolkit is the MPI build afterwards).  Each step is a fresh make so that
 # MPI auto-detection sees what deps.sh installed.
 test:
-	$(Q)scripts/deps.sh cc mpi cunit png gnuplot shellcheck
+	$(Q)scripts/deps.sh cc mpi cunit png gnuplot shellcheck numpy
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory MPI=0 check
 	$(Q)$(MAKE) --no-print-directory MPI=1 check

@@ -1,7 +1,8 @@
 #!/bin/sh
 # deps.sh [--check] [WHAT...]: make sure what the toolkit needs is installed.
 #   WHAT: cc (C compiler with OpenMP), mpi (Open MPI: mpicc, mpirun), cunit, png,
-#         gnuplot (plots), shellcheck (lint).  Default: cc mpi cunit png.
+#         gnuplot (plots), shellcheck (lint), numpy (the
+#         tests' independent reference for reduce, Debian's python3-numpy).  Default: cc mpi cunit png.
 # Missing pieces are installed with apt-get when running as root on a Debian-like
 # system; otherwise (or with --check) the exact command to run is printed and the
 # script exits 1.  Called by `make test`, `make demo` and `make bench`.
@@ -37,8 +38,9 @@ for what in "$@"; do
 	png) has_header png.h "$(pkg-config --cflags libpng 2>/dev/null)" || missing="$missing libpng-dev pkg-config" ;;
 	gnuplot) command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox" ;;
 	shellcheck) command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck" ;;
+	numpy) /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy" ;;
 	*)
-		echo "deps.sh: unknown dependency '$what' (known: cc mpi cunit png gnuplot shellcheck)" >&2
+		echo "deps.sh: unknown dependency '$what' (known: cc mpi cunit png gnuplot shellcheck numpy)" >&2
 		exit 2
 		;;
 	esac

@@ -84,6 +84,9 @@ typedef struct bench {
 
 static void summarise(bench *b, int first, int last);
 
+/* width of the table's mode column: wider when rows carry a label (omp/critical) */
+static int mode_w = 7;
+
 /* ---- option values ------------------------------------------------------------- */
 
 static int parse_workers(bench *b, const char *s)
@@ -533,7 +536,7 @@ static void print_header(const bench *b, const tk_kernel *k)
 		printf(" --%s %llu%s", k->size_opt, (unsigned long long)base,
 		       b->scaling == 1 ? " x workers (weak scaling)" : "");
 	printf("%s\n", b->scaling == 1 ? "" : " (strong scaling)");
-	printf("  %-7s %-7s %4s  %-30s %9s %9s %9s %8s %7s %7s %4s %-4s %-4s\n", "mode", "R x T",
+	printf("  %-*s %-7s %4s  %-30s %9s %9s %9s %8s %7s %7s %4s %-4s %-4s\n", mode_w, "mode", "R x T",
 	       "runs", "kernel s: median [min..max]", "sd s", "wall s", "launch s", "speedup",
 	       "effic", "serial", "out", "ver", "same");
 }
@@ -545,7 +548,7 @@ static void print_config(const config *c)
 	snprintf(mode, sizeof mode, "%s%s%s", mode_names[c->mode], c->label ? "/" : "",
 	         c->label ? c->label : "");
 	if (c->kst.n == 0) {
-		printf("  %-7s %-7s %4d  FAILED: %s\n", mode, rt, c->nruns, c->error);
+		printf("  %-*s %-7s %4d  FAILED: %s\n", mode_w, mode, rt, c->nruns, c->error);
 		return;
 	}
 	snprintf(kern, sizeof kern, "%.4f [%.4f..%.4f]", c->kst.median, c->kst.min, c->kst.max);
@@ -554,12 +557,12 @@ static void print_config(const config *c)
 		snprintf(kf, sizeof kf, "-");
 	else
 		snprintf(kf, sizeof kf, "%.3f", c->karp_flatt);
-	printf("  %-7s %-7s %4d  %-30s %9.4f %9.4f %9.4f %7.2fx %6.0f%% %7s %4zu %-4s %-4s\n",
-	       mode, rt, c->nruns, kern, c->kst.sd, c->wst.median,
+	printf("  %-*s %-7s %4d  %-30s %9.4f %9.4f %9.4f %7.2fx %6.0f%% %7s %4zu %-4s %-4s\n",
+	       mode_w, mode, rt, c->nruns, kern, c->kst.sd, c->wst.median,
 	       c->wst.median - c->kst.median, c->speedup, 100 * c->efficiency, kf,
 	       c->kst.outliers, c->verified ? "yes" : "NO", c->identical ? "yes" : "NO");
 	if (c->failed)
-		printf("  %-7s %-7s       %d of %d runs FAILED: %s\n", "", "", c->failed, c->nruns,
+		printf("  %-*s %-7s       %d of %d runs FAILED: %s\n", mode_w, "", "", c->failed, c->nruns,
 		       c->error);
 }
 
@@ -763,7 +766,7 @@ static void remove_tree(const char *dir)
 static int run_group(bench *b, int first, const char *title)
 {
 	printf("\n%s\n", title);
-	printf("  %-7s %-7s %4s  %-30s %9s %9s %9s %8s %7s %7s %4s %-4s %-4s\n", "mode",
+	printf("  %-*s %-7s %4s  %-30s %9s %9s %9s %8s %7s %7s %4s %-4s %-4s\n", mode_w, "mode",
 	       "R x T", "runs", "kernel s: median [min..max]", "sd s", "wall s", "launch s",
 	       "speedup", "effic", "serial", "out", "ver", "same");
 	for (int j = first; j < b->ncfg; j++) {
@@ -914,6 +917,7 @@ static int run_compare(bench *b)
 			c->extra = strategies[i];
 			c->label = labels[i];
 		}
+		mode_w = 12;
 		TK_CHECK(run_group(b, g3, "3. Locks: reduce with per-thread partials, atomics, a "
 		                          "critical section (2^22 values)"));
 	}

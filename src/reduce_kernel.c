@@ -10,6 +10,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tk/comm.h"
@@ -266,6 +267,16 @@ static uint64_t membw_bytes(const tk_reduce_params *p)
 	return b;
 }
 
+/* The result record borrows the histogram until it is reported, after the kernel has
+ * returned: it is kept here and released at the next run or at exit. */
+static uint64_t *kept_hist;
+
+static void free_kept_hist(void)
+{
+	tk_free(kept_hist);
+	kept_hist = NULL;
+}
+
 int tk_reduce_stats_kernel(const tk_reduce_params *p, const tk_run_ctx *ctx, tk_result *r)
 {
 	(void)ctx;
@@ -303,7 +314,11 @@ int tk_reduce_stats_kernel(const tk_reduce_params *p, const tk_run_ctx *ctx, tk_
 		if (!ok)
 			tk_result_verify(r, 0, "the bandwidth probe's sums were wrong");
 	}
-	/* the histogram is borrowed by the report: keep it until the process ends */
+	static int registered;
+	if (!registered && atexit(free_kept_hist) == 0)
+		registered = 1;
+	free_kept_hist();
+	kept_hist = s.hist;
 	return 0;
 }
 

@@ -33,9 +33,6 @@
  * below 2^36 (the top one) or 2^32, so 1000 adds leave chunks far below 2^63. */
 #define UNITS 1000
 #define BLOCK TK_XSUM_BLOCK
-#ifndef PREFETCH_AHEAD
-#define PREFETCH_AHEAD (2 * BLOCK)
-#endif
 /* The fast path needs 2^(E - 1075) and 2^(1128 - E) etc. to be normal doubles. */
 #define FAST_MIN_EXP 106
 
@@ -193,6 +190,7 @@ static uint64_t max_abs_bits(const double *x, size_t n)
 
 typedef double v8d __attribute__((vector_size(64)));
 typedef int64_t v8i __attribute__((vector_size(64)));
+#define VSELI(m, a, b) (((a) & (m)) | ((b) & ~(m)))
 
 /* The floating-point fast path (Rump's error-free extraction): with |x| < 2^E and
  * C = 1.5 2^(E + 10), q = (x + C) - C is x rounded to a multiple of u = 2^(E - 42),
@@ -203,18 +201,62 @@ typedef int64_t v8i __attribute__((vector_size(64)));
  * conversions; explicit vectors because FP sums are only vectorised when written so.
  * Needs -989 <= E <= 1013 (C finite, second level above the subnormal grid); returns 0
  * when the block is outside that range. */
-static int add_block_fp(tk_xsum *a, const double *x, size_t n, uint64_t mx)
+int tk_xsum_split_consts(int e, double *c1, double *c2)
+{
+	if (e > 1013 || e < -989)
+		return 0;
+	*c1 = 1.5 * pow2(e + 10);
+	*c2 = 1.5 * pow2(e - 33);
+	return 1;
+}
+
+void tk_xsum_add_split(tk_xsum *a, double t1, double t2, int rest, const double *x, size_t n,
+                       double c1, double c2)
+{
+	a->any = 1;
+	a->nonnegzero = 1; /* some value is nonzero */
+	add_one(a, t1);
+	add_one(a, t2);
+	if (rest) { /* r - p is -0.0 only for x = -0.0: harmless */
+		for (size_t i = 0; i < n; i++) {
+			double q = (x[i] + c1) - c1, r = x[i] - q, p = (r + c2) - c2;
+			if (r - p != 0.0)
+				add_one(a, r - p);
+		}
+	}
+}
+
+/* When y is given, the largest magnitude of y[0..ny) (ny <= n, the next block) is
+ * taken in the same loop and stored in *next, so that the next block's loads overlap
+ * this block's arithmetic. */
+static int add_block_fp(tk_xsum *a, const double *x, size_t n, uint64_t mx, const double *y,
+                        size_t ny, uint64_t *next)
 {
 	int E = (int)(mx >> 52) - 1022; /* |x| < 2^E */
-	if ((mx >> 52) == 0 || E > 1013 || E < -989)
+	double c1, c2;
+	if ((mx >> 52) == 0 || !tk_xsum_split_consts(E, &c1, &c2))
 		return 0;
-	const double c1 = 1.5 * pow2(E + 10), c2 = 1.5 * pow2(E - 33);
 	const v8d C1 = {c1, c1, c1, c1, c1, c1, c1, c1}, C2 = {c2, c2, c2, c2, c2, c2, c2, c2};
+	const v8i absm = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX,
+	                  INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
 	v8d s1a = {0}, s1b = {0}, s2a = {0}, s2b = {0};
-	v8i rest = {0};
-	size_t n16 = n / 16 * 16;
+	v8i rest = {0}, ym = {0};
+	size_t n16 = n / 16 * 16, ny16 = y ? ny / 16 * 16 : 0;
 	for (size_t i = 0; i < n16; i += 16) {
 		v8d v, w;
+		/* two blocks ahead, through an integer (no out-of-bounds pointer is formed;
+		 * a prefetch of any address is harmless) */
+		__builtin_prefetch((const void *)((uintptr_t)(x + i) + 2 * BLOCK * 8));
+		__builtin_prefetch((const void *)((uintptr_t)(x + i + 8) + 2 * BLOCK * 8));
+		if (i < ny16) {
+			v8i u, z;
+			memcpy(&u, y + i, sizeof u);
+			memcpy(&z, y + i + 8, sizeof z);
+			u &= absm;
+			z &= absm;
+			ym = (v8i)VSELI(u > ym, u, ym); /* nonnegative: signed order is fine */
+			ym = (v8i)VSELI(z > ym, z, ym);
+		}
 		memcpy(&v, x + i, sizeof v);
 		memcpy(&w, x + i + 8, sizeof w);
 		v8d qv = (v + C1) - C1, qw = (w + C1) - C1;
@@ -241,16 +283,12 @@ static int add_block_fp(tk_xsum *a, const double *x, size_t n, uint64_t mx)
 		t2 += s2a[l];
 		rt |= (uint64_t)rest[l];
 	}
-	a->any = 1;
-	a->nonnegzero = 1; /* some value is nonzero */
-	add_one(a, t1);
-	add_one(a, t2);
-	if (rt) { /* r - p is -0.0 only for x = -0.0: harmless */
-		for (size_t i = 0; i < n; i++) {
-			double q = (x[i] + c1) - c1, r = x[i] - q, p = (r + c2) - c2;
-			if (r - p != 0.0)
-				add_one(a, r - p);
-		}
+	tk_xsum_add_split(a, t1, t2, rt != 0, x, n, c1, c2);
+	if (y) {
+		uint64_t m = max_abs_bits(y + ny16, ny - ny16);
+		for (int l = 0; l < 8; l++)
+			m = (uint64_t)ym[l] > m ? (uint64_t)ym[l] : m;
+		*next = m;
 	}
 	return 1;
 }
@@ -302,8 +340,9 @@ static uint64_t add_block(tk_xsum *a, const double *x, size_t n, uint64_t mx,
 		add_scalar(a, x, n);
 		return y ? max_abs_bits(y, ny) : 0;
 	}
-	if (add_block_fp(a, x, n, mx))
-		return y ? max_abs_bits(y, ny) : 0;
+	uint64_t next = 0;
+	if (add_block_fp(a, x, n, mx, y, ny, &next))
+		return next;
 	a->any = 1;
 	a->nonnegzero = 1; /* some value is nonzero */
 	int emax = (int)(mx >> 52);
@@ -344,9 +383,6 @@ void tk_xsum_add_array(tk_xsum *a, const double *x, size_t n)
 	for (size_t i = 0; i < n; i += BLOCK) {
 		size_t len = n - i < BLOCK ? n - i : BLOCK;
 		size_t j = i + len, nlen = n - j < BLOCK ? n - j : BLOCK;
-		if (i + PREFETCH_AHEAD + BLOCK <= n)
-			for (size_t k = 0; k < BLOCK; k += 8)
-				__builtin_prefetch(x + i + PREFETCH_AHEAD + k);
 		mx = add_block(a, x + i, len, mx, nlen ? x + j : NULL, nlen);
 	}
 }

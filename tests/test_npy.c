@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "tk/array_io.h"
@@ -182,6 +183,39 @@ static void raw_and_csv(void)
 	CU_ASSERT_EQUAL(tk_source_kind_of("a.f64"), TK_SRC_RAW);
 }
 
+/* A CSV written here: CRLF line ends, spaces around fields, nan/inf, a header row. */
+static void csv_details(void)
+{
+	char path[] = "/tmp/tk_test_csv_XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	const char text[] = "a, b\r\n1, 2.5 \r\n\r\n3,-inf\r\n4, nan\r\n5,1e-320\r\n";
+	CU_ASSERT_FATAL(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+	close(fd);
+	tk_source src = {TK_SRC_CSV, path, 1, 0, TK_DIST_UNIFORM, 0};
+	tk_array a;
+	tk_error_clear();
+	CU_ASSERT_EQUAL_FATAL(tk_array_load(&src, &a), 0);
+	CU_ASSERT_EQUAL(a.n, 4);
+	if (a.n == 4) {
+		CU_ASSERT_EQUAL(a.data[0], 2.5);
+		CU_ASSERT_EQUAL(a.data[1], -INFINITY);
+		CU_ASSERT(isnan(a.data[2]));
+		CU_ASSERT_EQUAL(a.data[3], 1e-320); /* subnormal, read exactly */
+	}
+	tk_array_free(&a);
+	/* only a header: no values (reduce then reports empty input) */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, "x\n", 2) == 2);
+	close(fd);
+	src.column = 0;
+	CU_ASSERT_EQUAL_FATAL(tk_array_load(&src, &a), 0);
+	CU_ASSERT_EQUAL(a.n, 0);
+	tk_array_free(&a);
+	unlink(path);
+}
+
 static void generated(void)
 {
 	tk_source src = {TK_SRC_GENERATE, NULL, 0, 100000, TK_DIST_UNIFORM, 7};
@@ -233,6 +267,7 @@ static const tk_test tests[] = {
 	{"header parsing", parse_headers},
 	{"write and read back", write_round_trip},
 	{"raw and CSV", raw_and_csv},
+	{"CSV details", csv_details},
 	{"generated values", generated},
 	{"too large is ENOMEM", too_large_is_enomem},
 	{NULL, NULL},

@@ -14,6 +14,7 @@
 #include "tk/omp.h"
 #include "tk/reduce.h"
 #include "tk/tk.h"
+#include "tk/xsum.h"
 #include "tk_test.h"
 
 static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
@@ -78,6 +79,32 @@ static void exact_sums(void)
 	CU_ASSERT_EQUAL(s.sum, 1.0);
 	CU_ASSERT_EQUAL(s.var, 0.0);
 	free(t);
+}
+
+/* The stats pass guesses each block's exponent bound from the previous block; the sum
+ * must stay exact when magnitudes jump up or down between blocks. */
+static void exact_when_magnitudes_jump(void)
+{
+	uint64_t n = 40 * TK_REDUCE_BLOCK + 5;
+	double *x = malloc(n * sizeof *x);
+	tk_xsum ref;
+	tk_xsum_init(&ref);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t b = i / TK_REDUCE_BLOCK;
+		double u = tk_generate_value(21, TK_DIST_NORMAL, i);
+		double scale = b % 3 == 0 ? 0x1p300 : (b % 3 == 1 ? 0x1p-300 : ldexp(1.0, (int)b));
+		x[i] = u * scale;
+		if (b == 7 && i % 100 == 0) /* tiny values under large ones */
+			x[i] = ldexp(u, -200);
+		tk_xsum_add(&ref, x[i]);
+	}
+	tk_reduce_opts o;
+	tk_reduce_opts_default(&o);
+	o.ops = TK_RED_SUM;
+	tk_reduce_stats s;
+	CU_ASSERT_EQUAL_FATAL(run(x, n, &o, &s), 0);
+	CU_ASSERT(same_bits(s.sum, tk_xsum_round(&ref)));
+	free(x);
 }
 
 static void nan_and_inf(void)
@@ -293,18 +320,25 @@ static void variance_on_large_offset(void)
 	CU_ASSERT_EQUAL_FATAL(run(x, n, &o, &s), 0);
 	CU_ASSERT(fabs(s.var - want) <= 1e-14 * want);
 	CU_ASSERT_EQUAL(s.var_passes, 1);
-	/* uniform noise on 1e9: compare with a two-pass exact-ish reference */
+	/* uniform noise on 1e9 against an exact reference: d = x - c is exact for
+	 * c = 1e9 + 1/2 (Sterbenz), d * d = p + e exactly (Dekker's product, no fma and no
+	 * long double, so that it holds under valgrind too), the sums exact in tk_xsum */
 	for (uint64_t j = 0; j < n; j++)
 		x[j] = 1e9 + tk_generate_value(11, TK_DIST_UNIFORM, j);
 	CU_ASSERT_EQUAL_FATAL(run(x, n, &o, &s), 0);
-	long double m = 0, v = 0;
-	for (uint64_t j = 0; j < n; j++)
-		m += x[j];
-	m /= n;
-	for (uint64_t j = 0; j < n; j++)
-		v += (x[j] - m) * (x[j] - m);
-	v /= (n - 1);
-	CU_ASSERT(fabsl(s.var - v) <= 1e-14L * v);
+	tk_xsum s1, s2;
+	tk_xsum_init(&s1);
+	tk_xsum_init(&s2);
+	for (uint64_t j = 0; j < n; j++) {
+		double d = x[j] - (1e9 + 0.5), a = 134217729.0 * d;
+		double hi = a - (a - d), lo = d - hi, p = d * d;
+		tk_xsum_add(&s1, d);
+		tk_xsum_add(&s2, p);
+		tk_xsum_add(&s2, ((hi * hi - p) + 2 * hi * lo) + lo * lo);
+	}
+	double S1 = tk_xsum_round(&s1), S2 = tk_xsum_round(&s2);
+	double v = (S2 - S1 * S1 / (double)n) / (double)(n - 1);
+	CU_ASSERT(fabs(s.var - v) <= 1e-14 * v);
 	free(x);
 }
 
@@ -427,6 +461,7 @@ static void membw_positive(void)
 static const tk_test tests[] = {
 	{"hand-worked statistics", hand_worked},
 	{"exact sums", exact_sums},
+	{"exact when magnitudes jump", exact_when_magnitudes_jump},
 	{"NaN and inf", nan_and_inf},
 	{"empty input", empty_input},
 	{"histogram hand-counted", histogram_hand_counted},

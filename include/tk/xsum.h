@@ -46,6 +46,17 @@ void tk_xsum_add_array(tk_xsum *a, const double *x, size_t n);
  * magnitude maxabs of these values and that none is NaN or inf (saves a pass). */
 #define TK_XSUM_BLOCK 1024
 void tk_xsum_add_block(tk_xsum *a, const double *x, size_t n, double maxabs);
+/* The fast path's split, for kernels that fuse it into their own loop over a block.
+ * When every value x of the block has |x| < 2^e, tk_xsum_split_consts gives c1, c2
+ * (or returns 0 when e is outside the supported range) and the caller computes, per
+ * value and in any order, q = (x + c1) - c1, r = x - q, p = (r + c2) - c2 (plain
+ * double arithmetic, no contraction into fma), t1 = sum of the q and t2 = sum of the p
+ * (both sums are exact in doubles for up to TK_XSUM_BLOCK values), and rest = whether
+ * some r - p is nonzero.  tk_xsum_add_split then adds the block exactly (it revisits x
+ * only when rest is set).  No value may be NaN or inf, and some value must be nonzero. */
+int tk_xsum_split_consts(int e, double *c1, double *c2);
+void tk_xsum_add_split(tk_xsum *a, double t1, double t2, int rest, const double *x, size_t n,
+                       double c1, double c2);
 /* dst += src, exactly; src is unchanged. */
 void tk_xsum_merge(tk_xsum *dst, const tk_xsum *src);
 /* The exact sum rounded to nearest, ties to even (as math.fsum).  NaN if a NaN was

@@ -48,3 +48,11 @@ expect_error reduce-range 2 "LO must not exceed HI" -- reduce --generate 100 --o
 expect_error reduce-unknown-op 2 "unknown op 'median'" -- reduce --generate 100 --ops sum,median
 expect_error reduce-no-input 2 "no data" -- reduce
 expect_error reduce-too-large 4 "GiB available" -- reduce --generate 4e18
+
+# against numpy and math.fsum on files numpy writes (skipped without numpy)
+if "$HERE/numpy_check.sh" "$TK" >"$WORK/numpy.out" 2>&1; then
+	pass
+	sed 's/^/  /' "$WORK/numpy.out"
+else
+	fail "reduce vs numpy: $(grep FAIL "$WORK/numpy.out" | head -3)"
+fi
