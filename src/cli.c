@@ -9,6 +9,7 @@
 
 #include "tk/cli.h"
 #include "tk/comm.h"
+#include "tk/kernel.h"
 #include "tk/omp.h"
 #include "tk/sysinfo.h"
 #include "tk/tk.h"
@@ -149,4 +150,26 @@ int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int arg
 	ctx->argc = argc;
 	ctx->argv = argv;
 	return 0;
+}
+
+int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
+               const void *params, tk_result *r)
+{
+	const tk_kernel *k = tk_kernel_find(command, name);
+	int rc = k ? 0 : tk_error_set(TK_EINTERNAL, "%s: no kernel '%s' registered", command, name);
+	tk_result_init(r, command, name);
+	rc = tk_error_agree(rc == 0 ? k->run(params, ctx, r) : rc);
+	if (rc < 0)
+		return rc;
+	return tk_error_agree(tk_report(r, ctx));
+}
+
+int tk_cli_verdict(const tk_result *r)
+{
+	if (r->verified == 1)
+		return 0;
+	if (tk_comm_rank() == 0)
+		fprintf(stderr, "toolkit: %s %s: verification FAILED: %s\n", r->command, r->kernel,
+		        r->verification);
+	return TK_EVERIFY;
 }

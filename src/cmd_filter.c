@@ -97,22 +97,11 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 		return rc;
 
 	int folder = input_is_folder(job.input);
-	const tk_kernel *k = tk_kernel_find("filter", folder ? "folder" : "image");
 	tk_result r;
-	tk_result_init(&r, "filter", k->name);
-	rc = tk_error_agree(k->run(&job, ctx, &r));
-	if (rc < 0)
-		return rc;
-	rc = tk_error_agree(tk_report(&r, ctx));
+	rc = tk_cli_run(ctx, "filter", folder ? "folder" : "image", &job, &r);
 	if (rc < 0)
 		return rc;
 	if (failed > 0)
 		return TK_EIO; /* each skipped file has had its line on stderr */
-	if (r.verified != 1) {
-		if (tk_comm_rank() == 0)
-			fprintf(stderr, "toolkit: filter %s: verification FAILED: %s\n", k->name,
-			        r.verification);
-		return TK_EVERIFY;
-	}
-	return 0;
+	return tk_cli_verdict(&r);
 }

@@ -113,20 +113,7 @@ int tk_cmd_reduce(int argc, char **argv, tk_run_ctx *ctx)
 	if (rc < 0)
 		return rc;
 
-	const tk_kernel *k = tk_kernel_find("reduce", models[model]);
 	tk_result r;
-	tk_result_init(&r, "reduce", k->name);
-	rc = tk_error_agree(k->run(&p, ctx, &r));
-	if (rc < 0)
-		return rc;
-	rc = tk_error_agree(tk_report(&r, ctx));
-	if (rc < 0)
-		return rc;
-	if (r.verified != 1) {
-		if (tk_comm_rank() == 0)
-			fprintf(stderr, "toolkit: reduce %s: verification FAILED: %s\n", k->name,
-			        r.verification);
-		return TK_EVERIFY;
-	}
-	return 0;
+	rc = tk_cli_run(ctx, "reduce", models[model], &p, &r);
+	return rc < 0 ? rc : tk_cli_verdict(&r);
 }

@@ -106,37 +106,16 @@ static uint64_t pi_hits_lanes(tk_philox_key key, uint64_t first, uint64_t n)
 }
 #else
 /* Hits of Philox blocks [first, first + n) (two samples each), n a multiple of LANES:
- * Philox and the test fused over LANES blocks so the whole loop stays in registers. */
+ * the generator's vectorised fill, then the test. */
 static uint64_t pi_hits_lanes(tk_philox_key key, uint64_t first, uint64_t n)
 {
 	uint64_t hits = 0;
+	uint32_t w[4 * LANES];
 	for (uint64_t i = 0; i < n; i += LANES) {
-		uint32_t x0[LANES], x1[LANES], x2[LANES], x3[LANES];
-		for (int l = 0; l < LANES; l++) {
-			uint64_t b = first + i + (uint64_t)l;
-			x0[l] = (uint32_t)b;
-			x1[l] = (uint32_t)(b >> 32);
-			x2[l] = TK_STREAM_PI;
-			x3[l] = 0;
-		}
-		uint32_t k0 = key.v[0], k1 = key.v[1];
-		for (int r = 0; r < 10; r++) {
-			for (int l = 0; l < LANES; l++) {
-				uint64_t p0 = (uint64_t)TK_PHILOX_M0 * x0[l];
-				uint64_t p1 = (uint64_t)TK_PHILOX_M1 * x2[l];
-				uint32_t y0 = (uint32_t)(p1 >> 32) ^ x1[l] ^ k0;
-				uint32_t y2 = (uint32_t)(p0 >> 32) ^ x3[l] ^ k1;
-				x1[l] = (uint32_t)p1;
-				x3[l] = (uint32_t)p0;
-				x0[l] = y0;
-				x2[l] = y2;
-			}
-			k0 += TK_PHILOX_W0;
-			k1 += TK_PHILOX_W1;
-		}
+		tk_philox_fill(first + i, TK_STREAM_PI, key, w, LANES);
 		int h = 0;
 		for (int l = 0; l < LANES; l++)
-			h += pi_hit(x0[l], x1[l]) + pi_hit(x2[l], x3[l]);
+			h += pi_hit(w[4 * l], w[4 * l + 1]) + pi_hit(w[4 * l + 2], w[4 * l + 3]);
 		hits += (uint64_t)h;
 	}
 	return hits;

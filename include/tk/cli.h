@@ -16,6 +16,13 @@
 int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,
                  char **argv, const tk_opt *own, const char **pos, int maxpos, int *npos);
 
+/* Run kernel `name` of `command` from the registry with params, agree on the outcome,
+ * and report r in the run's format.  Returns 0 or the shared negative status. */
+int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
+               const void *params, tk_result *r);
+/* 0 when r verified; otherwise rank 0 says so on stderr and TK_EVERIFY is returned. */
+int tk_cli_verdict(const tk_result *r);
+
 /* The mode name for ranks x threads: serial, omp, mpi or hybrid. */
 const char *tk_mode_name(int ranks, int threads);
 
