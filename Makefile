@@ -184,6 +184,8 @@ test-slurm:
 install: toolkit
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/tk $(DESTDIR)$(PREFIX)/lib
 	install -m 755 toolkit $(DESTDIR)$(PREFIX)/bin/toolkit
+	install -d $(DESTDIR)$(PREFIX)/share/toolkit
+	install -m 755 scripts/plot $(DESTDIR)$(PREFIX)/share/toolkit/plot
 	install -m 644 include/tk/*.h $(DESTDIR)$(PREFIX)/include/tk/
 	install -m 644 $(BUILD)/libtk.a $(DESTDIR)$(PREFIX)/lib/libtk.a
 

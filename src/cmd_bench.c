@@ -575,12 +575,34 @@ static void csv_num(FILE *f, double v)
 		fputs(",", f);
 }
 
+/* Output files are written beside the target and renamed when complete, so a failed
+ * or interrupted bench never leaves a half-written CSV or JSON. */
+static FILE *open_atomic(const char *path, char *tmp, size_t n)
+{
+	snprintf(tmp, n, "%s.tmp%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		tk_error_set(TK_EIO, "bench: cannot write %s: %s", tmp, strerror(errno));
+	return f;
+}
+
+static int commit_atomic(FILE *f, const char *tmp, const char *path)
+{
+	int bad = ferror(f);
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return tk_error_set(TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
 static int write_csv(const bench *b, const char *path)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	TK_REQUIRE(f, TK_EIO, "bench: cannot write %s: %s", tmp, strerror(errno));
+	FILE *f = open_atomic(path, tmp, sizeof tmp);
+	if (!f)
+		return TK_EIO;
 	fputs("kernel,mode,workers,ranks,threads,size,runs,failed,verified,identical,"
 	      "kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,"
 	      "speedup,efficiency,karp_flatt,outliers,digest\n",
@@ -602,13 +624,7 @@ static int write_csv(const bench *b, const char *path)
 		csv_num(f, c->karp_flatt);
 		fprintf(f, ",%zu,%s\n", c->kst.outliers, c->digest);
 	}
-	int bad = ferror(f);
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return tk_error_set(TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
-	}
-	return 0;
+	return commit_atomic(f, tmp, path);
 }
 
 static void json_kv_num(FILE *f, const char *key, double v, int comma)
@@ -622,9 +638,13 @@ static void json_kv_num(FILE *f, const char *key, double v, int comma)
 
 static void json_machine(FILE *f)
 {
-	fprintf(f, "\"machine\":{\"host\":\"%s\",\"cpu\":\"%s\",\"cores\":%d,\"l1d_bytes\":%llu,"
+	fputs("\"machine\":{\"host\":", f);
+	tk_json_string(f, tk_sys_host());
+	fputs(",\"cpu\":", f);
+	tk_json_string(f, tk_sys_cpu_model());
+	fprintf(f, ",\"cores\":%d,\"l1d_bytes\":%llu,"
 	           "\"l2_bytes\":%llu,\"l3_bytes\":%llu,\"memory_bytes\":%llu},",
-	        tk_sys_host(), tk_sys_cpu_model(), tk_sys_cores(),
+	        tk_sys_cores(),
 	        (unsigned long long)tk_sys_cache(1), (unsigned long long)tk_sys_cache(2),
 	        (unsigned long long)tk_sys_cache(3), (unsigned long long)tk_sys_memory());
 	fprintf(f, "\"provenance\":{\"version\":\"%s\",\"compiler\":\"%s\",\"cflags\":\"%s\","
@@ -636,9 +656,9 @@ static void json_machine(FILE *f)
 static int write_json(const bench *b, const char *path)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	TK_REQUIRE(f, TK_EIO, "bench: cannot write %s: %s", tmp, strerror(errno));
+	FILE *f = open_atomic(path, tmp, sizeof tmp);
+	if (!f)
+		return TK_EIO;
 	fprintf(f, "{\"schema\":\"toolkit.bench/1\",\"scaling\":\"%s\",", scalings[b->scaling]);
 	json_machine(f);
 	fputs("\"configs\":[", f);
@@ -659,11 +679,10 @@ static int write_json(const bench *b, const char *path)
 		json_kv_num(f, "speedup", c->speedup, 1);
 		json_kv_num(f, "efficiency", c->efficiency, 1);
 		json_kv_num(f, "karp_flatt", c->karp_flatt, 1);
-		fprintf(f, ",\"outliers\":%zu,\"digest\":\"%s\",\"error\":\"", c->kst.outliers,
+		fprintf(f, ",\"outliers\":%zu,\"digest\":\"%s\",\"error\":", c->kst.outliers,
 		        c->digest);
-		for (const char *p = c->error; *p; p++)
-			fprintf(f, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-		fputs("\",\"runs_detail\":[", f);
+		tk_json_string(f, c->error);
+		fputs(",\"runs_detail\":[", f);
 		for (int j = 0; j < c->nruns; j++) {
 			const run_out *o = &c->runs[j];
 			fprintf(f, "%s{\"rc\":%d,\"timed_out\":%s,\"verified\":%s,\"digest\":\"%s\"",
@@ -676,16 +695,11 @@ static int write_json(const bench *b, const char *path)
 		fputs("]}", f);
 	}
 	fputs("]}\n", f);
-	int bad = ferror(f);
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return tk_error_set(TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
-	}
-	return 0;
+	return commit_atomic(f, tmp, path);
 }
 
-/* scripts/plot beside the binary's source tree, or on PATH as toolkit-plot */
+/* scripts/plot beside the binary (a source tree), or PREFIX/share/toolkit/plot beside
+ * an installed PREFIX/bin/toolkit (make install puts it there) */
 static int run_plot(const bench *b, const char *csv, const char *dir)
 {
 	char script[4200], exe_dir[4096];

@@ -160,7 +160,7 @@ static double rate_of(const tk_result *r)
 	return r->kernel_max > 0 ? r->work / r->kernel_max / r->rate_scale : 0.0;
 }
 
-static void json_string(FILE *out, const char *s)
+void tk_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -189,13 +189,13 @@ static void json_double(FILE *out, double v)
 
 static void json_field(FILE *out, const tk_field *f)
 {
-	json_string(out, f->name);
+	tk_json_string(out, f->name);
 	fputc(':', out);
 	switch (f->type) {
 	case TK_F_U64: fprintf(out, "%llu", (unsigned long long)f->u); break;
 	case TK_F_I64: fprintf(out, "%lld", (long long)f->i); break;
 	case TK_F_F64: json_double(out, f->f); break;
-	case TK_F_STR: json_string(out, f->s); break;
+	case TK_F_STR: tk_json_string(out, f->s); break;
 	case TK_F_U64S:
 		fputc('[', out);
 		for (size_t k = 0; k < f->n; k++)
@@ -221,9 +221,9 @@ static void json_env(FILE *out)
 		char name[128];
 		snprintf(name, sizeof name, "%.*s", (int)(eq - *e), *e);
 		fputs(first ? "" : ",", out);
-		json_string(out, name);
+		tk_json_string(out, name);
 		fputc(':', out);
-		json_string(out, eq + 1);
+		tk_json_string(out, eq + 1);
 		first = 0;
 	}
 	fputc('}', out);
@@ -232,13 +232,13 @@ static void json_env(FILE *out)
 static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 {
 	fprintf(out, "{\"schema\":\"toolkit.run/1\",\"command\":");
-	json_string(out, r->command);
+	tk_json_string(out, r->command);
 	fputs(",\"kernel\":", out);
-	json_string(out, r->kernel);
+	tk_json_string(out, r->kernel);
 	fprintf(out, ",\"mode\":\"%s\",\"ranks\":%d,\"threads\":%d,\"size\":%llu,", ctx->mode,
 	        ctx->ranks, ctx->threads, (unsigned long long)r->size);
 	fputs("\"size_unit\":", out);
-	json_string(out, r->size_unit);
+	tk_json_string(out, r->size_unit);
 	fputs(",\"result\":{", out);
 	int first = 1;
 	for (int i = 0; i < r->nfields; i++) {
@@ -259,7 +259,7 @@ static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	}
 	fprintf(out, "},\"verified\":%s,\"verification\":",
 	        r->verified == 1 ? "true" : r->verified == 0 ? "false" : "null");
-	json_string(out, r->verification);
+	tk_json_string(out, r->verification);
 	fprintf(out, ",\"digest\":\"%016llx\",\"time\":{\"kernel_s\":",
 	        (unsigned long long)r->digest);
 	json_double(out, r->kernel_max);
@@ -274,22 +274,22 @@ static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	fputs("},\"rate\":{\"value\":", out);
 	json_double(out, rate_of(r));
 	fputs(",\"unit\":", out);
-	json_string(out, r->rate_unit);
+	tk_json_string(out, r->rate_unit);
 	fputs("},\"provenance\":{\"version\":\"" TK_VERSION "\",\"compiler\":", out);
-	json_string(out, tk_build_compiler());
+	tk_json_string(out, tk_build_compiler());
 	fputs(",\"cflags\":", out);
-	json_string(out, tk_build_flags());
+	tk_json_string(out, tk_build_flags());
 	fputs(",\"mpi\":", out);
-	json_string(out, tk_comm_library());
+	tk_json_string(out, tk_comm_library());
 	fputs(",\"openmp\":", out);
-	json_string(out, tk_omp_version());
+	tk_json_string(out, tk_omp_version());
 	fputs(",\"host\":", out);
-	json_string(out, tk_sys_host());
+	tk_json_string(out, tk_sys_host());
 	fprintf(out, ",\"cores\":%d,\"ranks\":%d,\"threads\":%d,\"argv\":[", tk_sys_cores(),
 	        ctx->ranks, ctx->threads);
 	for (int i = 0; i < ctx->argc; i++) {
 		fputs(i ? "," : "", out);
-		json_string(out, ctx->argv[i]);
+		tk_json_string(out, ctx->argv[i]);
 	}
 	fputs("],\"env\":", out);
 	json_env(out);

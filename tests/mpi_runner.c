@@ -145,6 +145,7 @@ static void test_pi_combine(void)
 	tk_result r;
 	tk_result_init(&r, "montecarlo", "pi");
 	CHECK(tk_mc_pi(&p, &ctx, &r) == 0);
+	CHECK(r.nfields > 0 && strcmp(r.fields[0].name, "hits") == 0);
 	CHECK(r.fields[0].u == tk_mc_pi_hits(p.seed, 0, p.samples));
 }
 

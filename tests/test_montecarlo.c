@@ -10,6 +10,16 @@
 #include "tk/tk.h"
 #include "tk_test.h"
 
+/* The field `name` of r; a missing field fails the test rather than skipping a check. */
+static const tk_field *field(const tk_result *r, const char *name)
+{
+	for (int i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return &r->fields[i];
+	CU_FAIL_FATAL("result field missing");
+	return NULL;
+}
+
 /* Independent definition of the pi model: sample i is the word pair (2(i%2), 2(i%2)+1)
  * of Philox block i/2 of the pi stream; a hit is x^2 + y^2 <= 1. */
 static uint64_t ref_hits(uint64_t seed, uint64_t lo, uint64_t hi)
@@ -84,13 +94,7 @@ static void option_statistics(void)
 		tk_result_init(&r, "montecarlo", "option");
 		CU_ASSERT_EQUAL_FATAL(tk_mc_option(&p, &ctx, &r), 0);
 		CU_ASSERT_EQUAL(r.verified, 1);
-		double price = NAN, se = NAN;
-		for (int i = 0; i < r.nfields; i++) {
-			if (strcmp(r.fields[i].name, "price") == 0)
-				price = r.fields[i].f;
-			if (strcmp(r.fields[i].name, "std_error") == 0)
-				se = r.fields[i].f;
-		}
+		double price = field(&r, "price")->f, se = field(&r, "std_error")->f;
 		double ref = put ? 5.573526022256971 : 10.450583572185565;
 		CU_ASSERT(se > 0 && se < 0.1);
 		CU_ASSERT(fabs(price - ref) < 5 * se);
@@ -125,21 +129,14 @@ static void ep_class_s(void)
 	CU_ASSERT_EQUAL_FATAL(tk_mc_ep(&p, &ctx, &r), 0);
 	CU_ASSERT_EQUAL(r.verified, 1);
 	const uint64_t counts[10] = {6140517, 5865300, 1100361, 68546, 1648, 17, 0, 0, 0, 0};
-	for (int i = 0; i < r.nfields; i++) {
-		const tk_field *f = &r.fields[i];
-		if (strcmp(f->name, "sx") == 0)
-			CU_ASSERT(fabs(f->f / -3.247834652034740e3 - 1) <= 1e-8);
-		if (strcmp(f->name, "sy") == 0)
-			CU_ASSERT(fabs(f->f / -6.958407078382297e3 - 1) <= 1e-8);
-		if (strcmp(f->name, "sx_abs") == 0)
-			CU_ASSERT(fabs(f->f / 1.051299420395306e7 - 1) <= 1e-8);
-		if (strcmp(f->name, "pairs") == 0)
-			CU_ASSERT_EQUAL(f->u, 13176389ull);
-		if (strcmp(f->name, "counts") == 0) {
-			CU_ASSERT_EQUAL_FATAL(f->n, 10);
-			CU_ASSERT(memcmp(f->arr, counts, sizeof counts) == 0);
-		}
-	}
+	CU_ASSERT(fabs(field(&r, "sx")->f / -3.247834652034740e3 - 1) <= 1e-8);
+	CU_ASSERT(fabs(field(&r, "sy")->f / -6.958407078382297e3 - 1) <= 1e-8);
+	CU_ASSERT(fabs(field(&r, "sx_abs")->f / 1.051299420395306e7 - 1) <= 1e-8);
+	CU_ASSERT(fabs(field(&r, "sy_abs")->f / 1.051517131857535e7 - 1) <= 1e-8);
+	CU_ASSERT_EQUAL(field(&r, "pairs")->u, 13176389ull);
+	const tk_field *q = field(&r, "counts");
+	CU_ASSERT_EQUAL_FATAL(q->n, 10);
+	CU_ASSERT(memcmp(q->arr, counts, sizeof counts) == 0);
 }
 
 static void ep_unknown_class(void)

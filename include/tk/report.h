@@ -81,6 +81,9 @@ uint64_t tk_result_digest(const tk_result *r);
 /* Print on rank 0 in the run's format; returns 0, or TK_EIO if stdout failed. */
 int tk_report(tk_result *r, const tk_run_ctx *ctx);
 
+/* Write s as a JSON string literal (quoted, escaped). */
+void tk_json_string(FILE *out, const char *s);
+
 /* FNV-1a 64 over bytes, continuing from h (start with TK_FNV_OFFSET). */
 #define TK_FNV_OFFSET 0xcbf29ce484222325ull
 uint64_t tk_fnv1a(uint64_t h, const void *data, size_t n);
