@@ -20,7 +20,20 @@ CC ?= cc
 ifeq ($(origin CC),default)
 CC := gcc
 endif
-ARCH ?= -march=native
+# The default binary is portable: a baseline for the target, and the hot kernels in one
+# variant per vector ISA chosen at run time (include/tk/simd.h).  ARCH=-march=native
+# tunes the rest of the program for this machine (the kernels' variants stay as they are).
+TARGET := $(shell $(CC) -dumpmachine 2>/dev/null)
+ifneq ($(filter x86_64%,$(TARGET)),)
+ARCH ?= -march=x86-64-v2 -mtune=generic
+SIMD_VARIANTS := scalar v128 avx2 avx512
+else ifneq ($(filter aarch64%,$(TARGET)),)
+ARCH ?= -march=armv8-a
+SIMD_VARIANTS := scalar v128
+else
+ARCH ?=
+SIMD_VARIANTS := scalar v128
+endif
 
 ifeq ($(MPI),auto)
 MPI := $(if $(shell command -v mpicc 2>/dev/null),1,0)
@@ -41,29 +54,34 @@ PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS := $(or $(shell pkg-config --libs libpng 2>/dev/null),-lpng)
 endif
 
-CONFIG := mpi$(MPI)-omp$(OPENMP)-png$(PNG)$(if $(filter 1,$(SAN)),-san)$(if $(filter-out -march=native,$(ARCH)),-$(subst =,,$(subst -,,$(ARCH))))
+CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)-omp$(OPENMP)-png$(PNG)$(if $(filter 1,$(SAN)),-san)$(if $(filter $(origin ARCH),command line environment),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
 BUILD := build/$(CONFIG)
 
+space := $(subst ,, )
 WARN := -Wall -Wextra -Werror -Wundef -Wstrict-prototypes -Wmissing-prototypes -Wshadow
-OPT := -O3 $(ARCH) -ffp-contract=off
+OPT0 := -O3 -ffp-contract=off
 ifeq ($(SAN),1)
-OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -ffp-contract=off
+OPT0 := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -ffp-contract=off
 endif
-CFLAGS_TK := -std=c11 $(OPT) $(WARN) -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+OPT := $(OPT0) $(ARCH)
+# CFLAGS_TK without the target: the kernel variants add their own (SIMD_FLAGS_*)
+CFLAGS_NOARCH = -std=c11 $(OPT0) $(WARN) -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Iinclude -DTK_HAVE_MPI=$(MPI) -DTK_HAVE_OPENMP=$(OPENMP) -DTK_HAVE_PNG=$(PNG) \
 	$(MPI_CFLAGS) $(PNG_CFLAGS) $(CFLAGS)
+CFLAGS_TK = $(CFLAGS_NOARCH) $(ARCH)
 ifeq ($(OPENMP),1)
-CFLAGS_TK += -fopenmp
+CFLAGS_NOARCH += -fopenmp
 LDFLAGS_TK += -fopenmp
 else
-CFLAGS_TK += -Wno-unknown-pragmas
+CFLAGS_NOARCH += -Wno-unknown-pragmas
 endif
 ifeq ($(SAN),1)
 LDFLAGS_TK += -fsanitize=address,undefined
 endif
 LIBS_TK := $(MPI_LIBS) $(PNG_LIBS) -lm $(LDFLAGS) $(LIBS)
 # provenance for `toolkit info`
-CFLAGS_TK += -DTK_BUILD_CC='"$(CC) $(shell $(CC) -dumpfullversion 2>/dev/null)"' \
+CC_VERSION := $(shell $(CC) -dumpfullversion 2>/dev/null || $(CC) -dumpversion 2>/dev/null)
+CFLAGS_NOARCH += -DTK_BUILD_CC='"$(CC) $(CC_VERSION)"' \
 	-DTK_BUILD_CFLAGS='"$(strip $(OPT)) $(if $(filter 1,$(OPENMP)),-fopenmp)"'
 
 ifeq ($(V),1)
@@ -75,8 +93,11 @@ endif
 # libtk: every module but the command front end and the other comm backend
 COMM_SRC := $(if $(filter 1,$(MPI)),src/comm_mpi.c,src/comm_serial.c)
 CMD_SRC := src/main.c $(wildcard src/cmd_*.c)
-LIB_SRC := $(filter-out $(CMD_SRC) src/comm_mpi.c src/comm_serial.c,$(wildcard src/*.c)) $(COMM_SRC)
-LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+SIMD_SRC := $(wildcard src/*_simd.c)
+LIB_SRC := $(filter-out $(CMD_SRC) $(SIMD_SRC) src/comm_mpi.c src/comm_serial.c,$(wildcard src/*.c)) $(COMM_SRC)
+# each kernel variant source once per vector ISA (include/tk/simd.h, src/vec.h)
+SIMD_OBJ := $(foreach v,$(SIMD_VARIANTS),$(SIMD_SRC:src/%.c=$(BUILD)/simd/%.$(v).o))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(SIMD_OBJ)
 CMD_OBJ := $(CMD_SRC:src/%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/test_*.c) tests/runner.c
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
@@ -102,6 +123,19 @@ $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_TK) -MMD -MP -c $< -o $@
+
+# scalar: one lane, the reference (and no auto-vectorising, so it is the scalar code)
+SIMD_FLAGS_scalar = $(ARCH) -fno-tree-vectorize -fno-tree-slp-vectorize -DTK_VBYTES=8
+SIMD_FLAGS_v128 = $(ARCH) -DTK_VBYTES=16
+SIMD_FLAGS_avx2 = -march=x86-64-v3 -mtune=generic -DTK_VBYTES=32
+SIMD_FLAGS_avx512 = -march=x86-64-v4 -mtune=generic -DTK_VBYTES=64
+define SIMD_RULE
+$$(BUILD)/simd/%.$(1).o: src/%.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC    $$< [$(1)]"
+	$$(Q)$$(CC) $$(CFLAGS_NOARCH) $$(SIMD_FLAGS_$(1)) -DTK_SIMD_SUFFIX=$(1) -MMD -MP -c $$< -o $$@
+endef
+$(foreach v,$(SIMD_VARIANTS),$(eval $(call SIMD_RULE,$(v))))
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)

@@ -11,6 +11,7 @@
 #include "tk/comm.h"
 #include "tk/kernel.h"
 #include "tk/omp.h"
+#include "tk/simd.h"
 #include "tk/sysinfo.h"
 #include "tk/tk.h"
 
@@ -96,6 +97,7 @@ int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int arg
                  char **argv, const tk_opt *own, const char **pos, int maxpos, int *npos)
 {
 	int threads = 0, threads_given = 0, mode = -1, format = 0, quiet = 0, help = 0;
+	const char *simd = NULL;
 	const tk_opt common[] = {
 		{"threads", TK_OPT_INT, &threads, "T",
 		 "OpenMP threads per rank (default: OMP_NUM_THREADS, else all cores without "
@@ -106,6 +108,10 @@ int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int arg
 		 0, 0, 0, NULL},
 		{"format", TK_OPT_CHOICE, &format, "F", "output format", format_names, 0, 0, 0,
 		 NULL},
+		{"simd", TK_OPT_STR, &simd, "V",
+		 "vector variant of the hot kernels: auto (the best this CPU runs), scalar, "
+		 "sse2|neon, avx2, avx512 (default: TK_SIMD, else auto)",
+		 NULL, 0, 0, 0, NULL},
 		{"quiet", TK_OPT_FLAG, &quiet, NULL, "no progress display on stderr", NULL, 0, 0,
 		 0, NULL},
 		{"help", TK_OPT_FLAG, &help, NULL, "show this help", NULL, 0, 0, 0, NULL},
@@ -118,6 +124,8 @@ int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int arg
 			tk_opt_usage(stdout, cmd, synopsis, tables);
 		return 1;
 	}
+	if (rc == 0)
+		rc = tk_simd_choose(simd, "--simd");
 	if (rc == 0)
 		rc = resolve_threads(cmd, threads_given, threads, &threads);
 	if (rc == 0 && mode >= 0)

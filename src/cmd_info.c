@@ -9,6 +9,7 @@
 #include "tk/cli.h"
 #include "tk/comm.h"
 #include "tk/omp.h"
+#include "tk/simd.h"
 #include "tk/sysinfo.h"
 #include "tk/timer.h"
 #include "tk/tk.h"
@@ -44,13 +45,15 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 		       "\"cflags\":\"%s\",\"mpi\":\"%s\",\"openmp\":\"%s\",\"png\":%s,"
 		       "\"cores\":%d,\"cores_online\":%d,\"cpu\":\"%s\",\"l1d_bytes\":%llu,"
 		       "\"l2_bytes\":%llu,\"l3_bytes\":%llu,\"memory_bytes\":%llu,"
-		       "\"timer_resolution_s\":%.3g,\"ranks\":%d,\"threads\":%d}\n",
+		       "\"timer_resolution_s\":%.3g,\"ranks\":%d,\"threads\":%d,"
+		       "\"cpu_features\":\"%s\",\"simd_available\":\"%s\",\"simd\":\"%s\"}\n",
 		       TK_VERSION, tk_build_compiler(), tk_build_flags(), tk_comm_library(),
 		       tk_omp_version(), TK_HAVE_PNG ? "true" : "false", tk_sys_cores(),
 		       tk_sys_cores_online(), tk_sys_cpu_model(),
 		       (unsigned long long)tk_sys_cache(1), (unsigned long long)tk_sys_cache(2),
 		       (unsigned long long)tk_sys_cache(3), (unsigned long long)tk_sys_memory(),
-		       tk_timer_resolution(), ctx->ranks, ctx->threads);
+		       tk_timer_resolution(), ctx->ranks, ctx->threads, tk_simd_cpu_features(),
+		       tk_simd_choices(), tk_simd_name(tk_simd_active()));
 		return 0;
 	}
 	printf("toolkit %s\n", TK_VERSION);
@@ -63,6 +66,12 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 	printf("  cores          %d usable, %d online\n", tk_sys_cores(), tk_sys_cores_online());
 	printf("  caches         L1d %s, L2 %s, L3 %s (per cpu0's view)\n", l1, l2, l3);
 	printf("  memory         %s\n", mem);
+	printf("  vector ISA     %s\n", tk_simd_cpu_features());
+	printf("  SIMD variants  %s (active: %s%s)\n", tk_simd_choices(),
+	       tk_simd_name(tk_simd_active()),
+	       tk_simd_active() == tk_simd_best() ? ", the best this CPU runs" : ", chosen");
+	printf("  kernels        every hot kernel runs the active variant:\n"
+	       "                 %s\n", tk_simd_kernel_list());
 	printf("  timer          CLOCK_MONOTONIC, resolution %.3g s\n", tk_timer_resolution());
 	printf("  this run       %d rank%s x %d thread%s (%s mode)\n", ctx->ranks,
 	       ctx->ranks == 1 ? "" : "s", ctx->threads, ctx->threads == 1 ? "" : "s",

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "tk/comm.h"
 #include "tk/montecarlo.h"
 #include "tk/omp.h"
@@ -39,88 +40,6 @@ static inline int pi_hit(uint32_t wx, uint32_t wy)
 	return x * x + y * y <= 1.0;
 }
 
-#if defined(__AVX512F__)
-#include <immintrin.h>
-
-/* 16 lanes of (hi, lo) = m * x for 32-bit x and constant m, as Philox needs:
- * _mm512_mul_epu32 multiplies the even 32-bit lanes; odd lanes are shifted down. */
-static inline void mulhilo16(__m512i m, __m512i x, __m512i *hi, __m512i *lo)
-{
-	__m512i pe = _mm512_mul_epu32(x, m);
-	__m512i po = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), m);
-	*hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 32), po);
-	*lo = _mm512_mask_blend_epi32(0xAAAA, pe, _mm512_slli_epi64(po, 32));
-}
-
-static inline unsigned hits16(__m512i wx, __m512i wy)
-{
-	const __m512d half = _mm512_set1_pd(0.5), scale = _mm512_set1_pd(0x1p-32);
-	const __m512d one = _mm512_set1_pd(1.0);
-	unsigned h = 0;
-	for (int part = 0; part < 2; part++) {
-		__m256i hx = part ? _mm512_extracti64x4_epi64(wx, 1) : _mm512_castsi512_si256(wx);
-		__m256i hy = part ? _mm512_extracti64x4_epi64(wy, 1) : _mm512_castsi512_si256(wy);
-		__m512d x = _mm512_mul_pd(_mm512_add_pd(_mm512_cvtepu32_pd(hx), half), scale);
-		__m512d y = _mm512_mul_pd(_mm512_add_pd(_mm512_cvtepu32_pd(hy), half), scale);
-		__m512d r = _mm512_add_pd(_mm512_mul_pd(x, x), _mm512_mul_pd(y, y));
-		h += (unsigned)__builtin_popcount(_mm512_cmp_pd_mask(r, one, _CMP_LE_OQ));
-	}
-	return h;
-}
-
-/* Hits of Philox blocks [first, first + n) (two samples each), n a multiple of LANES:
- * Philox and the test fused over 16 blocks in AVX-512 registers.  Same arithmetic as
- * tk_philox4x32_10 and pi_hit, lane by lane (the unit tests compare them). */
-static uint64_t pi_hits_lanes(tk_philox_key key, uint64_t first, uint64_t n)
-{
-	const __m512i m0 = _mm512_set1_epi64(TK_PHILOX_M0), m1 = _mm512_set1_epi64(TK_PHILOX_M1);
-	const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-	uint64_t hits = 0;
-	for (uint64_t i = 0; i < n; i += LANES) {
-		uint64_t b = first + i;
-		/* 16 consecutive blocks: low words b+l (carry into the high word handled
-		 * lane by lane), high words b>>32 */
-		__m512i lo = _mm512_add_epi32(_mm512_set1_epi32((int)(uint32_t)b), iota);
-		__mmask16 carry = _mm512_cmplt_epu32_mask(lo, _mm512_set1_epi32((int)(uint32_t)b));
-		__m512i x1 = _mm512_mask_add_epi32(_mm512_set1_epi32((int)(uint32_t)(b >> 32)), carry,
-		                                   _mm512_set1_epi32((int)(uint32_t)(b >> 32)),
-		                                   _mm512_set1_epi32(1));
-		__m512i x0 = lo, x2 = _mm512_set1_epi32(TK_STREAM_PI), x3 = _mm512_setzero_si512();
-		uint32_t k0 = key.v[0], k1 = key.v[1];
-		for (int r = 0; r < 10; r++) {
-			__m512i h0, l0, h1, l1;
-			mulhilo16(m0, x0, &h0, &l0);
-			mulhilo16(m1, x2, &h1, &l1);
-			__m512i y0 = _mm512_xor_si512(_mm512_xor_si512(h1, x1), _mm512_set1_epi32((int)k0));
-			__m512i y2 = _mm512_xor_si512(_mm512_xor_si512(h0, x3), _mm512_set1_epi32((int)k1));
-			x0 = y0;
-			x1 = l1;
-			x2 = y2;
-			x3 = l0;
-			k0 += TK_PHILOX_W0;
-			k1 += TK_PHILOX_W1;
-		}
-		hits += hits16(x0, x1) + hits16(x2, x3);
-	}
-	return hits;
-}
-#else
-/* Hits of Philox blocks [first, first + n) (two samples each), n a multiple of LANES:
- * the generator's vectorised fill, then the test. */
-static uint64_t pi_hits_lanes(tk_philox_key key, uint64_t first, uint64_t n)
-{
-	uint64_t hits = 0;
-	uint32_t w[4 * LANES];
-	for (uint64_t i = 0; i < n; i += LANES) {
-		tk_philox_fill(first + i, TK_STREAM_PI, key, w, LANES);
-		int h = 0;
-		for (int l = 0; l < LANES; l++)
-			h += pi_hit(w[4 * l], w[4 * l + 1]) + pi_hit(w[4 * l + 2], w[4 * l + 3]);
-		hits += (uint64_t)h;
-	}
-	return hits;
-}
-#endif
 
 uint64_t tk_mc_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi)
 {
@@ -133,7 +52,7 @@ uint64_t tk_mc_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi)
 		lo++;
 	}
 	uint64_t nblocks = (hi - lo) / 2 / LANES * LANES;
-	hits += pi_hits_lanes(key, lo >> 1, nblocks);
+	hits += tk_fn.tk_mc_pi_hits_lanes(key, lo >> 1, nblocks);
 	for (lo += 2 * nblocks; lo < hi; lo++) {
 		tk_philox_ctr c = tk_philox4x32_10(tk_philox_block(lo >> 1, TK_STREAM_PI), key);
 		hits += (uint64_t)((lo & 1) ? pi_hit(c.v[2], c.v[3]) : pi_hit(c.v[0], c.v[1]));

@@ -12,6 +12,7 @@
 #include "tk/comm.h"
 #include "tk/omp.h"
 #include "tk/report.h"
+#include "tk/simd.h"
 #include "tk/sysinfo.h"
 #include "tk/timer.h"
 #include "tk/tk.h"
@@ -279,6 +280,10 @@ static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	tk_json_string(out, tk_build_compiler());
 	fputs(",\"cflags\":", out);
 	tk_json_string(out, tk_build_flags());
+	fputs(",\"simd\":", out);
+	tk_json_string(out, tk_simd_name(tk_simd_active()));
+	fputs(",\"cpu_features\":", out);
+	tk_json_string(out, tk_simd_cpu_features());
 	fputs(",\"mpi\":", out);
 	tk_json_string(out, tk_comm_library());
 	fputs(",\"openmp\":", out);

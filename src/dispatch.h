@@ -1,0 +1,42 @@
+/*
+ * dispatch.h: the hot kernels that have one variant per vector ISA, and the table of
+ * the active variant's entry points (zlib-ng's functable).
+ *
+ * Rule: a kernel with variants is listed once in TK_SIMD_KERNELS (name, return type,
+ * parameters); its one source, src/<family>_simd.c, defines TK_SIMD_FN(name) against
+ * src/vec.h; every caller goes through tk_fn.name(...).  Adding one is a line here.
+ */
+#ifndef TK_DISPATCH_H
+#define TK_DISPATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tk/rng.h"
+#include "tk/simd.h"
+
+/* X(name, return type, (parameters)) for each kernel with variants. */
+#define TK_SIMD_KERNELS(X)                                                            \
+	X(tk_mc_pi_hits_lanes, uint64_t, (tk_philox_key key, uint64_t first, uint64_t n))
+
+#define TK_SIMD_FIELD_(name, ret, params) ret(*name) params;
+typedef struct tk_functable {
+	TK_SIMD_KERNELS(TK_SIMD_FIELD_)
+} tk_functable;
+
+/* The active variant's entry points (filled before main's first command runs, and by
+ * tk_simd_choose()). */
+extern tk_functable tk_fn;
+
+/* The table of one variant, or NULL when the binary or the CPU lacks it (the tests
+ * compare every available variant with the scalar one). */
+const tk_functable *tk_simd_table(int variant);
+
+#define TK_SIMD_DECL_(name, ret, params)                                              \
+	ret name##_scalar params;                                                     \
+	ret name##_v128 params;                                                       \
+	ret name##_avx2 params;                                                       \
+	ret name##_avx512 params;
+TK_SIMD_KERNELS(TK_SIMD_DECL_)
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * vec.h: the vector layer that every src/FAMILY_simd.c kernel is written against.
+ *
+ * Rule: a kernel source is compiled once per variant (include/tk/simd.h) with
+ * TK_VBYTES (8, 16, 32 or 64: the vector width in bytes) and TK_SIMD_SUFFIX set by
+ * the Makefile, and the matching -march.  Kernels are written with GCC vector
+ * extensions of exactly that width (so nothing is lowered to scalar code with spills)
+ * and keep a fixed number of logical lanes (e.g. 16 partial sums) held in
+ * TK_LANES / VL vectors, so the order of every floating-point operation per logical
+ * lane is the same in every variant, hence the bits.  The few primitives that the
+ * generic vector code cannot express well (32x32->64 multiply, min/max) are here,
+ * once per ISA; their results are defined lane by lane and identical everywhere.
+ */
+#ifndef TK_VEC_H
+#define TK_VEC_H
+
+#include <stdint.h>
+#include <string.h>
+
+#ifndef TK_VBYTES
+#error "vec.h is for the per-variant kernel sources: the Makefile sets TK_VBYTES"
+#endif
+#ifndef TK_SIMD_SUFFIX
+#error "vec.h needs TK_SIMD_SUFFIX (scalar, v128, avx2, avx512)"
+#endif
+
+#define TK_CAT2_(a, b) a##_##b
+#define TK_CAT_(a, b) TK_CAT2_(a, b)
+/* The variant's name for a kernel entry point: TK_SIMD_FN(tk_mc_pi_hits) is
+ * tk_mc_pi_hits_avx2 in the AVX2 build (src/dispatch.c lists them). */
+#define TK_SIMD_FN(name) TK_CAT_(name, TK_SIMD_SUFFIX)
+
+/* Lanes of 64-bit elements per vector. */
+#define VL (TK_VBYTES / 8)
+
+typedef double vd __attribute__((vector_size(TK_VBYTES)));
+typedef int64_t vi __attribute__((vector_size(TK_VBYTES)));
+typedef uint64_t vu __attribute__((vector_size(TK_VBYTES)));
+typedef uint32_t vu32 __attribute__((vector_size(TK_VBYTES)));
+typedef uint16_t vu16 __attribute__((vector_size(TK_VBYTES)));
+typedef uint8_t vu8 __attribute__((vector_size(TK_VBYTES)));
+
+#if defined(__x86_64__) && TK_VBYTES >= 16
+#include <immintrin.h>
+#endif
+
+static inline vd vd_load(const double *p)
+{
+	vd v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+static inline void vd_store(double *p, vd v) { memcpy(p, &v, sizeof v); }
+static inline vu vu_load(const void *p)
+{
+	vu v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+static inline void vu_store(void *p, vu v) { memcpy(p, &v, sizeof v); }
+
+static inline vd vd_splat(double x)
+{
+	vd v;
+	for (int l = 0; l < VL; l++)
+		v[l] = x;
+	return v;
+}
+static inline vi vi_splat(int64_t x)
+{
+	vi v;
+	for (int l = 0; l < VL; l++)
+		v[l] = x;
+	return v;
+}
+static inline vu vu_splat(uint64_t x)
+{
+	vu v;
+	for (int l = 0; l < VL; l++)
+		v[l] = x;
+	return v;
+}
+
+/* m ? a : b per lane, m a comparison result (all ones or all zeros per lane). */
+static inline vd vd_sel(vi m, vd a, vd b) { return (vd)(((vi)a & m) | ((vi)b & ~m)); }
+static inline vi vi_sel(vi m, vi a, vi b) { return (a & m) | (b & ~m); }
+
+/* a < b ? a : b and a > b ? a : b per lane (b when either is NaN): exactly the
+ * semantics of x86's minpd/maxpd at every width. */
+static inline vd vd_min(vd a, vd b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_min_pd((__m512d)a, (__m512d)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vd)_mm256_min_pd((__m256d)a, (__m256d)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vd)_mm_min_pd((__m128d)a, (__m128d)b);
+#else
+	return vd_sel(a < b, a, b);
+#endif
+}
+static inline vd vd_max(vd a, vd b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_max_pd((__m512d)a, (__m512d)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vd)_mm256_max_pd((__m256d)a, (__m256d)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vd)_mm_max_pd((__m128d)a, (__m128d)b);
+#else
+	return vd_sel(a > b, a, b);
+#endif
+}
+
+/* The low 32 bits of a times the low 32 bits of b, as a full 64-bit product per lane
+ * (pmuludq; the high halves of the inputs are ignored). */
+static inline vu vu_mul32(vu a, vu b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu)_mm512_mul_epu32((__m512i)a, (__m512i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu)_mm256_mul_epu32((__m256i)a, (__m256i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vu)_mm_mul_epu32((__m128i)a, (__m128i)b);
+#else
+	return (a & 0xFFFFFFFFu) * (b & 0xFFFFFFFFu);
+#endif
+}
+
+/* Exact conversion of the low 32 bits of each lane to double, then + off: through
+ * the 2^52 bias (bits 0x4330000000000000 | u are the double 2^52 + u), so no
+ * unsigned 64-bit conversion is needed on ISAs without one.  Exact while u + off is
+ * representable, which holds for off = 0.5 (u + 1/2 needs 34 bits). */
+static inline vd vd_from_u32_plus(vu u, double off)
+{
+	vu b = (u & 0xFFFFFFFFu) | 0x4330000000000000u;
+	return (vd)b - vd_splat(0x1p52 - off);
+}
+
+/* Number of lanes of m (a comparison result) that are true. */
+static inline int64_t vi_count(vi m)
+{
+	int64_t c = 0;
+	for (int l = 0; l < VL; l++)
+		c -= m[l];
+	return c;
+}
+
+#endif
