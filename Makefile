@@ -54,10 +54,10 @@ PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS := $(or $(shell pkg-config --libs libpng 2>/dev/null),-lpng)
 endif
 
+space := $(subst ,, )
 CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)-omp$(OPENMP)-png$(PNG)$(if $(filter 1,$(SAN)),-san)$(if $(filter $(origin ARCH),command line environment),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
 BUILD := build/$(CONFIG)
 
-space := $(subst ,, )
 WARN := -Wall -Wextra -Werror -Wundef -Wstrict-prototypes -Wmissing-prototypes -Wshadow
 OPT0 := -O3 -ffp-contract=off
 ifeq ($(SAN),1)
