@@ -43,6 +43,9 @@ typedef uint8_t vu8 __attribute__((vector_size(TK_VBYTES)));
 #if defined(__x86_64__) && TK_VBYTES >= 16
 #include <immintrin.h>
 #endif
+#if defined(__aarch64__) && TK_VBYTES == 16
+#include <arm_neon.h>
+#endif
 
 static inline vd vd_load(const double *p)
 {
@@ -122,6 +125,9 @@ static inline vu vu_mul32(vu a, vu b)
 	return (vu)_mm256_mul_epu32((__m256i)a, (__m256i)b);
 #elif defined(__x86_64__) && TK_VBYTES == 16
 	return (vu)_mm_mul_epu32((__m128i)a, (__m128i)b);
+#elif defined(__aarch64__) && TK_VBYTES == 16
+	/* NEON has no 64x64 multiply (the generic line is expanded lane by lane): umull */
+	return (vu)vmull_u32(vmovn_u64((uint64x2_t)a), vmovn_u64((uint64x2_t)b));
 #else
 	return (a & 0xFFFFFFFFu) * (b & 0xFFFFFFFFu);
 #endif
