@@ -2,7 +2,10 @@
 # deps.sh [--check] [WHAT...]: make sure what the toolkit needs is installed.
 #   WHAT: cc (C compiler with OpenMP), mpi (Open MPI: mpicc, mpirun), cunit, png,
 #         gnuplot (plots), shellcheck (lint), numpy (the
-#         tests' independent reference for reduce, Debian's python3-numpy).  Default: cc mpi cunit png.
+#         tests' independent reference for reduce, Debian's python3-numpy),
+#         clang (clang with OpenMP: libomp-dev), aarch64 (a cross gcc for aarch64 with
+#         OpenMP and qemu-user to run what it builds: make test-aarch64).
+#         Default: cc mpi cunit png.
 # Missing pieces are installed with apt-get when running as root on a Debian-like
 # system; otherwise (or with --check) the exact command to run is printed and the
 # script exits 1.  Called by `make test`, `make demo` and `make bench`.
@@ -39,8 +42,18 @@ for what in "$@"; do
 	gnuplot) command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox" ;;
 	shellcheck) command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck" ;;
 	numpy) /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy" ;;
+	clang)
+		printf '#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' >"$tmp/omp.c"
+		clang -fopenmp "$tmp/omp.c" -o "$tmp/omp" >/dev/null 2>&1 || missing="$missing clang libomp-dev"
+		;;
+	aarch64)
+		printf '#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' >"$tmp/omp.c"
+		aarch64-linux-gnu-gcc -fopenmp "$tmp/omp.c" -o "$tmp/omp" >/dev/null 2>&1 ||
+			missing="$missing gcc-aarch64-linux-gnu libc6-dev-arm64-cross libgomp1-arm64-cross"
+		command -v qemu-aarch64 >/dev/null 2>&1 || missing="$missing qemu-user"
+		;;
 	*)
-		echo "deps.sh: unknown dependency '$what' (known: cc mpi cunit png gnuplot shellcheck numpy)" >&2
+		echo "deps.sh: unknown dependency '$what' (known: cc mpi cunit png gnuplot shellcheck numpy clang aarch64)" >&2
 		exit 2
 		;;
 	esac
