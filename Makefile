@@ -129,11 +129,16 @@ SIMD_FLAGS_scalar = $(ARCH) -fno-tree-vectorize -fno-tree-slp-vectorize -DTK_VBY
 SIMD_FLAGS_v128 = $(ARCH) -DTK_VBYTES=16
 SIMD_FLAGS_avx2 = -march=x86-64-v3 -mtune=generic -DTK_VBYTES=32
 SIMD_FLAGS_avx512 = -march=x86-64-v4 -mtune=generic -DTK_VBYTES=64
+# A vector variant whose vector operations the compiler lowers to scalar code (wider
+# than the target, or an operation the ISA lacks) is a build error, where the compiler
+# can tell (gcc's -Wvector-operation-performance; clang has no such warning).  Not for
+# scalar: its one-lane vectors are scalar code by design.
+VEC_WARN := $(shell $(CC) -Werror -Wvector-operation-performance -E -x c /dev/null >/dev/null 2>&1 && echo -Wvector-operation-performance)
 define SIMD_RULE
 $$(BUILD)/simd/%.$(1).o: src/%.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC    $$< [$(1)]"
-	$$(Q)$$(CC) $$(CFLAGS_NOARCH) $$(SIMD_FLAGS_$(1)) -DTK_SIMD_SUFFIX=$(1) -MMD -MP -c $$< -o $$@
+	$$(Q)$$(CC) $$(CFLAGS_NOARCH) $$(SIMD_FLAGS_$(1)) $(if $(filter-out scalar,$(1)),$$(VEC_WARN)) -DTK_SIMD_SUFFIX=$(1) -MMD -MP -c $$< -o $$@
 endef
 $(foreach v,$(SIMD_VARIANTS),$(eval $(call SIMD_RULE,$(v))))
 
