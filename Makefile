@@ -25,15 +25,17 @@ endif
 # tunes the rest of the program for this machine (the kernels' variants stay as they are).
 TARGET := $(shell $(CC) -dumpmachine 2>/dev/null)
 ifneq ($(filter x86_64%,$(TARGET)),)
-ARCH ?= -march=x86-64-v2 -mtune=generic
+ARCH_DEFAULT := -march=x86-64-v2 -mtune=generic
 SIMD_VARIANTS := scalar v128 avx2 avx512
 else ifneq ($(filter aarch64%,$(TARGET)),)
-ARCH ?= -march=armv8-a
+ARCH_DEFAULT := -march=armv8-a
 SIMD_VARIANTS := scalar v128
 else
-ARCH ?=
+ARCH_DEFAULT :=
 SIMD_VARIANTS := scalar v128
 endif
+# an ARCH other than the target's default gets its own build folder (CONFIG)
+ARCH ?= $(ARCH_DEFAULT)
 
 ifeq ($(MPI),auto)
 MPI := $(if $(shell command -v mpicc 2>/dev/null),1,0)
@@ -55,7 +57,7 @@ PNG_LIBS := $(or $(shell pkg-config --libs libpng 2>/dev/null),-lpng)
 endif
 
 space := $(subst ,, )
-CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)-omp$(OPENMP)-png$(PNG)$(if $(filter 1,$(SAN)),-san)$(if $(filter $(origin ARCH),command line environment),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
+CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)-omp$(OPENMP)-png$(PNG)$(if $(filter 1,$(SAN)),-san)$(if $(subst x$(strip $(ARCH_DEFAULT))x,,x$(strip $(ARCH))x),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
 BUILD := build/$(CONFIG)
 
 WARN := -Wall -Wextra -Werror -Wundef -Wstrict-prototypes -Wmissing-prototypes -Wshadow
