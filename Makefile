@@ -4,6 +4,8 @@
 #   make MPI=1        require MPI (fails clearly when mpicc is missing)
 #   make OPENMP=0     no OpenMP (threads = 1)
 #   make test         install what is missing (scripts/deps.sh), run every test
+#   make test-clang   the unit and cross-mode tests built with clang, digests as gcc's
+#   make test-aarch64 the aarch64 build under qemu-user gives this machine's digests
 #   make demo         build and run the Monte Carlo comparison in omp and mpi modes
 #   make bench        a scaling sweep with toolkit bench
 #   make install PREFIX=/usr/local
@@ -106,7 +108,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: all toolkit test test-slurm check unit mpitest modes demo bench clean install deps help lint san valgrind
+.PHONY: all toolkit test test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -160,14 +162,17 @@ $(BUILD)/mpi_tests: $(MPITEST_OBJ) $(BUILD)/libtk.a
 deps:
 	$(Q)scripts/deps.sh
 
-# The whole suite: dependencies, shell lint, the MPI=0 build and its tests, then the MPI
+# The whole suite: dependencies, shell lint, the MPI=0 build and its tests, the clang
+# build's tests and the aarch64 build's digests (their own build folders), then the MPI
 # build: unit tests, MPI tests at 1/2/4 ranks, cross-mode bitwise checks, bad-input
 # checks (so ./toolkit is the MPI build afterwards).  Each step is a fresh make so that
 # MPI auto-detection sees what deps.sh installed.
 test:
-	$(Q)scripts/deps.sh cc mpi cunit png gnuplot shellcheck numpy
+	$(Q)scripts/deps.sh cc mpi cunit png gnuplot shellcheck numpy clang aarch64
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory MPI=0 check
+	$(Q)$(MAKE) --no-print-directory test-clang
+	$(Q)$(MAKE) --no-print-directory test-aarch64
 	$(Q)$(MAKE) --no-print-directory MPI=1 check
 	@echo "make test: all test steps passed"
 
@@ -188,6 +193,34 @@ endif
 modes: toolkit
 	@echo "== cross-mode and bad-input checks ($(CONFIG))"
 	$(Q)tests/modes.sh ./toolkit
+
+# A second compiler: clang's own MPI=0 build (build/...-clang/; ./toolkit is left alone)
+# runs the unit tests and the cross-mode checks, must name itself in `info`, and must give
+# the gcc build's digests for every kernel and every variant this CPU runs.
+test-clang:
+	$(Q)scripts/deps.sh cc clang cunit
+	$(Q)$(MAKE) --no-print-directory MPI=0 CC=clang clang-check
+clang-check: $(BUILD)/toolkit $(BUILD)/run_tests
+	@echo "== unit tests ($(CONFIG))"
+	$(Q)TK_TEST_DATA=tests/data $(BUILD)/run_tests
+	$(Q)$(BUILD)/toolkit info | grep -q '^  compiler  *clang [0-9]' || \
+		{ echo "FAIL: $(BUILD)/toolkit info does not show clang's version:"; $(BUILD)/toolkit info | grep compiler; exit 1; }
+	@echo "== cross-mode and bad-input checks ($(CONFIG))"
+	$(Q)tests/modes.sh $(BUILD)/toolkit
+	$(Q)$(MAKE) --no-print-directory CC=gcc $(BUILD:-clang=)/toolkit
+	$(Q)TK_CROSS_RUN=env tests/cross.sh $(BUILD:-clang=)/toolkit $(BUILD)/toolkit
+
+# A second architecture: the MPI=0 PNG=0 build for aarch64 (gcc-aarch64-linux-gnu, its
+# own build/aarch64-.../ folder) run under qemu-user must give this machine's digests
+# for every kernel (tests/cross.sh).  A given ARCH applies to this machine's build only.
+AARCH64_CC := aarch64-linux-gnu-gcc
+AARCH64_BUILD := build/aarch64-mpi0-omp$(OPENMP)-png0
+test-aarch64:
+	$(Q)scripts/deps.sh cc aarch64
+	$(Q)$(MAKE) --no-print-directory MPI=0 aarch64-check
+aarch64-check: $(BUILD)/toolkit
+	$(Q)$(MAKE) --no-print-directory CC=$(AARCH64_CC) PNG=0 ARCH=-march=armv8-a $(AARCH64_BUILD)/toolkit
+	$(Q)tests/cross.sh $(BUILD)/toolkit $(AARCH64_BUILD)/toolkit
 
 san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 MPI=0 unit
