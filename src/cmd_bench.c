@@ -93,7 +93,7 @@ typedef struct bench {
 	config *cfg;
 	int ncfg;
 	int status;
-	char verdicts[8][400]; /* the study's words with their figures (--compare) */
+	char verdicts[8][640]; /* the study's words with their figures (--compare) */
 	int nverdicts;
 } bench;
 
@@ -1198,7 +1198,10 @@ static int run_compare(bench *b)
 	for (int g = 0; g < 4 && rc == 0; g++) {
 		groups[g] = b->ncfg;
 		int modes[3] = {M_SERIAL, M_OMP, M_MPI};
-		for (int m = 0; m < (b->have_mpi ? 3 : 2); m++) {
+		/* the bandwidth probe's array is per rank, so its ranks rows would be another
+		 * problem; the words compare threads with threads */
+		int nm = b->have_mpi && kinds[g] != bwk ? 3 : 2;
+		for (int m = 0; m < nm; m++) {
 			int ww = modes[m] == M_SERIAL ? 1 : w;
 			config *c = add_config(b, kinds[g], modes[m], modes[m] == M_MPI ? ww : 1,
 			                       modes[m] == M_OMP ? ww : 1, ww);
@@ -1555,6 +1558,8 @@ int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx)
 		if (rc == 0)
 			rc = tk_error_agree(run_plot(b, csv, b->plot));
 	}
+	if (tab)
+		fflush(tab); /* the table before the warnings below */
 	int busy = 0;
 	for (int i = 0; i < b->ncfg; i++)
 		busy += b->cfg[i].others >= BUSY_SHARE;
