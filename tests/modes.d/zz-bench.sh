@@ -129,12 +129,12 @@ else
 fi
 # a list in any order runs in variant order, scalar first; the default is TK_SIMD or auto
 if [ "$(uname -m)" = x86_64 ]; then
-	timeout 120 "$TK" bench pi --size 2^14 --workers 1 --simd sse2,scalar --repeat 1 --warmup 0 \
+	timeout 120 "$TK" bench pi --size 2^14 --workers 1 --modes serial --simd sse2,scalar --repeat 1 --warmup 0 \
 		--csv "$WORK/s.csv" >/dev/null 2>&1
 	[ "$(tail -n +2 "$WORK/s.csv" | cut -d, -f3 | paste -sd, -)" = "scalar,sse2" ] && pass ||
 		fail "bench --simd sse2,scalar: $(cut -d, -f3 "$WORK/s.csv" | paste -sd' ')"
 fi
-TK_SIMD=scalar timeout 120 "$TK" bench pi --size 2^14 --workers 1 --repeat 1 --warmup 0 \
+TK_SIMD=scalar timeout 120 "$TK" bench pi --size 2^14 --workers 1 --modes serial --repeat 1 --warmup 0 \
 	--csv "$WORK/d.csv" >/dev/null 2>&1
 [ "$(tail -n +2 "$WORK/d.csv" | cut -d, -f3 | paste -sd, -)" = "scalar" ] && pass ||
 	fail "bench with TK_SIMD=scalar: rows $(cut -d, -f3 "$WORK/d.csv" | paste -sd' ')"
@@ -163,7 +163,7 @@ assert len(docs[0]["configs"]) == 2 and docs[0]["configs"][0]["simd"]
 else
 	fail "bench --format json: $(head -c 300 "$WORK/j.out") $(tail -n 2 "$WORK/j.py" 2>/dev/null)"
 fi
-timeout 120 "$TK" bench pi --size 2^14 --workers 1 --repeat 1 --warmup 0 --format csv --quiet \
+timeout 120 "$TK" bench pi --size 2^14 --workers 1 --modes serial --repeat 1 --warmup 0 --format csv --quiet \
 	>"$WORK/c.out" 2>/dev/null
 [ "$(head -n 1 "$WORK/c.out")" = "$bench_csv_header" ] && [ "$(wc -l <"$WORK/c.out")" = 2 ] &&
 	pass || fail "bench --format csv: $(head -c 300 "$WORK/c.out")"
