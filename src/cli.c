@@ -93,8 +93,17 @@ static int check_mode(const char *cmd, int mode, int ranks, int threads_given, i
 	return 0;
 }
 
-int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,
-                 char **argv, const tk_opt *own, const char **pos, int maxpos, int *npos)
+static int own_has(const tk_opt *own, const char *name)
+{
+	for (const tk_opt *o = own; o && o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,
+                     char **argv, const tk_opt *own, const char **pos, int maxpos, int *npos,
+                     int driver)
 {
 	int threads = 0, threads_given = 0, mode = -1, format = 0, quiet = 0, help = 0;
 	const char *simd = NULL;
@@ -117,7 +126,18 @@ int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int arg
 		{"help", TK_OPT_FLAG, &help, NULL, "show this help", NULL, 0, 0, 0, NULL},
 		TK_OPT_END,
 	};
-	const tk_opt *const tables[] = {own, common, NULL};
+	/* a driver offers only the common options that mean something for it: not
+	 * --threads or --mode, nor one that its own table redefines */
+	tk_opt kept[TK_ARRAY_SIZE(common)];
+	size_t nkept = 0;
+	for (size_t i = 0; i < TK_ARRAY_SIZE(common); i++) {
+		const char *name = common[i].name;
+		if (driver && name &&
+		    (strcmp(name, "threads") == 0 || strcmp(name, "mode") == 0 || own_has(own, name)))
+			continue;
+		kept[nkept++] = common[i];
+	}
+	const tk_opt *const tables[] = {own, kept, NULL};
 	int rc = tk_opt_parse(cmd, argc, argv, 2, tables, pos, maxpos, npos);
 	if (rc == 0 && help) {
 		if (tk_comm_rank() == 0)
@@ -125,7 +145,7 @@ int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int arg
 		return 1;
 	}
 	if (rc == 0)
-		rc = tk_simd_choose(simd, "--simd");
+		rc = tk_simd_choose(simd, "--simd"); /* a driver's own --simd: TK_SIMD checked */
 	if (rc == 0)
 		rc = resolve_threads(cmd, threads_given, threads, &threads);
 	if (rc == 0 && mode >= 0)
@@ -142,7 +162,7 @@ int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int arg
 	if (rc < 0)
 		return rc;
 	tk_thread_set(threads);
-	if (threads > tk_sys_cores() && tk_comm_rank() == 0 && !quiet)
+	if (threads > tk_sys_cores() && tk_comm_rank() == 0 && !quiet && !driver)
 		fprintf(stderr,
 		        "toolkit: warning: %d threads per rank, but this process may run on %d "
 		        "core%s%s\n",
@@ -158,6 +178,19 @@ int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int arg
 	ctx->argc = argc;
 	ctx->argv = argv;
 	return 0;
+}
+
+int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,
+                 char **argv, const tk_opt *own, const char **pos, int maxpos, int *npos)
+{
+	return cli_begin(ctx, cmd, synopsis, argc, argv, own, pos, maxpos, npos, 0);
+}
+
+int tk_cli_begin_driver(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,
+                        char **argv, const tk_opt *own, const char **pos, int maxpos,
+                        int *npos)
+{
+	return cli_begin(ctx, cmd, synopsis, argc, argv, own, pos, maxpos, npos, 1);
 }
 
 int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,

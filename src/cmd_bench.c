@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "tk/comm.h"
 #include "tk/kernel.h"
 #include "tk/omp.h"
+#include "tk/simd.h"
 #include "tk/stats.h"
 #include "tk/sysinfo.h"
 #include "tk/timer.h"
@@ -47,6 +49,8 @@ typedef struct run_out {
 	int timed_out;
 	int verified;
 	double kernel_s, wall_s;
+	double rate;     /* the run's own rate (rate.value), in rate_unit */
+	char rate_unit[16];
 	char digest[24];
 	char err[200];   /* first line of stderr, for the report */
 } run_out;
@@ -54,6 +58,7 @@ typedef struct run_out {
 typedef struct config {
 	const tk_kernel *k;
 	int mode, ranks, threads, workers;
+	int simd;          /* TK_SIMD_*: passed to the runs as --simd NAME */
 	uint64_t size;
 	const char *extra; /* options for this configuration only (e.g. --strategy atomic) */
 	const char *label; /* shown after the mode when set (e.g. "atomic") */
@@ -61,6 +66,11 @@ typedef struct config {
 	int nruns, failed, verified, identical;
 	tk_stats kst, wst;
 	double speedup, efficiency, karp_flatt;
+	double vec_speedup; /* scalar's kernel time / this one's, same mode and workers */
+	double rate;        /* median of the runs' rates, in rate_unit */
+	char rate_unit[16];
+	int oversub;        /* more workers than cores: time-sharing, not scaling */
+	double others;      /* share of the machine's CPU time other processes took */
 	char digest[24];
 	char error[240];
 } config;
@@ -71,6 +81,8 @@ typedef struct bench {
 	int workers[MAX_WORKERS], nworkers;
 	int modes[M_COUNT];
 	int modes_given, scaling, repeat, warmup, compare;
+	int simds[TK_SIMD_NVARIANTS], nsimd; /* variants to run, scalar first */
+	int simd_given;
 	int hybrid_r, hybrid_t;
 	uint64_t size;
 	int size_given;
@@ -81,12 +93,24 @@ typedef struct bench {
 	config *cfg;
 	int ncfg;
 	int status;
+	char verdicts[8][640]; /* the study's words with their figures (--compare) */
+	int nverdicts;
 } bench;
 
 static void summarise(bench *b, int first, int last);
+static const char *reference_digest(const bench *b, int first, int j);
+
+/* a configuration during which other processes took this share of the machine's CPU
+ * time is marked busy: its timings are not to be trusted */
+#define BUSY_SHARE 0.10
 
 /* width of the table's mode column: wider when rows carry a label (omp/critical) */
 static int mode_w = 7;
+/* whether the table shows the vector speedup column (more than one variant) */
+static int lanes_col;
+/* where the table goes: stdout for --format text; with json or csv stdout carries the
+ * document alone and the table goes to stderr (nowhere with --quiet) */
+static FILE *tab;
 
 /* ---- option values ------------------------------------------------------------- */
 
@@ -143,6 +167,36 @@ static int parse_modes(bench *b, const char *s)
 		           "bench: --modes: '%s' is not one of: serial, omp, mpi, hybrid", tok);
 		b->modes[m] = 1;
 	}
+	return 0;
+}
+
+/* --simd LIST: variant names, "auto" (the best this CPU runs) or "all" (every one it
+ * runs).  A name this CPU cannot run is a usage error naming what it has. Kept in
+ * variant order, scalar first, so the scalar rows are the reference of the others. */
+static int parse_simd(bench *b, const char *s)
+{
+	char buf[128];
+	int want[TK_SIMD_NVARIANTS] = {0};
+	snprintf(buf, sizeof buf, "%s", s);
+	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "all") == 0) {
+			for (int v = 0; v < TK_SIMD_NVARIANTS; v++)
+				want[v] |= tk_simd_available(v);
+			continue;
+		}
+		TK_CHECK(tk_simd_choose(tok, "bench: --simd"));
+		want[tk_simd_active()] = 1;
+	}
+	tk_simd_choose(NULL, "TK_SIMD"); /* bench's own variant: as it was (checked) */
+	b->nsimd = 0;
+	for (int v = 0; v < TK_SIMD_NVARIANTS; v++)
+		if (want[v])
+			b->simds[b->nsimd++] = v;
+	TK_REQUIRE(b->nsimd > 0, TK_EUSAGE,
+	           "bench: --simd '%s': expected variants such as scalar,avx2 or all (this CPU "
+	           "has: %s)",
+	           s, tk_simd_choices());
 	return 0;
 }
 
@@ -256,6 +310,7 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 	int out[2], err[2];
 	memset(o, 0, sizeof *o);
 	o->kernel_s = NAN;
+	o->rate = NAN;
 	if (pipe(out) != 0 || pipe(err) != 0)
 		return tk_error_set(TK_EINTERNAL, "bench: pipe: %s", strerror(errno));
 	fflush(NULL);
@@ -325,6 +380,11 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 		o->kernel_s = json_num(line, "kernel_s");
 		o->verified = strstr(line, "\"verified\":true") != NULL;
 		json_str(line, "digest", o->digest, sizeof o->digest);
+		const char *rate = strstr(line, "\"rate\":{");
+		if (rate) {
+			o->rate = json_num(rate, "value");
+			json_str(rate, "unit", o->rate_unit, sizeof o->rate_unit);
+		}
 	}
 	const char *e = strstr(ebuf, "error:");
 	e = e ? e + 7 : ebuf;
@@ -398,6 +458,8 @@ static void build_argv(const bench *b, const config *c, char **argv, char *store
 	ADD("--threads");
 	snprintf(num, sizeof num, "%d", c->threads);
 	ADD(num);
+	ADD("--simd");
+	ADD(tk_simd_name(c->simd));
 	ADD("--format");
 	ADD("json");
 	ADD("--quiet");
@@ -423,6 +485,46 @@ static void command_line(char *const *argv, char *out, size_t n)
 	}
 }
 
+/* The machine's CPU time (busy and total, from /proc/stat, steal counted as busy) and
+ * that of this process's finished children, in seconds. */
+typedef struct cpu_mark {
+	double busy, total, ours;
+} cpu_mark;
+
+static cpu_mark cpu_mark_now(void)
+{
+	cpu_mark m = {NAN, NAN, NAN};
+	FILE *f = fopen("/proc/stat", "r");
+	unsigned long long v[8] = {0};
+	if (f) {
+		if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+		           &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+			double tick = (double)sysconf(_SC_CLK_TCK);
+			m.busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / tick;
+			m.total = m.busy + (double)(v[3] + v[4]) / tick;
+		}
+		fclose(f);
+	}
+	struct rusage ru;
+	getrusage(RUSAGE_CHILDREN, &ru);
+	m.ours = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+	         (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+	return m;
+}
+
+/* Share of the machine's CPU time between a and b that other processes (or the
+ * hypervisor, as steal) took: the noise a timing suffered.  NAN when unknown or the
+ * window is too short (under 0.5 CPU-seconds of the machine) to say. */
+static double others_share(cpu_mark a, cpu_mark b)
+{
+	double total = b.total - a.total;
+	/* /proc/stat counts in clock ticks: a window of a few ticks says nothing */
+	if (!(total >= 0.5))
+		return NAN;
+	double others = (b.busy - a.busy) - (b.ours - a.ours);
+	return others > 0 ? others / total : 0.0;
+}
+
 /* Run one configuration: warm-ups, then repeats (at least 5 runs and 1 s unless
  * --repeat says otherwise), stopping early when a run fails. */
 static int run_config(const bench *b, config *c, const char *serial_digest)
@@ -440,6 +542,7 @@ static int run_config(const bench *b, config *c, const char *serial_digest)
 		}
 	}
 	double spent = 0;
+	cpu_mark m0 = cpu_mark_now();
 	while (c->nruns == 0 || (c->runs[c->nruns - 1].rc == 0 && !c->runs[c->nruns - 1].timed_out)) {
 		if (b->repeat > 0 ? c->nruns >= b->repeat
 		                  : (c->nruns >= 5 && spent >= 1.0) || c->nruns >= 50)
@@ -450,8 +553,9 @@ static int run_config(const bench *b, config *c, const char *serial_digest)
 		spent += c->runs[c->nruns].wall_s;
 		c->nruns++;
 	}
-	double ks[MAX_RUNS], ws[MAX_RUNS];
-	int nk = 0;
+	c->others = others_share(m0, cpu_mark_now());
+	double ks[MAX_RUNS], ws[MAX_RUNS], rs[MAX_RUNS];
+	int nk = 0, nr = 0;
 	c->verified = 1;
 	c->identical = 1;
 	snprintf(c->digest, sizeof c->digest, "%s", c->runs[0].digest);
@@ -480,9 +584,14 @@ static int run_config(const bench *b, config *c, const char *serial_digest)
 		ks[nk] = o->kernel_s;
 		ws[nk] = o->wall_s;
 		nk++;
+		if (isfinite(o->rate)) {
+			rs[nr++] = o->rate;
+			snprintf(c->rate_unit, sizeof c->rate_unit, "%s", o->rate_unit);
+		}
 	}
 	tk_stats_of(ks, (size_t)nk, &c->kst);
 	tk_stats_of(ws, (size_t)nk, &c->wst);
+	c->rate = nr ? tk_median_sort(rs, (size_t)nr) : NAN;
 	return 0;
 }
 
@@ -499,47 +608,69 @@ static config *add_config(bench *b, const tk_kernel *k, int mode, int r, int t, 
 	c->ranks = r;
 	c->threads = t;
 	c->workers = w;
+	c->simd = tk_simd_active(); /* auto or TK_SIMD: the caller may choose another */
+	c->oversub = w > tk_sys_cores();
+	c->vec_speedup = NAN;
+	c->rate = NAN;
 	uint64_t base = b->size_given ? b->size : k->bench_size;
 	c->size = k->size_opt ? (b->scaling == 1 ? base * (uint64_t)w : base) : 0;
 	return c;
 }
 
+/* One configuration per variant of --simd, side by side (scalar first). */
+static void add_variants(bench *b, const tk_kernel *k, int mode, int r, int t, int w)
+{
+	for (int i = 0; i < b->nsimd; i++) {
+		config *c = add_config(b, k, mode, r, t, w);
+		if (c)
+			c->simd = b->simds[i];
+	}
+}
+
 static void plan_kernel(bench *b, const tk_kernel *k)
 {
-	add_config(b, k, M_SERIAL, 1, 1, 1); /* the baseline, always */
+	add_variants(b, k, M_SERIAL, 1, 1, 1); /* the baseline, always */
 	for (int i = 0; i < b->nworkers; i++) {
 		int w = b->workers[i];
 		if (b->modes[M_OMP] && w > 1)
-			add_config(b, k, M_OMP, 1, w, w);
+			add_variants(b, k, M_OMP, 1, w, w);
 		if (b->modes[M_MPI] && b->have_mpi)
-			add_config(b, k, M_MPI, w, 1, w);
+			add_variants(b, k, M_MPI, w, 1, w);
 		if (b->modes[M_HYBRID] && b->have_mpi) {
 			if (b->hybrid_r) {
 				if (b->hybrid_r * b->hybrid_t == w)
-					add_config(b, k, M_HYBRID, b->hybrid_r, b->hybrid_t, w);
+					add_variants(b, k, M_HYBRID, b->hybrid_r, b->hybrid_t, w);
 				continue;
 			}
 			for (int r = 2; r <= w / 2; r++)
 				if (w % r == 0)
-					add_config(b, k, M_HYBRID, r, w / r, w);
+					add_variants(b, k, M_HYBRID, r, w / r, w);
 		}
 	}
 }
 
 /* ---- output ---------------------------------------------------------------------- */
 
+static void print_columns(void)
+{
+	fprintf(tab, "  %-*s %-6s %-7s %4s  %-30s %9s %9s %9s %8s %7s %7s", mode_w, "mode", "simd",
+	        "R x T", "runs", "kernel s: median [min..max]", "sd s", "wall s", "launch s",
+	        "speedup", "effic", "K-F e");
+	if (lanes_col)
+		fprintf(tab, " %7s", "lanes");
+	fprintf(tab, " %4s %-4s %-4s %s\n", "out", "ver", "same", "note");
+}
+
 static void print_header(const bench *b, const tk_kernel *k)
 {
 	uint64_t base = b->size_given ? b->size : k->bench_size;
-	printf("\n%s.%s: %s%s", k->command, k->name, k->bench_args ? k->bench_args : "",
+	fprintf(tab, "\n%s.%s: %s%s", k->command, k->name, k->bench_args ? k->bench_args : "",
 	       k->size_opt ? "" : "");
 	if (k->size_opt)
-		printf(" --%s %llu%s", k->size_opt, (unsigned long long)base,
+		fprintf(tab, " --%s %llu%s", k->size_opt, (unsigned long long)base,
 		       b->scaling == 1 ? " x workers (weak scaling)" : "");
-	printf("%s\n", b->scaling == 1 ? "" : " (strong scaling)");
-	printf("  %-*s %-7s %4s  %-30s %9s %9s %9s %8s %7s %7s %4s %-4s %-4s\n", mode_w, "mode", "R x T",
-	       "runs", "kernel s: median [min..max]", "sd s", "wall s", "launch s", "speedup",
-	       "effic", "serial", "out", "ver", "same");
+	fprintf(tab, "%s\n", b->scaling == 1 ? "" : " (strong scaling)");
+	print_columns();
 }
 
 static void print_config(const config *c)
@@ -548,8 +679,10 @@ static void print_config(const config *c)
 	snprintf(rt, sizeof rt, "%dx%d", c->ranks, c->threads);
 	snprintf(mode, sizeof mode, "%s%s%s", mode_names[c->mode], c->label ? "/" : "",
 	         c->label ? c->label : "");
+	const char *simd = tk_simd_name(c->simd);
 	if (c->kst.n == 0) {
-		printf("  %-*s %-7s %4d  FAILED: %s\n", mode_w, mode, rt, c->nruns, c->error);
+		fprintf(tab, "  %-*s %-6s %-7s %4d  FAILED: %s\n", mode_w, mode, simd, rt, c->nruns,
+		        c->error);
 		return;
 	}
 	snprintf(kern, sizeof kern, "%.4f [%.4f..%.4f]", c->kst.median, c->kst.min, c->kst.max);
@@ -558,13 +691,33 @@ static void print_config(const config *c)
 		snprintf(kf, sizeof kf, "-");
 	else
 		snprintf(kf, sizeof kf, "%.3f", c->karp_flatt);
-	printf("  %-*s %-7s %4d  %-30s %9.4f %9.4f %9.4f %7.2fx %6.0f%% %7s %4zu %-4s %-4s\n",
-	       mode_w, mode, rt, c->nruns, kern, c->kst.sd, c->wst.median,
-	       c->wst.median - c->kst.median, c->speedup, 100 * c->efficiency, kf,
-	       c->kst.outliers, c->verified ? "yes" : "NO", c->identical ? "yes" : "NO");
+	fprintf(tab, "  %-*s %-6s %-7s %4d  %-30s %9.4f %9.4f %9.4f %7.2fx %6.0f%% %7s", mode_w,
+	        mode, simd, rt, c->nruns, kern, c->kst.sd, c->wst.median,
+	        c->wst.median - c->kst.median, c->speedup, 100 * c->efficiency, kf);
+	if (lanes_col && isfinite(c->vec_speedup))
+		fprintf(tab, " %6.2fx", c->vec_speedup);
+	else if (lanes_col)
+		fprintf(tab, " %7s", "-");
+	char note[200] = "";
+	if (c->oversub)
+		snprintf(note, sizeof note, "oversubscribed (%d on %d cores)", c->workers,
+		         tk_sys_cores());
+	if (c->efficiency >= 1.005) /* what prints as above 100% */
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         "%seffic > 100%%: noise, or the serial run paid a cost this one did not",
+		         note[0] ? "; " : "");
+	if (!c->identical)
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         "%sdigest differs from the reference run", note[0] ? "; " : "");
+	if (c->others >= BUSY_SHARE)
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         "%sbusy: other processes took %.0f%% of the CPUs", note[0] ? "; " : "",
+		         100 * c->others);
+	fprintf(tab, " %4zu %-4s %-4s %s\n", c->kst.outliers, c->verified ? "yes" : "NO",
+	        c->identical ? "yes" : "NO", note);
 	if (c->failed)
-		printf("  %-*s %-7s       %d of %d runs FAILED: %s\n", mode_w, "", "", c->failed, c->nruns,
-		       c->error);
+		fprintf(tab, "  %-*s %-6s %-7s       %d of %d runs FAILED: %s\n", mode_w, "", "", "",
+		        c->failed, c->nruns, c->error);
 }
 
 static void csv_num(FILE *f, double v)
@@ -597,20 +750,18 @@ static int commit_atomic(FILE *f, const char *tmp, const char *path)
 	return 0;
 }
 
-static int write_csv(const bench *b, const char *path)
+/* The CSV document: a header and one row per configuration. */
+static void csv_doc(const bench *b, FILE *f)
 {
-	char tmp[4200];
-	FILE *f = open_atomic(path, tmp, sizeof tmp);
-	if (!f)
-		return TK_EIO;
-	fputs("kernel,mode,workers,ranks,threads,size,runs,failed,verified,identical,"
+	fputs("kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,"
 	      "kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,"
-	      "speedup,efficiency,karp_flatt,outliers,digest\n",
+	      "speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,"
+	      "others_cpu,outliers,digest\n",
 	      f);
 	for (int i = 0; i < b->ncfg; i++) {
 		const config *c = &b->cfg[i];
-		fprintf(f, "%s.%s,%s,%d,%d,%d,%llu,%d,%d,%s,%s", c->k->command, c->k->name,
-		        mode_names[c->mode], c->workers, c->ranks, c->threads,
+		fprintf(f, "%s.%s,%s,%s,%d,%d,%d,%llu,%d,%d,%s,%s", c->k->command, c->k->name,
+		        mode_names[c->mode], tk_simd_name(c->simd), c->workers, c->ranks, c->threads,
 		        (unsigned long long)c->size, c->nruns, c->failed,
 		        c->verified ? "yes" : "no", c->identical ? "yes" : "no");
 		csv_num(f, c->kst.median);
@@ -622,8 +773,21 @@ static int write_csv(const bench *b, const char *path)
 		csv_num(f, c->speedup);
 		csv_num(f, c->efficiency);
 		csv_num(f, c->karp_flatt);
+		csv_num(f, c->vec_speedup);
+		csv_num(f, c->rate);
+		fprintf(f, ",%s,%s", c->rate_unit, c->oversub ? "yes" : "no");
+		csv_num(f, c->others);
 		fprintf(f, ",%zu,%s\n", c->kst.outliers, c->digest);
 	}
+}
+
+static int write_csv(const bench *b, const char *path)
+{
+	char tmp[4200];
+	FILE *f = open_atomic(path, tmp, sizeof tmp);
+	if (!f)
+		return TK_EIO;
+	csv_doc(b, f);
 	return commit_atomic(f, tmp, path);
 }
 
@@ -636,7 +800,7 @@ static void json_kv_num(FILE *f, const char *key, double v, int comma)
 		fputs("null", f);
 }
 
-static void json_machine(FILE *f)
+static void json_machine(const bench *b, FILE *f)
 {
 	fputs("\"machine\":{\"host\":", f);
 	tk_json_string(f, tk_sys_host());
@@ -648,26 +812,33 @@ static void json_machine(FILE *f)
 	        (unsigned long long)tk_sys_cache(1), (unsigned long long)tk_sys_cache(2),
 	        (unsigned long long)tk_sys_cache(3), (unsigned long long)tk_sys_memory());
 	fprintf(f, "\"provenance\":{\"version\":\"%s\",\"compiler\":\"%s\",\"cflags\":\"%s\","
-	           "\"mpi\":\"%s\",\"openmp\":\"%s\"},",
+	           "\"mpi\":\"%s\",\"openmp\":\"%s\",",
 	        TK_VERSION, tk_build_compiler(), tk_build_flags(), tk_comm_library(),
 	        tk_omp_version());
+	fputs("\"simd\":[", f);
+	for (int i = 0; i < b->nsimd; i++)
+		fprintf(f, "%s\"%s\"", i ? "," : "", tk_simd_name(b->simds[i]));
+	fputs("],\"simd_available\":", f);
+	tk_json_string(f, tk_simd_choices());
+	fputs(",\"cpu_features\":", f);
+	tk_json_string(f, tk_simd_cpu_features());
+	fputs("},", f);
 }
 
-static int write_json(const bench *b, const char *path)
+/* The JSON document, on one line: machine, provenance, every configuration with its
+ * runs, and the study's verdicts (--compare). */
+static void json_doc(const bench *b, FILE *f)
 {
-	char tmp[4200];
-	FILE *f = open_atomic(path, tmp, sizeof tmp);
-	if (!f)
-		return TK_EIO;
 	fprintf(f, "{\"schema\":\"toolkit.bench/1\",\"scaling\":\"%s\",", scalings[b->scaling]);
-	json_machine(f);
+	json_machine(b, f);
 	fputs("\"configs\":[", f);
 	for (int i = 0; i < b->ncfg; i++) {
 		const config *c = &b->cfg[i];
-		fprintf(f, "%s{\"kernel\":\"%s.%s\",\"mode\":\"%s\",\"workers\":%d,\"ranks\":%d,"
-		           "\"threads\":%d,\"size\":%llu,\"runs\":%d,\"failed\":%d,"
+		fprintf(f, "%s{\"kernel\":\"%s.%s\",\"mode\":\"%s\",\"simd\":\"%s\",\"workers\":%d,"
+		           "\"ranks\":%d,\"threads\":%d,\"size\":%llu,\"runs\":%d,\"failed\":%d,"
 		           "\"verified\":%s,\"identical\":%s",
-		        i ? "," : "", c->k->command, c->k->name, mode_names[c->mode], c->workers,
+		        i ? "," : "", c->k->command, c->k->name, mode_names[c->mode],
+		        tk_simd_name(c->simd), c->workers,
 		        c->ranks, c->threads, (unsigned long long)c->size, c->nruns, c->failed,
 		        c->verified ? "true" : "false", c->identical ? "true" : "false");
 		json_kv_num(f, "kernel_median_s", c->kst.median, 1);
@@ -679,6 +850,12 @@ static int write_json(const bench *b, const char *path)
 		json_kv_num(f, "speedup", c->speedup, 1);
 		json_kv_num(f, "efficiency", c->efficiency, 1);
 		json_kv_num(f, "karp_flatt", c->karp_flatt, 1);
+		json_kv_num(f, "vector_speedup", c->vec_speedup, 1);
+		json_kv_num(f, "rate", c->rate, 1);
+		fputs(",\"rate_unit\":", f);
+		tk_json_string(f, c->rate_unit);
+		fprintf(f, ",\"oversubscribed\":%s", c->oversub ? "true" : "false");
+		json_kv_num(f, "others_cpu", c->others, 1);
 		fprintf(f, ",\"outliers\":%zu,\"digest\":\"%s\",\"error\":", c->kst.outliers,
 		        c->digest);
 		tk_json_string(f, c->error);
@@ -694,7 +871,25 @@ static int write_json(const bench *b, const char *path)
 		}
 		fputs("]}", f);
 	}
-	fputs("]}\n", f);
+	fputs("]", f);
+	if (b->nverdicts) {
+		fputs(",\"verdicts\":[", f);
+		for (int i = 0; i < b->nverdicts; i++) {
+			fputs(i ? "," : "", f);
+			tk_json_string(f, b->verdicts[i]);
+		}
+		fputc(']', f);
+	}
+	fputs("}\n", f);
+}
+
+static int write_json(const bench *b, const char *path)
+{
+	char tmp[4200];
+	FILE *f = open_atomic(path, tmp, sizeof tmp);
+	if (!f)
+		return TK_EIO;
+	json_doc(b, f);
 	return commit_atomic(f, tmp, path);
 }
 
@@ -717,7 +912,7 @@ static int run_plot(const bench *b, const char *csv, const char *dir)
 	run_out o;
 	TK_CHECK(spawn_run(argv, 120, &o));
 	TK_REQUIRE(o.rc == 0, TK_EIO, "bench: --plot: %s", o.err[0] ? o.err : "plotting failed");
-	printf("plots written to %s/\n", dir);
+	fprintf(tab, "plots written to %s/\n", dir);
 	return 0;
 }
 
@@ -801,20 +996,14 @@ static void remove_tree(const char *dir)
 /* Run configurations [first, b->ncfg) with the table, serial first. */
 static int run_group(bench *b, int first, const char *title)
 {
-	printf("\n%s\n", title);
-	printf("  %-*s %-7s %4s  %-30s %9s %9s %9s %8s %7s %7s %4s %-4s %-4s\n", mode_w, "mode",
-	       "R x T", "runs", "kernel s: median [min..max]", "sd s", "wall s", "launch s",
-	       "speedup", "effic", "serial", "out", "ver", "same");
+	fprintf(tab, "\n%s\n", title);
+	print_columns();
 	for (int j = first; j < b->ncfg; j++) {
 		config *c = &b->cfg[j];
-		/* the same problem must give the serial run's bits: a different strategy
-		 * (label) is still the same problem */
-		int same_size = c->size == b->cfg[first].size &&
-		                (c->label || c->extra == b->cfg[first].extra);
-		TK_CHECK(run_config(b, c, j == first || !same_size ? NULL : b->cfg[first].digest));
+		TK_CHECK(run_config(b, c, reference_digest(b, first, j)));
 		summarise(b, first, j + 1);
 		print_config(c);
-		fflush(stdout);
+		fflush(tab);
 		if (c->failed || !c->verified || !c->identical)
 			b->status = TK_EVERIFY;
 	}
@@ -831,42 +1020,130 @@ static const config *find_cfg(const bench *b, int first, int mode, int workers)
 	return NULL;
 }
 
-static void say_speedups(const bench *b, int first, int w, const char *what)
+/* The speedups of a group's work at w workers, and its vector lanes when measured. */
+static void say_speedups(const bench *b, int first, int lanes, int nlanes, int w)
 {
 	const config *o = find_cfg(b, first, M_OMP, w), *m = find_cfg(b, first, M_MPI, w);
 	const config *s = &b->cfg[first];
 	char name[64];
 	snprintf(name, sizeof name, "%s.%s", s->k->command, s->k->name);
-	printf("  %-13s %-18s threads %5.2fx", what, name, o && o->kst.n ? o->speedup : NAN);
+	fprintf(tab, "  %-18s threads %5.2fx", name, o && o->kst.n ? o->speedup : NAN);
 	if (m)
-		printf(", ranks %5.2fx", m->kst.n ? m->speedup : NAN);
+		fprintf(tab, ", ranks %5.2fx", m->kst.n ? m->speedup : NAN);
+	if (lanes >= 0) {
+		const config *best = &b->cfg[lanes];
+		for (int i = lanes; i < lanes + nlanes; i++)
+			if (b->cfg[i].kst.n)
+				best = &b->cfg[i];
+		fprintf(tab, ", lanes %5.2fx (%s vs scalar, 1 thread)", best->vec_speedup,
+		        tk_simd_name(best->simd));
+	}
 	if (o && m && o->wst.n && m->wst.n)
-		printf("   (whole process, launch included: %.2fx / %.2fx)",
-		       s->wst.median / o->wst.median, s->wst.median / m->wst.median);
-	putchar('\n');
+		fprintf(tab, "   (whole process, launch included: threads %.2fx, ranks %.2fx)",
+		        s->wst.median / o->wst.median, s->wst.median / m->wst.median);
+	fputc('\n', tab);
 }
 
 /* Section 1 of the study: only the process wall times mean something. */
 static int run_start_group(bench *b, int first)
 {
-	printf("\n1. Starting workers: a run of 1 sample, so its time is the start and exit\n");
-	printf("  %-7s %-7s %4s  %-36s\n", "mode", "R x T", "runs",
-	       "process wall s: median [min..max]");
+	fprintf(tab, "\n1. Starting workers: a run of 1 sample, so its time is the start and exit\n");
+	fprintf(tab, "  %-7s %-7s %4s  %-36s\n", "mode", "R x T", "runs",
+	        "process wall s: median [min..max]");
 	for (int j = first; j < b->ncfg; j++) {
 		config *c = &b->cfg[j];
 		TK_CHECK(run_config(b, c, NULL));
 		char rt[16];
 		snprintf(rt, sizeof rt, "%dx%d", c->ranks, c->threads);
 		if (c->wst.n)
-			printf("  %-7s %-7s %4d  %.4f [%.4f..%.4f]\n", mode_names[c->mode], rt,
-			       c->nruns, c->wst.median, c->wst.min, c->wst.max);
+			fprintf(tab, "  %-7s %-7s %4d  %.4f [%.4f..%.4f]\n", mode_names[c->mode], rt,
+			        c->nruns, c->wst.median, c->wst.min, c->wst.max);
 		else
-			printf("  %-7s %-7s %4d  FAILED: %s\n", mode_names[c->mode], rt, c->nruns,
-			       c->error);
+			fprintf(tab, "  %-7s %-7s %4d  FAILED: %s\n", mode_names[c->mode], rt, c->nruns,
+			        c->error);
 		if (c->failed || !c->verified)
 			b->status = TK_EVERIFY;
 	}
 	return 0;
+}
+
+/* Thresholds of the study's words.  Memory-bound: the bytes a kernel reads per second
+ * reach this share of the read bandwidth measured in the same study at the same
+ * worker count; CPU-bound: not memory-bound, and its threads keep at least this
+ * efficiency on at most one worker per core. */
+#define BW_SHARE 0.60
+#define CPU_EFFIC 0.75
+
+/* Is c's rate a byte rate (the kernel reports bytes processed)? */
+static int byte_rate(const config *c)
+{
+	return c && c->kst.n && isfinite(c->rate) && strcmp(c->rate_unit, "GB/s") == 0;
+}
+
+/* The word for the work of group g at w workers, from what the study measured, with
+ * the figures that justify it; bw is the bandwidth group (or -1).  Written into out. */
+static void verdict(const bench *b, int g, int bw, int w, char *out, size_t n)
+{
+	const config *s = &b->cfg[g], *o = find_cfg(b, g, M_OMP, w);
+	const config *b1 = bw >= 0 ? &b->cfg[bw] : NULL, *bw_w = bw >= 0 ? find_cfg(b, bw, M_OMP, w) : NULL;
+	char name[64];
+	size_t len = 0;
+	snprintf(name, sizeof name, "%s.%s", s->k->command, s->k->name);
+#define SAY(...) (len += (size_t)snprintf(out + len, len < n ? n - len : 0, __VA_ARGS__))
+	if (!s->kst.n || !o || !o->kst.n) {
+		SAY("%s: not classified (a run failed)", name);
+		return;
+	}
+	double eff = o->efficiency;
+	int memw = 0;
+	int cores = tk_sys_cores();
+	SAY("%s: ", name);
+	if (byte_rate(s) && byte_rate(o) && byte_rate(b1) && byte_rate(bw_w)) {
+		double f1 = s->rate / b1->rate, fw = o->rate / bw_w->rate;
+		int mem1 = f1 >= BW_SHARE;
+		memw = fw >= BW_SHARE;
+		SAY("1 thread %.2f GB/s = %.0f%% of the %.2f GB/s read bandwidth (%s); "
+		    "%d threads %.2f GB/s = %.0f%% of %.2f GB/s",
+		    s->rate, 100 * f1, b1->rate, mem1 ? "memory-bound" : "not memory-bound", w,
+		    o->rate, 100 * fw, bw_w->rate);
+		if (memw)
+			SAY(": memory-bound at %d threads (threads %.2fx)", w, o->speedup);
+		else
+			SAY(", so not memory-bound; ");
+	} else {
+		SAY("reports no bytes read, so judged by its scaling: ");
+	}
+	if (memw)
+		; /* said */
+	else if (o->oversub)
+		SAY("%d workers on %d cores is time-sharing, so scaling says nothing here", w,
+		    cores);
+	else if (eff >= CPU_EFFIC)
+		SAY("%d threads on %d cores give %.2fx (%.0f%% efficiency): CPU-bound", w, cores,
+		    o->speedup, 100 * eff);
+	else
+		SAY("%d threads on %d cores give only %.2fx (%.0f%% efficiency): limited by "
+		    "neither bandwidth nor cores (a serial part, start cost, I/O or a lock)",
+		    w, cores, o->speedup, 100 * eff);
+	double busy = fmax(s->others, o->others);
+	if (busy >= BUSY_SHARE)
+		SAY(" [other processes took %.0f%% of the CPUs during these runs: the figures "
+		    "may show the machine's load, not the work]",
+		    100 * busy);
+#undef SAY
+}
+
+/* Section 3: kernel k at 1 thread in every variant of the study's list. */
+static int add_lanes(bench *b, const tk_kernel *k, uint64_t size, const int *vs, int nv)
+{
+	int first = b->ncfg;
+	for (int i = 0; i < nv; i++) {
+		config *c = add_config(b, k, M_SERIAL, 1, 1, 1);
+		TK_REQUIRE(c, TK_EINTERNAL, "bench: too many configurations");
+		c->size = size;
+		c->simd = vs[i];
+	}
+	return first;
 }
 
 static int run_compare(bench *b)
@@ -876,12 +1153,15 @@ static int run_compare(bench *b)
 		b->repeat = 3;
 	double cold, warm;
 	thread_cost(w, &cold, &warm);
-	printf("toolkit bench --compare: threads vs processes on this machine (%d cores, %d "
-	       "workers)\n",
-	       cores, w);
+	fprintf(tab, "toolkit bench --compare: threads vs processes vs vector lanes on this "
+	             "machine (%d cores, %d workers, vector variant %s)\n",
+	        cores, w, tk_simd_name(tk_simd_active()));
 
 	/* 1. start cost of a process, with and without the MPI launcher */
 	const tk_kernel *pi = tk_kernel_find("montecarlo", "pi");
+	const tk_kernel *mem = tk_kernel_find("reduce", "stats");
+	const tk_kernel *bwk = tk_kernel_find("reduce", "membw");
+	const tk_kernel *io = tk_kernel_find("filter", "folder");
 	int g1 = b->ncfg;
 	add_config(b, pi, M_SERIAL, 1, 1, 1)->size = 1;
 	if (b->have_mpi) {
@@ -890,101 +1170,133 @@ static int run_compare(bench *b)
 	}
 	TK_CHECK(run_start_group(b, g1));
 
-	/* 2. scaling of three kinds of work */
-	int groups[3] = {-1, -1, -1};
-	const char *names[3] = {"CPU-bound", "memory-bound", "I/O-heavy"};
-	size_t nk;
-	const tk_kernel *all = tk_kernel_list(&nk), *mem = NULL, *io = NULL;
-	for (size_t i = 0; i < nk; i++) {
-		if (!mem && strcmp(all[i].kind, "memory") == 0 && strcmp(all[i].command, "reduce") == 0)
-			mem = &all[i];
-		if (!io && strcmp(all[i].kind, "io") == 0)
-			io = &all[i];
-	}
+	/* 2. scaling of three kinds of work, and the read bandwidth they are judged by */
 	char dir[] = "/tmp/toolkit-compare-XXXXXX";
 	char folder_args[9000] = "";
-	if (io) {
-		TK_REQUIRE(mkdtemp(dir), TK_EIO, "bench: mkdtemp: %s", strerror(errno));
-		char in[4200], out[4200];
-		snprintf(in, sizeof in, "%s/in", dir);
-		snprintf(out, sizeof out, "%s/out", dir);
-		TK_CHECK(make_folder(in, 24));
-		TK_REQUIRE(mkdir(out, 0700) == 0, TK_EIO, "bench: mkdir %s", out);
-		snprintf(folder_args, sizeof folder_args,
-		         "--filter gaussian --sigma 1.5 --input %s --output %s", in, out);
+	TK_REQUIRE(mkdtemp(dir), TK_EIO, "bench: mkdtemp: %s", strerror(errno));
+	char in[4200], out[4200];
+	snprintf(in, sizeof in, "%s/in", dir);
+	snprintf(out, sizeof out, "%s/out", dir);
+	int rc = make_folder(in, 24);
+	if (rc == 0 && mkdir(out, 0700) != 0)
+		rc = tk_error_set(TK_EIO, "bench: mkdir %s: %s", out, strerror(errno));
+	if (rc) {
+		remove_tree(dir);
+		return rc;
 	}
-	const tk_kernel *kinds[3] = {pi, mem, io};
-	for (int g = 0; g < 3; g++) {
-		if (!kinds[g])
-			continue;
+	snprintf(folder_args, sizeof folder_args,
+	         "--filter gaussian --sigma 1.5 --input %s --output %s", in, out);
+	const tk_kernel *kinds[4] = {pi, mem, bwk, io};
+	const uint64_t sizes[4] = {(uint64_t)1 << 27, (uint64_t)1 << 25, 0, 0};
+	const char *extras[4] = {NULL, NULL, "--membw-bytes 512Mi", folder_args};
+	const char *titles[4] = {
+		"2a. Monte Carlo pi, 2^27 samples: montecarlo.pi",
+		"2b. statistics of 2^25 doubles (256 MiB): reduce.stats",
+		"2c. the read bandwidth 2b is judged by (512 MiB, best of 5): reduce.membw",
+		"2d. a folder of 24 images, read, filtered and written: filter.folder"};
+	int groups[4];
+	for (int g = 0; g < 4 && rc == 0; g++) {
 		groups[g] = b->ncfg;
 		int modes[3] = {M_SERIAL, M_OMP, M_MPI};
-		for (int m = 0; m < (b->have_mpi ? 3 : 2); m++) {
+		/* the bandwidth probe's array is per rank, so its ranks rows would be another
+		 * problem; the words compare threads with threads */
+		int nm = b->have_mpi && kinds[g] != bwk ? 3 : 2;
+		for (int m = 0; m < nm; m++) {
 			int ww = modes[m] == M_SERIAL ? 1 : w;
 			config *c = add_config(b, kinds[g], modes[m], modes[m] == M_MPI ? ww : 1,
 			                       modes[m] == M_OMP ? ww : 1, ww);
-			if (g == 0)
-				c->size = (uint64_t)1 << 27;
-			if (g == 1)
-				c->size = (uint64_t)1 << 25;
-			if (g == 2)
-				c->extra = folder_args;
+			if (sizes[g])
+				c->size = sizes[g];
+			c->extra = extras[g];
 		}
-		char title[128];
-		snprintf(title, sizeof title, "2%c. %s work: %s.%s", 'a' + g, names[g],
-		         kinds[g]->command, kinds[g]->name);
-		TK_CHECK(run_group(b, groups[g], title));
+		rc = run_group(b, groups[g], titles[g]);
 	}
-	if (io)
-		remove_tree(dir);
+	remove_tree(dir);
+	TK_CHECK(rc);
 
-	/* 3. what a lock costs: the same reduction with private partials, atomics, a lock */
-	int g3 = -1;
+	/* 3. vector lanes: the same kernels at 1 thread, scalar vs every vector variant */
+	int vs[TK_SIMD_NVARIANTS], nv = 0;
+	for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+		int listed = !b->simd_given;
+		for (int i = 0; i < b->nsimd; i++)
+			listed |= b->simds[i] == v;
+		if (tk_simd_available(v) && (listed || v == TK_SIMD_SCALAR))
+			vs[nv++] = v;
+	}
+	int l_pi = -1, l_mem = -1;
+	if (nv > 1) {
+		int save = lanes_col;
+		lanes_col = 1;
+		l_pi = add_lanes(b, pi, (uint64_t)1 << 27, vs, nv);
+		TK_CHECK(run_group(b, l_pi, "3a. Vector lanes inside one core: montecarlo.pi, 2^27 "
+		                            "samples, 1 thread (lanes = scalar time / this time)"));
+		l_mem = add_lanes(b, mem, (uint64_t)1 << 25, vs, nv);
+		TK_CHECK(run_group(b, l_mem, "3b. Vector lanes inside one core: reduce.stats, 2^25 "
+		                             "doubles, 1 thread"));
+		lanes_col = save;
+	}
+
+	/* 4. what a lock costs: the same reduction with private partials, atomics, a lock */
 	static const char *const strategies[] = {"--strategy private", "--strategy atomic",
 	                                         "--strategy critical"};
-	if (mem) {
-		static const char *const labels[] = {"private", "atomic", "critical"};
-		g3 = b->ncfg;
-		config *c = add_config(b, mem, M_SERIAL, 1, 1, 1);
+	static const char *const labels[] = {"private", "atomic", "critical"};
+	int g4 = b->ncfg;
+	config *c = add_config(b, mem, M_SERIAL, 1, 1, 1);
+	c->size = (uint64_t)1 << 22;
+	for (int i = 0; i < 3; i++) {
+		c = add_config(b, mem, M_OMP, 1, w, w);
 		c->size = (uint64_t)1 << 22;
-		for (int i = 0; i < 3; i++) {
-			c = add_config(b, mem, M_OMP, 1, w, w);
-			c->size = (uint64_t)1 << 22;
-			c->extra = strategies[i];
-			c->label = labels[i];
-		}
-		mode_w = 12;
-		TK_CHECK(run_group(b, g3, "3. Locks: reduce with per-thread partials, atomics, a "
-		                          "critical section (2^22 values)"));
+		c->extra = strategies[i];
+		c->label = labels[i];
 	}
+	mode_w = 12;
+	TK_CHECK(run_group(b, g4, "4. Locks: reduce with per-thread partials, atomics, a "
+	                          "critical section (2^22 values)"));
 
-	printf("\nSummary (medians of %d runs; speedup = serial kernel time / parallel)\n",
-	       b->repeat);
-	printf("What does it cost to start a worker?\n");
-	printf("  a thread:  %.1f us to create and join a bare thread (median of 51);\n             an OpenMP "
-	       "team of %d: %.1f us the first time, %.2f us for each later parallel region\n",
-	       pthread_cost() * 1e6, w, cold * 1e6, warm * 1e6);
+	fprintf(tab, "\nSummary (medians of %d runs; speedup = serial kernel time / parallel)\n",
+	        b->repeat);
+	fprintf(tab, "What does it cost to start a worker?\n");
+	fprintf(tab, "  a thread:  %.1f us to create and join a bare thread (median of 51);\n"
+	             "             an OpenMP team of %d: %.1f us the first time, %.2f us for each "
+	             "later parallel region\n",
+	        pthread_cost() * 1e6, w, cold * 1e6, warm * 1e6);
 	const config *s1 = &b->cfg[g1];
-	printf("  a process: %.1f ms for toolkit alone", s1->wst.median * 1e3);
+	fprintf(tab, "  a process: %.1f ms for toolkit alone", s1->wst.median * 1e3);
 	if (b->have_mpi && b->ncfg > g1 + 2 && b->cfg[g1 + 1].wst.n && b->cfg[g1 + 2].wst.n)
-		printf("; under %s: %.0f ms for 1 rank, %.0f ms for %d ranks",
-		       b->launcher, b->cfg[g1 + 1].wst.median * 1e3, b->cfg[g1 + 2].wst.median * 1e3,
-		       w);
-	printf("\nHow do kinds of work scale at %d workers?\n", w);
-	for (int g = 0; g < 3; g++)
-		if (groups[g] >= 0)
-			say_speedups(b, groups[g], w, names[g]);
-	if (g3 >= 0) {
-		double t[3];
-		for (int i = 0; i < 3; i++)
-			t[i] = b->cfg[g3 + 1 + i].kst.median;
-		printf("What does a lock cost? (%d threads, 2^22 values)\n", w);
-		printf("  private partials %.4f s, atomic updates %.4f s (%.1fx), a critical "
-		       "section %.4f s (%.1fx)\n",
-		       t[0], t[1], t[1] / t[0], t[2], t[2] / t[0]);
+		fprintf(tab, "; under %s: %.0f ms for 1 rank, %.0f ms for %d ranks", b->launcher,
+		        b->cfg[g1 + 1].wst.median * 1e3, b->cfg[g1 + 2].wst.median * 1e3, w);
+	fprintf(tab, "\nHow does each kind of work scale at %d workers?\n", w);
+	say_speedups(b, groups[0], l_pi, nv, w);
+	say_speedups(b, groups[1], l_mem, nv, w);
+	say_speedups(b, groups[3], -1, 0, w);
+	if (l_pi >= 0) {
+		const config *sc = &b->cfg[l_pi], *top = find_cfg(b, groups[0], M_OMP, w);
+		if (sc->kst.n && top && top->kst.n && top->simd != TK_SIMD_SCALAR)
+			fprintf(tab, "  all three levels: montecarlo.pi from scalar on 1 thread to %s on "
+			             "%d threads: %.2fx (measured, %.4f s -> %.4f s)\n",
+			        tk_simd_name(top->simd), w, sc->kst.median / top->kst.median,
+			        sc->kst.median, top->kst.median);
 	}
-	printf("Threads share memory and start in microseconds; processes start in "
-	       "milliseconds (more under a launcher) and must communicate.\n");
+	fprintf(tab, "What limits it? (from the figures: memory-bound at >= %.0f%% of the read "
+	             "bandwidth measured in 2c;\n  CPU-bound when not, and %d threads keep >= "
+	             "%.0f%% efficiency on %d cores)\n",
+	        100 * BW_SHARE, w, 100 * CPU_EFFIC, cores);
+	const int judged[3] = {groups[0], groups[1], groups[3]};
+	for (int i = 0; i < 3 && b->nverdicts < 8; i++) {
+		char *v = b->verdicts[b->nverdicts++];
+		verdict(b, judged[i], groups[2], w, v, sizeof b->verdicts[0]);
+		fprintf(tab, "  %s\n", v);
+	}
+	double t[3];
+	for (int i = 0; i < 3; i++)
+		t[i] = b->cfg[g4 + 1 + i].kst.median;
+	fprintf(tab, "What does a lock cost? (%d threads, 2^22 values)\n", w);
+	fprintf(tab, "  private partials %.4f s, atomic updates %.4f s (%.1fx), a critical "
+	             "section %.4f s (%.1fx)\n",
+	        t[0], t[1], t[1] / t[0], t[2], t[2] / t[0]);
+	fprintf(tab, "Threads share memory and start in microseconds; processes start in "
+	             "milliseconds (more under a launcher) and must communicate; vector lanes "
+	             "cost nothing to start but need the same operation on neighbouring data.\n");
 	return 0;
 }
 
@@ -1064,19 +1376,57 @@ static int setup(bench *b, const char *workers, const char *modes, const char *h
 	return 0;
 }
 
+/* Speedup against the serial run of the same variant; vector speedup against the
+ * scalar run of the same mode, workers and problem; Karp-Flatt only where it means
+ * something: strong scaling, W > 1 and a speedup above 1. */
 static void summarise(bench *b, int first, int last)
 {
-	const config *serial = &b->cfg[first];
 	for (int i = first; i < last; i++) {
 		config *c = &b->cfg[i];
-		double t1 = serial->kst.median;
+		const config *serial = NULL, *scalar = NULL;
+		for (int j = first; j < last; j++) {
+			const config *o = &b->cfg[j];
+			if (o->k != c->k)
+				continue;
+			if (!serial && o->mode == M_SERIAL && o->simd == c->simd)
+				serial = o;
+			if (!scalar && o->simd == TK_SIMD_SCALAR && o->mode == c->mode &&
+			    o->ranks == c->ranks && o->threads == c->threads && o->size == c->size &&
+			    o->extra == c->extra && o->kst.n)
+				scalar = o;
+		}
+		double t1 = serial && serial->kst.n ? serial->kst.median : NAN;
 		if (b->scaling == 1) /* weak: scaled speedup, w x T1 / Tw */
 			c->speedup = c->workers * tk_speedup(t1, c->kst.median);
 		else
 			c->speedup = tk_speedup(t1, c->kst.median);
 		c->efficiency = tk_efficiency(c->speedup, c->workers);
-		c->karp_flatt = tk_karp_flatt(c->speedup, c->workers);
+		c->karp_flatt = b->scaling == 0 && c->workers > 1 && c->speedup > 1
+		                        ? tk_karp_flatt(c->speedup, c->workers)
+		                        : NAN;
+		c->vec_speedup = scalar && c->kst.n ? tk_speedup(scalar->kst.median, c->kst.median)
+		                                    : NAN;
 	}
+}
+
+/* The same problem as a, so the same bits: the same kernel, size and options (another
+ * strategy, a labelled row, is still the same problem); mode, workers and variant are
+ * free. */
+static int same_problem(const config *a, const config *c)
+{
+	return a->k == c->k && a->size == c->size &&
+	       (a->extra == c->extra || a->label || c->label);
+}
+
+/* The digest row j must give: the first earlier row of the group with the same
+ * problem that produced one (the serial run of the first variant, scalar when it is
+ * listed), or NULL when j is the first of its problem. */
+static const char *reference_digest(const bench *b, int first, int j)
+{
+	for (int i = first; i < j; i++)
+		if (same_problem(&b->cfg[i], &b->cfg[j]) && b->cfg[i].digest[0])
+			return b->cfg[i].digest;
+	return NULL;
 }
 
 static int run_all(bench *b, const tk_kernel **ks, int nk)
@@ -1088,14 +1438,10 @@ static int run_all(bench *b, const tk_kernel **ks, int nk)
 		print_header(b, ks[i]);
 		for (int j = first; j < b->ncfg; j++) {
 			config *c = &b->cfg[j];
-			const char *ref = j == first || b->scaling == 1 ? NULL : b->cfg[first].digest;
-			TK_CHECK(run_config(b, c, ref));
-			if (j == first)
-				summarise(b, first, first + 1);
-			else
-				summarise(b, first, j + 1);
+			TK_CHECK(run_config(b, c, reference_digest(b, first, j)));
+			summarise(b, first, j + 1);
 			print_config(c);
-			fflush(stdout);
+			fflush(tab);
 			if (c->failed || !c->verified || !c->identical)
 				b->status = TK_EVERIFY;
 			if (c->kst.n && (c->kst.median < 1e-3 || c->kst.median < 20 * res))
@@ -1115,7 +1461,7 @@ int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx)
 	if (!b)
 		return tk_error_agree(tk_error_set(TK_ENOMEM, "bench: out of memory"));
 	b->cfg = calloc(MAX_CONFIGS, sizeof *b->cfg);
-	const char *workers = NULL, *modes = NULL, *hybrid = NULL;
+	const char *workers = NULL, *modes = NULL, *hybrid = NULL, *simd = NULL;
 	b->warmup = 1;
 	b->timeout = 600;
 	const tk_opt opts[] = {
@@ -1151,15 +1497,33 @@ int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx)
 		 0, 0, NULL},
 		{"plot", TK_OPT_STR, &b->plot, "DIR", "draw PNG charts into DIR (gnuplot)", NULL,
 		 0, 0, 0, NULL},
+		{"simd", TK_OPT_STR, &simd, "LIST",
+		 "vector variants to run each configuration with, side by side: names such as "
+		 "scalar,avx2,avx512, auto (the best this CPU runs) or all (default: TK_SIMD, "
+		 "else auto)",
+		 NULL, 0, 0, 0, &b->simd_given},
 		{"compare", TK_OPT_FLAG, &b->compare, NULL,
-		 "run the preset study: start cost, CPU/memory/I-O scaling, lock cost", NULL, 0, 0,
-		 0, NULL},
+		 "run the preset study: start cost, scaling of three kinds of work, vector lanes, "
+		 "lock cost",
+		 NULL, 0, 0, 0, NULL},
 		TK_OPT_END,
 	};
 	const char *pos[MAX_KERNELS];
 	int npos = 0;
-	int rc = tk_cli_begin(ctx, "bench", "[KERNEL...] [options]", argc, argv, opts, pos,
-	                      MAX_KERNELS, &npos);
+	int rc = tk_cli_begin_driver(ctx, "bench", "[KERNEL...] [options]", argc, argv, opts,
+	                             pos, MAX_KERNELS, &npos);
+	tab = stdout;
+	if (rc == 0 && ctx->format != TK_FMT_TEXT)
+		tab = ctx->progress ? stderr : fopen("/dev/null", "w");
+	if (!tab)
+		rc = tk_error_agree(tk_error_set(TK_EIO, "bench: cannot open /dev/null"));
+	if (rc == 0) {
+		b->nsimd = 1;
+		b->simds[0] = tk_simd_active();
+		if (simd)
+			rc = tk_error_agree(parse_simd(b, simd));
+		lanes_col = b->nsimd > 1;
+	}
 	const tk_kernel *ks[MAX_KERNELS];
 	int nk = 0;
 	if (rc == 0)
@@ -1167,13 +1531,17 @@ int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx)
 	if (rc == 0)
 		rc = tk_error_agree(setup(b, workers, modes, hybrid));
 	if (rc == 0 && !b->compare) {
-		printf("toolkit bench: %d core%s, %s, %s scaling, launcher '%s'\n", tk_sys_cores(),
+		fprintf(tab, "toolkit bench: %d core%s, %s, %s scaling, launcher '%s'\n", tk_sys_cores(),
 		       tk_sys_cores() == 1 ? "" : "s", tk_sys_cpu_model(), scalings[b->scaling],
 		       b->have_mpi ? b->launcher : "none");
 		rc = tk_error_agree(run_all(b, ks, nk));
 	} else if (rc == 0) {
 		rc = tk_error_agree(run_compare(b));
 	}
+	if (rc == 0 && ctx->format == TK_FMT_JSON)
+		json_doc(b, stdout);
+	if (rc == 0 && ctx->format == TK_FMT_CSV)
+		csv_doc(b, stdout);
 	if (rc == 0 && b->csv)
 		rc = tk_error_agree(write_csv(b, b->csv));
 	if (rc == 0 && b->json)
@@ -1190,11 +1558,23 @@ int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx)
 		if (rc == 0)
 			rc = tk_error_agree(run_plot(b, csv, b->plot));
 	}
+	if (tab)
+		fflush(tab); /* the table before the warnings below */
+	int busy = 0;
+	for (int i = 0; i < b->ncfg; i++)
+		busy += b->cfg[i].others >= BUSY_SHARE;
+	if (rc == 0 && busy)
+		fprintf(stderr,
+		        "bench: warning: other processes took >= %.0f%% of the CPUs during %d of %d "
+		        "configurations (marked busy): rerun on a quiet machine to trust them\n",
+		        100 * BUSY_SHARE, busy, b->ncfg);
 	if (rc == 0 && b->status) {
 		fprintf(stderr, "toolkit: bench: some runs failed, did not verify or disagreed "
 		                "with serial (see the table)\n");
 		rc = b->status;
 	}
+	if (tab && tab != stdout && tab != stderr)
+		fclose(tab);
 	free(b->cfg);
 	free(b);
 	return rc > 0 ? 0 : rc;

@@ -16,6 +16,14 @@
 int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,
                  char **argv, const tk_opt *own, const char **pos, int maxpos, int *npos);
 
+/* The same, for a command that launches other runs (bench): it does not offer
+ * --threads or --mode, which mean nothing for the driver itself (each run it launches
+ * gets its own), and an option in `own` replaces the common option of that name
+ * (bench's --simd takes a list).  TK_SIMD from the environment is still checked. */
+int tk_cli_begin_driver(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,
+                        char **argv, const tk_opt *own, const char **pos, int maxpos,
+                        int *npos);
+
 /* Run kernel `name` of `command` from the registry with params, agree on the outcome,
  * and report r in the run's format.  Returns 0 or the shared negative status. */
 int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,

@@ -1,8 +1,9 @@
 # shellcheck shell=bash disable=SC2154  # sourced by tests/modes.sh, which defines the helpers
-# bench: end to end on a tiny size, its CSV and JSON, a failing configuration, a
-# timeout, and bad options.  Bench launches its own runs, so it is never run under
+# bench: end to end on a tiny size, its CSV and JSON, every vector variant side by
+# side, JSON on stdout, the statistics rules, a failing configuration, a timeout, and
+# bad options.  Bench launches its own runs, so it is never run under
 # mpirun here.
-bench_csv_header="kernel,mode,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,speedup,efficiency,karp_flatt,outliers,digest"
+bench_csv_header="kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,others_cpu,outliers,digest"
 modes_list=serial,omp
 [ $have_mpi = 1 ] && modes_list=serial,omp,mpi
 if timeout 300 "$TK" bench montecarlo.pi --size 2^16 --workers 1,2 --modes $modes_list \
@@ -59,3 +60,146 @@ if [ $have_mpi = 1 ]; then
 else
 	SERIAL_ONLY=1 expect_error "bench mpi without MPI" 2 "built without it" -- bench --modes mpi
 fi
+
+# --- vector variants side by side (bench --simd) ------------------------------------
+# The variants this CPU runs, from /proc/cpuinfo rather than from the toolkit: scalar
+# and the 128-bit one always, avx2 with avx2+fma+bmi2, avx512 with its four subsets.
+cpu_flags=" $(grep -m 1 -E '^(flags|Features)' /proc/cpuinfo | cut -d: -f2) "
+has_flag() { case $cpu_flags in *" $1 "*) return 0 ;; esac; return 1; }
+case $(uname -m) in
+x86_64) want_simd="scalar sse2" ;;
+aarch64) want_simd="scalar neon" ;;
+*) want_simd="scalar vec128" ;;
+esac
+has_avx2=0
+if [ "$(uname -m)" = x86_64 ] && has_flag avx2 && has_flag fma && has_flag bmi2; then
+	want_simd+=" avx2"
+	has_avx2=1
+fi
+if [ $has_avx2 = 1 ] && has_flag avx512f && has_flag avx512bw && has_flag avx512dq &&
+	has_flag avx512vl; then
+	want_simd+=" avx512"
+fi
+echo "   bench --simd all: expecting rows for: $want_simd"
+if timeout 300 "$TK" bench montecarlo.pi --size 65539 --workers 1,2 --modes serial,omp --simd all \
+	--repeat 2 --warmup 0 --csv "$WORK/v.csv" --json "$WORK/v.json" >"$WORK/v.out" 2>&1; then
+	pass
+else
+	fail "bench --simd all: exit $?: $(tail -n 5 "$WORK/v.out")"
+fi
+# 65539 = 2^16+3 samples is no multiple of any vector width: the remainder path runs too
+got_simd=$(awk -F, 'NR > 1 && $2 == "serial" {printf "%s%s", sep, $3; sep = " "}' "$WORK/v.csv")
+[ "$got_simd" = "$want_simd" ] && pass ||
+	fail "bench --simd all: serial rows for '$got_simd', expected '$want_simd'"
+got_omp=$(awk -F, 'NR > 1 && $2 == "omp" && $6 == 2 {n++} END {print n + 0}' "$WORK/v.csv")
+[ "$got_omp" = "$(wc -w <<<"$want_simd")" ] && pass || fail "bench --simd all: $got_omp omp 1x2 rows"
+# every row verified, its digest equal to the scalar serial run's (read from the CSV
+# itself, not from bench's verdict), and bench agreed (identical = yes)
+if awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+	NR == 2 {ref = $c["digest"]; if ($c["simd"] != "scalar" || $c["mode"] != "serial") bad = 1}
+	$c["digest"] != ref || $c["verified"] != "yes" || $c["identical"] != "yes" {bad = 1}
+	END {exit bad || NR < 3}' "$WORK/v.csv"; then
+	pass
+else
+	fail "bench --simd all: digests differ across variants or rows did not verify: $(cut -d, -f2,3,10,11,27 "$WORK/v.csv" | tr '\n' ' ')"
+fi
+# vector speedup: 1 for the scalar rows, a positive number for the others
+awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+	{v = $c["vector_speedup"]}
+	$c["simd"] == "scalar" && v != 1 {bad = 1}
+	$c["simd"] != "scalar" && !(v > 0) {bad = 1}
+	END {exit bad}' "$WORK/v.csv" &&
+	pass || fail "bench --simd all: vector_speedup column: $(cut -d, -f2,3,21 "$WORK/v.csv" | tr '\n' ' ')"
+grep -q " lanes " "$WORK/v.out" && pass || fail "bench --simd all: no lanes column in the table"
+# the JSON records the variants and the CPU's features, and each configuration its variant
+cat >"$WORK/v.py" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+want = sys.argv[2].split()
+prov = doc["provenance"]
+assert prov["simd"] == want, prov["simd"]
+assert "sse2" in prov["cpu_features"] or "neon" in prov["cpu_features"], prov["cpu_features"]
+assert [c["simd"] for c in doc["configs"] if c["mode"] == "serial"] == want
+assert all(c["digest"] == doc["configs"][0]["digest"] for c in doc["configs"])
+EOF
+if python3 "$WORK/v.py" "$WORK/v.json" "$want_simd" 2>"$WORK/v.pyerr"; then
+	pass
+else
+	fail "bench --simd all: JSON: $(tail -n 2 "$WORK/v.pyerr")"
+fi
+# a list in any order runs in variant order, scalar first; the default is TK_SIMD or auto
+if [ "$(uname -m)" = x86_64 ]; then
+	timeout 120 "$TK" bench pi --size 2^14 --workers 1 --modes serial --simd sse2,scalar --repeat 1 --warmup 0 \
+		--csv "$WORK/s.csv" >/dev/null 2>&1
+	[ "$(tail -n +2 "$WORK/s.csv" | cut -d, -f3 | paste -sd, -)" = "scalar,sse2" ] && pass ||
+		fail "bench --simd sse2,scalar: $(cut -d, -f3 "$WORK/s.csv" | paste -sd' ')"
+fi
+TK_SIMD=scalar timeout 120 "$TK" bench pi --size 2^14 --workers 1 --modes serial --repeat 1 --warmup 0 \
+	--csv "$WORK/d.csv" >/dev/null 2>&1
+[ "$(tail -n +2 "$WORK/d.csv" | cut -d, -f3 | paste -sd, -)" = "scalar" ] && pass ||
+	fail "bench with TK_SIMD=scalar: rows $(cut -d, -f3 "$WORK/d.csv" | paste -sd' ')"
+SERIAL_ONLY=1 expect_error "bench unknown variant" 2 "'nosuch' is not a SIMD variant" -- bench pi --simd scalar,nosuch
+SERIAL_ONLY=1 TK_SIMD=garbage expect_error "bench TK_SIMD=garbage" 2 "TK_SIMD 'garbage'" -- bench pi
+# a variant the CPU lacks (where there is one: avx2 on aarch64, avx512 on AVX2-only)
+lacking=""
+[ "$(uname -m)" != x86_64 ] && lacking=avx2
+[ "$(uname -m)" = x86_64 ] && [[ $want_simd != *avx512* ]] && lacking=avx512
+if [ -n "$lacking" ]; then
+	SERIAL_ONLY=1 expect_error "bench --simd $lacking on a CPU without it" 2 "this CPU has" -- bench pi --simd scalar,$lacking
+else
+	echo "   (skipped: bench --simd with a variant the CPU lacks: this CPU has them all)"
+fi
+
+# --- --format json prints JSON, and only JSON, on stdout; csv likewise ----------------
+if timeout 120 "$TK" bench pi --size 2^14 --workers 1,2 --modes serial,omp --repeat 1 \
+	--warmup 0 --format json --quiet >"$WORK/j.out" 2>"$WORK/j.err" &&
+	python3 -c '
+import json, sys
+docs = [json.loads(l) for l in sys.stdin]
+assert len(docs) == 1 and docs[0]["schema"] == "toolkit.bench/1", docs
+assert len(docs[0]["configs"]) == 2 and docs[0]["configs"][0]["simd"]
+' <"$WORK/j.out" 2>"$WORK/j.py"; then
+	pass
+else
+	fail "bench --format json: $(head -c 300 "$WORK/j.out") $(tail -n 2 "$WORK/j.py" 2>/dev/null)"
+fi
+timeout 120 "$TK" bench pi --size 2^14 --workers 1 --modes serial --repeat 1 --warmup 0 --format csv --quiet \
+	>"$WORK/c.out" 2>/dev/null
+[ "$(head -n 1 "$WORK/c.out")" = "$bench_csv_header" ] && [ "$(wc -l <"$WORK/c.out")" = 2 ] &&
+	pass || fail "bench --format csv: $(head -c 300 "$WORK/c.out")"
+
+# --- options that mean nothing for bench are not offered -----------------------------
+"$TK" bench --help >"$WORK/h.out" 2>&1
+if grep -q -e "--threads" -e "--mode " "$WORK/h.out" || ! grep -q -e "--simd LIST" "$WORK/h.out"; then
+	fail "bench --help offers --threads or --mode, or lacks --simd LIST"
+else
+	pass
+fi
+SERIAL_ONLY=1 expect_error "bench --threads" 2 "threads" -- bench --threads 2
+SERIAL_ONLY=1 expect_error "bench --mode" 2 "mode" -- bench --mode omp
+
+# --- statistics: Karp-Flatt only for strong scaling, W > 1 and speedup > 1; rows with
+# more workers than cores marked oversubscribed; weak-scaling rows of one size agree -
+kf_rule='NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+	{want = (weak == 0 && $c["workers"] > 1 && $c["speedup"] > 1)
+	 if (($c["karp_flatt"] != "") != want) {print "row " NR ": K-F \"" $c["karp_flatt"] "\" speedup " $c["speedup"]; bad = 1}}
+	END {exit bad}'
+awk -F, -v weak=0 "$kf_rule" "$WORK/b.csv" >"$WORK/kf" && awk -F, -v weak=0 "$kf_rule" "$WORK/v.csv" >>"$WORK/kf" &&
+	pass || fail "bench Karp-Flatt (strong): $(cat "$WORK/kf")"
+over=$(($(nproc) + 1))
+if timeout 300 "$TK" bench pi --size 2^16 --workers "1,$over" --modes serial,omp --scaling weak \
+	--simd scalar,auto --repeat 2 --warmup 0 --csv "$WORK/w.csv" >"$WORK/w.out" 2>&1; then
+	pass
+else
+	fail "bench weak + oversubscribed: exit $?: $(tail -n 3 "$WORK/w.out")"
+fi
+awk -F, -v weak=1 "$kf_rule" "$WORK/w.csv" >"$WORK/kf" && pass || fail "bench Karp-Flatt (weak): $(cat "$WORK/kf")"
+awk -F, -v cores="$(nproc)" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+	{n++; if (($c["oversubscribed"] == "yes") != ($c["workers"] > cores)) bad = 1}
+	END {exit bad || n < 4}' "$WORK/w.csv" && grep -q "oversubscribed ($over on $(nproc) cores)" "$WORK/w.out" &&
+	pass || fail "bench oversubscribed rows: $(cut -d, -f2-4,24 "$WORK/w.csv" | tr '\n' ' ')"
+awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+	{s = $c["size"]; if (!(s in d)) d[s] = $c["digest"]; else if (d[s] != $c["digest"]) bad = 1
+	 if ($c["identical"] != "yes") bad = 1; n[s]++}
+	END {for (s in n) if (n[s] < 2) bad = 1; exit bad}' "$WORK/w.csv" &&
+	pass || fail "bench weak: digests per size: $(cut -d, -f2,3,7,11,27 "$WORK/w.csv" | tr '\n' ' ')"
