@@ -1,6 +1,9 @@
 /* test_opt.c: option tables and number syntax, including every error the user sees. */
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tk/opt.h"
 #include "tk/report.h"
@@ -22,6 +25,43 @@ static void numbers(void)
 	                     "1e30", "12x", "0x10", " 5", "nan", "inf", "2^", "^3", "1,000"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CU_ASSERT_EQUAL(tk_parse_u64(bad[i], &v), -1);
+}
+
+static sigjmp_buf parse_timeout;
+static void on_alarm(int sig)
+{
+	(void)sig;
+	siglongjmp(parse_timeout, 1);
+}
+
+/* Powers finish at once whatever the exponent: 1^99999999999999 used to loop once per
+ * unit of the exponent.  An alarm turns a hang into a failure instead of a stuck suite. */
+static void powers_are_bounded(void)
+{
+	struct sigaction sa = {0}, old;
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	volatile int finished = 0;
+	static uint64_t v, w, x, y;
+	static int r1, r2, r3, r4;
+	v = w = x = y = 7;
+	r1 = r2 = r3 = r4 = 0;
+	if (sigsetjmp(parse_timeout, 1) == 0) {
+		alarm(2);
+		r1 = tk_parse_u64("1^99999999999999", &v);
+		r2 = tk_parse_u64("0^18446744073709551615", &w);
+		r3 = tk_parse_u64("0^0", &x);
+		r4 = tk_parse_u64("2^99999999999999", &y);
+		finished = 1;
+	}
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	CU_ASSERT_TRUE(finished);
+	CU_ASSERT(r1 == 0 && v == 1);
+	CU_ASSERT(r2 == 0 && w == 0);
+	CU_ASSERT(r3 == 0 && x == 1);
+	CU_ASSERT(r4 == -1);
 }
 
 static const char *const colors[] = {"red", "green", NULL};
@@ -99,6 +139,7 @@ static void digest_follows_result_bits(void)
 
 static const tk_test tests[] = {
 	{"number syntax", numbers},
+	{"powers are bounded", powers_are_bounded},
 	{"option tables and their errors", tables},
 	{"digest follows result bits", digest_follows_result_bits},
 	{NULL, NULL},
