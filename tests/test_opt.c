@@ -137,11 +137,26 @@ static void digest_follows_result_bits(void)
 	CU_ASSERT_EQUAL(tk_fnv1a(TK_FNV_OFFSET, "a", 1), 0xaf63dc4c8601ec8cull);
 }
 
+/* Text numbers: the fewest digits that read back to the same double (hand-worked). */
+static void text_numbers_round_trip(void)
+{
+	char b[32];
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 0.1), "0.1");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 1e16 + 4), "10000000000000004");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 3333333333333334.5), "3333333333333334.5");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 1.0 / 3), "0.3333333333333333");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 0.3), "0.3");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, -0.0), "-0");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 1.0 / 0.0), "inf");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 0x1p-1074), "4.94065645841247e-324");
+}
+
 static const tk_test tests[] = {
 	{"number syntax", numbers},
 	{"powers are bounded", powers_are_bounded},
 	{"option tables and their errors", tables},
 	{"digest follows result bits", digest_follows_result_bits},
+	{"text numbers round-trip", text_numbers_round_trip},
 	{NULL, NULL},
 };
 const tk_suite tk_suite_opt = {"opt", tests};

@@ -21,3 +21,7 @@ expect_error "sigma zero" 2 "sigma must be greater than 0" -- montecarlo --model
 expect_error "class with pi" 2 "class applies only" -- montecarlo --class A
 ONE_RANK=1 expect_error "mode mpi, one rank" 2 "mode mpi needs" -- montecarlo --mode mpi
 ONE_RANK=1 expect_error "mode hybrid, one rank" 2 "mode hybrid needs" -- montecarlo --mode hybrid
+# text output prints round-trip digits for prices and sums
+text_exact "option text digits" -- montecarlo --model option --samples 100003
+text_exact "ep text digits" -- montecarlo --model ep --class S
+text_exact "pi text digits" -- montecarlo --samples 1000003

@@ -56,3 +56,9 @@ if "$HERE/numpy_check.sh" "$TK" >"$WORK/numpy.out" 2>&1; then
 else
 	fail "reduce vs numpy: $(grep FAIL "$WORK/numpy.out" | head -3)"
 fi
+
+# text output prints round-trip digits: the exact sum 1e16 + 4 and the mean
+# 3333333333333334.5 (%.16g printed 1e+16 and 3333333333333334)
+printf 'x\n1e16\n1\n3\n' >"$WORK/exact.csv"
+text_exact reduce-text-digits -- reduce --input "$WORK/exact.csv" --ops sum,mean,var,std
+text_exact reduce-text-generate -- reduce --generate 1001 --seed 3 --ops all
