@@ -62,3 +62,16 @@ fi
 printf 'x\n1e16\n1\n3\n' >"$WORK/exact.csv"
 text_exact reduce-text-digits -- reduce --input "$WORK/exact.csv" --ops sum,mean,var,std
 text_exact reduce-text-generate -- reduce --generate 1001 --seed 3 --ops all
+
+# histogram ranges whose width overflows or underflows are refused, never "verified"
+# with every value in bin 0
+printf 'x\n-9e307\n9e307\n' >"$WORK/wide.csv"
+printf 'x\n1e300\n1e300\n' >"$WORK/flat.csv"
+expect_error reduce-range-overflow 2 "HI - LO overflows" -- reduce --generate 100 --ops hist \
+	--range -9e307:9e307 --bins 4
+expect_error reduce-range-underflow 2 "too narrow for 4 bins" -- reduce --generate 100 \
+	--ops hist --range 0:5e-324 --bins 4
+expect_error reduce-data-range-overflow 2 "HI - LO overflows" -- reduce --input "$WORK/wide.csv" \
+	--ops all --bins 4
+expect_error reduce-data-range-flat 2 "too narrow for 4 bins" -- reduce --input "$WORK/flat.csv" \
+	--ops hist --bins 4
