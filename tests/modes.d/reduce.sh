@@ -75,3 +75,21 @@ expect_error reduce-data-range-overflow 2 "HI - LO overflows" -- reduce --input 
 	--ops all --bins 4
 expect_error reduce-data-range-flat 2 "too narrow for 4 bins" -- reduce --input "$WORK/flat.csv" \
 	--ops hist --bins 4
+
+# strict CSV: a byte-order mark is skipped (1,2,3 is n=3, sum=6, not a header and 5),
+# CR-only line ends are lines, a bad first value, hex, 1e400 and NUL are errors naming
+# the line
+printf '\357\273\2771\n2\n3\n' >"$WORK/bom.csv"
+if "$TK" reduce --input "$WORK/bom.csv" --ops sum --format json --quiet 2>/dev/null |
+	grep -q '"n":3,.*"sum":6[,}]'; then pass; else fail "reduce CSV with a BOM: not n=3, sum=6"; fi
+printf '1\r2\r3\r' >"$WORK/cr.csv"
+if "$TK" reduce --input "$WORK/cr.csv" --ops sum --format json --quiet 2>/dev/null |
+	grep -q '"n":3,.*"sum":6[,}]'; then pass; else fail "reduce CSV with CR line ends: not n=3, sum=6"; fi
+printf '1.5e\n2\n' >"$WORK/badfirst.csv"
+printf '1\n0x10\n' >"$WORK/hex.csv"
+printf '1\n1e400\n' >"$WORK/huge.csv"
+printf '1\n1\0009\n' >"$WORK/nul.csv"
+expect_error reduce-csv-bad-first 3 "badfirst.csv:1: '1.5e' is not a number" -- reduce --input "$WORK/badfirst.csv"
+expect_error reduce-csv-hex 3 "hex.csv:2: '0x10' is not a number" -- reduce --input "$WORK/hex.csv"
+expect_error reduce-csv-out-of-range 3 "huge.csv:2: '1e400' is out of range" -- reduce --input "$WORK/huge.csv"
+expect_error reduce-csv-nul 3 "nul.csv:2: a NUL byte" -- reduce --input "$WORK/nul.csv"
