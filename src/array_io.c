@@ -153,12 +153,12 @@ static int file_open(const tk_source *src, int *fd, tk_npy_header *h)
 		st = tk_npy_parse(buf, hl, src->path, h);
 	tk_free(buf);
 	TK_CHECK(st);
-	uint64_t need = h->count * h->itemsize;
-	TK_REQUIRE(size >= h->data_offset && size - h->data_offset >= need, TK_EIO,
-	           "%s: truncated: the header says %llu values (%llu bytes) but the file "
+	/* by division: count * itemsize can wrap (shape (2^61+1,) of f8 is 8 bytes) */
+	uint64_t have = size > h->data_offset ? size - h->data_offset : 0;
+	TK_REQUIRE(size >= h->data_offset && h->count <= have / h->itemsize, TK_EIO,
+	           "%s: truncated: the header says %llu values of %u bytes but the file "
 	           "holds %llu bytes of data", src->path, (unsigned long long)h->count,
-	           (unsigned long long)need,
-	           (unsigned long long)(size > h->data_offset ? size - h->data_offset : 0));
+	           (unsigned)h->itemsize, (unsigned long long)have);
 	return 0;
 }
 

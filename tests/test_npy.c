@@ -147,6 +147,28 @@ static void parse_headers(void)
 	tk_error_clear();
 }
 
+/* shape (2^61+1,) of f8 with 8 data bytes: count * itemsize wraps to 8, yet the file
+ * is truncated (exit 3), not an allocation that overflows (exit 4) */
+static void count_times_itemsize_wraps(void)
+{
+	unsigned char buf[256];
+	size_t n = v1_header("{'descr': '<f8', 'fortran_order': False, "
+	                     "'shape': (2305843009213693953,), }\n", buf);
+	memset(buf + n, 0, 8);
+	char path[] = "/tmp/tk_test_npy_XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, buf, n + 8) == (ssize_t)(n + 8));
+	close(fd);
+	tk_source src = {TK_SRC_NPY, path, 0, 0, TK_DIST_UNIFORM, 0};
+	tk_array a;
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_array_load(&src, &a), TK_EIO);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), "truncated"));
+	tk_error_clear();
+	unlink(path);
+}
+
 static void write_round_trip(void)
 {
 	char path[] = "/tmp/tk_test_npy_XXXXXX";
@@ -336,6 +358,7 @@ static const tk_test tests[] = {
 	{"bad files", bad_files},
 	{"header parsing", parse_headers},
 	{"write and read back", write_round_trip},
+	{"count x itemsize wraps: truncated", count_times_itemsize_wraps},
 	{"raw and CSV", raw_and_csv},
 	{"CSV details", csv_details},
 	{"CSV strict", csv_strict},

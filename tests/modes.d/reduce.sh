@@ -93,3 +93,16 @@ expect_error reduce-csv-bad-first 3 "badfirst.csv:1: '1.5e' is not a number" -- 
 expect_error reduce-csv-hex 3 "hex.csv:2: '0x10' is not a number" -- reduce --input "$WORK/hex.csv"
 expect_error reduce-csv-out-of-range 3 "huge.csv:2: '1e400' is out of range" -- reduce --input "$WORK/huge.csv"
 expect_error reduce-csv-nul 3 "nul.csv:2: a NUL byte" -- reduce --input "$WORK/nul.csv"
+
+# shape (2^61+1,) of f8 with 8 data bytes: count x itemsize wraps to 8; the file is
+# truncated (exit 3), not an allocation that overflows (exit 4)
+npy_dict="{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693953,), }"
+npy_pad=$(((64 - (10 + ${#npy_dict} + 1) % 64) % 64))
+npy_len=$((${#npy_dict} + npy_pad + 1))
+{
+	printf '\223NUMPY\001\000'
+	printf "\\$(printf '%03o' $((npy_len % 256)))\\$(printf '%03o' $((npy_len / 256)))"
+	printf '%s%*s\n' "$npy_dict" "$npy_pad" ""
+	printf '\0\0\0\0\0\0\0\0'
+} >"$WORK/wrap.npy"
+expect_error reduce-npy-count-wraps 3 "wrap.npy: truncated" -- reduce --input "$WORK/wrap.npy"
