@@ -66,3 +66,18 @@ else
 	fail "filter-folder-broken: output folder holds: $(ls "$WORK/out" | tr '\n' ' ')"
 fi
 echo "  filter: bad inputs and the broken-file folder checked"
+
+# --generate sizes: no wrapping (4294967297 was read as 1), no trailing junk, and a size
+# whose input and output images cannot fit is refused before generating, naming the option
+expect_error filter-generate-wraps 2 "'4294967297x2' is not WIDTHxHEIGHT" -- filter \
+	--filter box --generate 4294967297x2
+expect_error filter-generate-junk 2 "'10x10junk' is not WIDTHxHEIGHT" -- filter \
+	--filter box --generate 10x10junk
+expect_error filter-generate-channels-junk 2 "'10x10x3z' is not WIDTHxHEIGHT" -- filter \
+	--filter box --generate 10x10x3z
+avail_kb=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo 2>/dev/null)
+if [ -n "$avail_kb" ] && [ "$avail_kb" -lt $((32 * 1024 * 1024)) ]; then
+	# 65536 x 65535 x 4: 16 GiB in and 16 GiB out
+	expect_error filter-generate-memory 4 "filter: --generate 65536x65535x4: the input and output images need" -- \
+		filter --filter box --generate 65536x65535x4
+fi
