@@ -37,7 +37,7 @@ int tk_filter_generate(tk_image *img, uint32_t width, uint32_t height, int chann
                        uint64_t seed)
 {
 	TK_CHECK(tk_image_check_size("--generate", width, height, channels));
-	TK_CHECK(tk_image_init(img, width, height, channels));
+	TK_CHECK(tk_image_init_for("--generate", img, width, height, channels));
 	size_t row = tk_image_row_bytes(img);
 #pragma omp parallel for schedule(static)
 	for (uint32_t y = 0; y < height; y++) {
@@ -229,7 +229,8 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 	uint8_t *buf = NULL, *obuf = NULL;
 	int st = 0;
 	if (rank == 0) {
-		st = tk_image_init(&out, w, h, co);
+		st = tk_image_init_for(job->output ? job->output : "the output image", &out, w, h,
+		                       co);
 		buf = in.data;
 		obuf = out.data;
 	} else {

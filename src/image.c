@@ -41,11 +41,21 @@ int tk_image_check_size(const char *name, uint64_t width, uint64_t height, int c
 
 int tk_image_init(tk_image *img, uint32_t width, uint32_t height, int channels)
 {
+	return tk_image_init_for("image", img, width, height, channels);
+}
+
+int tk_image_init_for(const char *name, tk_image *img, uint32_t width, uint32_t height,
+                      int channels)
+{
 	memset(img, 0, sizeof *img);
-	TK_CHECK(tk_image_check_size("image", width, height, channels));
-	uint8_t *p = tk_alloc_aligned((size_t)width * height, (size_t)channels);
-	if (!p)
-		return TK_ENOMEM;
+	TK_CHECK(tk_image_check_size(name, width, height, channels));
+	/* allocated here, not by tk_alloc_aligned, so that a failure names the image */
+	void *p = NULL;
+	size_t bytes = (size_t)width * height * (size_t)channels;
+	if (posix_memalign(&p, 64, (bytes + 63) / 64 * 64) != 0)
+		return tk_error_set(TK_ENOMEM, "%s: out of memory for a %u x %u x %d image "
+		                    "(%.1f MiB)", name, width, height, channels,
+		                    bytes / 1048576.0);
 	img->width = width;
 	img->height = height;
 	img->channels = channels;

@@ -81,3 +81,23 @@ if [ -n "$avail_kb" ] && [ "$avail_kb" -lt $((32 * 1024 * 1024)) ]; then
 	expect_error filter-generate-memory 4 "filter: --generate 65536x65535x4: the input and output images need" -- \
 		filter --filter box --generate 65536x65535x4
 fi
+
+# image headers are checked against what the file can hold before allocating: a plain
+# P2 claiming 40000 x 40000 over 6 bytes is truncated (exit 3, it used to allocate
+# 1.6 GB first); under a memory limit an honest large image fails naming the file
+printf 'P2\n40000 40000\n255\n0 1 2\n' >"$WORK/liar.pgm"
+expect_error filter-plain-header-beyond-file 3 "liar.pgm: truncated: header says 40000 x 40000" -- \
+	filter --filter box --input "$WORK/liar.pgm"
+printf 'P5\n20000 20000\n255\n' >"$WORK/big.pgm"
+truncate -s $((19 + 400000000)) "$WORK/big.pgm"
+(
+	ulimit -v 300000
+	"$TK" filter --filter box --input "$WORK/big.pgm" --threads 1 >/dev/null 2>"$WORK/big.err"
+)
+rc=$?
+if [ $rc = 4 ] && grep -q "big.pgm: out of memory for a 20000 x 20000" "$WORK/big.err"; then
+	pass
+else
+	fail "filter under ulimit -v: exit $rc, $(head -c 200 "$WORK/big.err")"
+fi
+rm -f "$WORK/big.pgm"
