@@ -31,6 +31,7 @@
 #include "tk/sysinfo.h"
 #include "tk/timer.h"
 #include "tk/tk.h"
+#include "tk/tmpfile.h"
 
 #define MAX_KERNELS 32
 #define MAX_WORKERS 64
@@ -577,30 +578,36 @@ static void csv_num(FILE *f, double v)
 
 /* Output files are written beside the target and renamed when complete, so a failed
  * or interrupted bench never leaves a half-written CSV or JSON. */
-static FILE *open_atomic(const char *path, char *tmp, size_t n)
+static FILE *open_atomic(const char *path, char **tmp)
 {
-	snprintf(tmp, n, "%s.tmp%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		tk_error_set(TK_EIO, "bench: cannot write %s: %s", tmp, strerror(errno));
+	int fd = tk_tmp_open("bench", path, 0666, tmp);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		tk_error_set(TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
+		close(fd);
+		tk_tmp_discard(*tmp);
+	}
 	return f;
 }
 
-static int commit_atomic(FILE *f, const char *tmp, const char *path)
+static int commit_atomic(FILE *f, char *tmp, const char *path)
 {
 	int bad = ferror(f);
 	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return tk_error_set(TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
+	if (bad) {
+		int e = errno;
+		tk_tmp_discard(tmp);
+		return tk_error_set(TK_EIO, "bench: cannot write %s: %s", path, strerror(e));
 	}
-	return 0;
+	return tk_tmp_commit("bench", tmp, path);
 }
 
 static int write_csv(const bench *b, const char *path)
 {
-	char tmp[4200];
-	FILE *f = open_atomic(path, tmp, sizeof tmp);
+	char *tmp;
+	FILE *f = open_atomic(path, &tmp);
 	if (!f)
 		return TK_EIO;
 	fputs("kernel,mode,workers,ranks,threads,size,runs,failed,verified,identical,"
@@ -655,8 +662,8 @@ static void json_machine(FILE *f)
 
 static int write_json(const bench *b, const char *path)
 {
-	char tmp[4200];
-	FILE *f = open_atomic(path, tmp, sizeof tmp);
+	char *tmp;
+	FILE *f = open_atomic(path, &tmp);
 	if (!f)
 		return TK_EIO;
 	fprintf(f, "{\"schema\":\"toolkit.bench/1\",\"scaling\":\"%s\",", scalings[b->scaling]);

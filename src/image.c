@@ -14,6 +14,7 @@
 #include "image_io.h"
 #include "tk/image.h"
 #include "tk/tk.h"
+#include "tk/tmpfile.h"
 
 int tk_image_check_size(const char *name, uint64_t width, uint64_t height, int channels)
 {
@@ -175,24 +176,10 @@ int tk_image_write(const char *path, const tk_image *img)
 #if !TK_HAVE_PNG
 	(void)is_png;
 #endif
-	size_t n = strlen(path);
-	char *tmp = tk_alloc(n + 16, 1);
-	if (!tmp)
-		return TK_ENOMEM;
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp.XXXXXX", 12);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		tk_free(tmp);
-		return tk_error_set(TK_EIO, "%s: cannot create (%s)", path, strerror(e));
-	}
-	/* mkstemp makes 0600 files; give the output the usual permissions */
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0) {
-		/* not fatal: the image is still written */
-	}
+	char *tmp;
+	int fd = tk_tmp_open(NULL, path, 0666, &tmp);
+	if (fd < 0)
+		return fd;
 	FILE *f = fdopen(fd, "wb");
 	int rc;
 	if (!f) {
@@ -205,13 +192,11 @@ int tk_image_write(const char *path, const tk_image *img)
 		if (fclose(f) != 0 && rc == 0)
 			rc = tk_error_set(TK_EIO, "%s: cannot write (%s)", path, strerror(errno));
 	}
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = tk_error_set(TK_EIO, "%s: cannot rename %s into place (%s)", path, tmp,
-		                  strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
-	tk_free(tmp);
-	return rc;
+	if (rc != 0) {
+		tk_tmp_discard(tmp);
+		return rc;
+	}
+	return tk_tmp_commit(NULL, tmp, path);
 }
 
 uint64_t tk_digest_bytes(uint64_t h, const void *data, size_t n)

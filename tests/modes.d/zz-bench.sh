@@ -59,3 +59,22 @@ if [ $have_mpi = 1 ]; then
 else
 	SERIAL_ONLY=1 expect_error "bench mpi without MPI" 2 "built without it" -- bench --modes mpi
 fi
+
+# --csv/--json write through a temporary file made with O_EXCL under a random name: a
+# symbolic link planted at the old predictable name <path>.tmp<PID> (the PID is known:
+# exec keeps the subshell's) is never followed, so its victim is untouched
+mkdir -p "$WORK/shared"
+echo "precious" >"$WORK/victim"
+(
+	ln -s "$WORK/victim" "$WORK/shared/res.csv.tmp$BASHPID"
+	ln -s "$WORK/victim" "$WORK/shared/res.json.tmp$BASHPID"
+	exec "$TK" bench montecarlo.pi --size 2^12 --workers 1 --modes serial --timeout 60 \
+		--repeat 1 --warmup 0 --csv "$WORK/shared/res.csv" --json "$WORK/shared/res.json" \
+		>/dev/null 2>&1
+)
+if [ "$(cat "$WORK/victim")" = precious ] && [ -f "$WORK/shared/res.csv" ] &&
+	[ ! -L "$WORK/shared/res.csv" ] && head -n 1 "$WORK/shared/res.csv" | grep -q '^kernel,'; then
+	pass
+else
+	fail "bench --csv followed a planted link: victim now '$(head -c 60 "$WORK/victim")'"
+fi
