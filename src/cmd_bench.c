@@ -261,11 +261,22 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 		return tk_error_set(TK_EINTERNAL, "bench: pipe: %s", strerror(errno));
 	fflush(NULL);
 	double t0 = tk_now();
+	/* SIGINT/SIGTERM held until the child's group is known, so they reach it */
+	sigset_t hold, old;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigprocmask(SIG_BLOCK, &hold, &old);
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		return tk_error_set(TK_EINTERNAL, "bench: fork: %s", strerror(errno));
+	}
 	if (pid == 0) {
 		setpgid(0, 0); /* its own group, so a timeout kills launcher and ranks alike */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		close(out[0]);
@@ -277,6 +288,8 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	tk_signals_child(pid); /* SIGINT/SIGTERM to bench are passed on to the run */
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(out[1]);
 	close(err[1]);
 	static char obuf[1 << 16], ebuf[4096];
@@ -317,6 +330,7 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 	int status = 0;
 	waitpid(pid, &status, 0);
 	kill(-pid, SIGKILL); /* leftovers of the group, if any (none normally) */
+	tk_signals_child(0);
 	o->wall_s = tk_now() - t0;
 	obuf[olen] = '\0';
 	ebuf[elen] = '\0';

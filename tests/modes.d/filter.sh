@@ -101,3 +101,24 @@ else
 	fail "filter under ulimit -v: exit $rc, $(head -c 200 "$WORK/big.err")"
 fi
 rm -f "$WORK/big.pgm"
+
+# SIGTERM while an image is being written: the temporary file is removed, the target is
+# never created, and the exit code is 128 + 15
+mkdir -p "$WORK/sig"
+"$TK" filter --filter invert --generate 8000x8000x3 --output "$WORK/sig/big.png" --quiet \
+	>/dev/null 2>&1 &
+fpid=$!
+for _ in $(seq 200); do
+	ls "$WORK/sig/"*.tmp.* >/dev/null 2>&1 && break
+	sleep 0.05
+done
+kill -TERM $fpid
+wait $fpid
+rc=$?
+sleep 0.2
+left=$(ls "$WORK/sig")
+if [ $rc -eq 143 ] && [ -z "$left" ]; then
+	pass
+else
+	fail "filter SIGTERM during a write: exit $rc, left: $left"
+fi

@@ -78,3 +78,36 @@ if [ "$(cat "$WORK/victim")" = precious ] && [ -f "$WORK/shared/res.csv" ] &&
 else
 	fail "bench --csv followed a planted link: victim now '$(head -c 60 "$WORK/victim")'"
 fi
+
+# SIGTERM to bench reaches its running child (in its own process group), which is
+# reaped: no orphan runs on for the --timeout; bench exits 128 + 15
+bench_sigterm() {
+	local bpid child="" i rc
+	"$TK" bench montecarlo.pi --size 2^40 --workers 1 --modes serial --repeat 1 \
+		--warmup 0 --timeout 300 >/dev/null 2>&1 &
+	bpid=$!
+	for i in $(seq 100); do
+		child=$(ps -o pid= --ppid "$bpid" 2>/dev/null | tr -d ' ' | head -n 1)
+		[ -n "$child" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -TERM "$bpid"
+	wait "$bpid"
+	rc=$?
+	for i in $(seq 50); do
+		[ -n "$child" ] && kill -0 "$child" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$child" ]; then
+		fail "bench SIGTERM: no child seen"
+	elif kill -0 "$child" 2>/dev/null; then
+		fail "bench SIGTERM: child $child still runs (orphan)"
+		kill -KILL "$child"
+	elif [ $rc -ne 143 ]; then
+		fail "bench SIGTERM: exit $rc, expected 143"
+	else
+		pass
+	fi
+}
+bench_sigterm
