@@ -122,3 +122,23 @@ if [ $rc -eq 143 ] && [ -z "$left" ]; then
 else
 	fail "filter SIGTERM during a write: exit $rc, left: $left"
 fi
+
+# output-name collisions in folder mode: a.pgm and a.pnm (and c.PGM and c.pgm) would
+# both be written as a.pgm (c.pgm); the later name is skipped with exit 3, never two
+# inputs to one output
+for pair in "a.pgm a.pnm" "c.PGM c.pgm"; do
+	read -r c1 c2 <<<"$pair"
+	rm -rf "$WORK/clash" "$WORK/clash_out"
+	mkdir -p "$WORK/clash" "$WORK/clash_out"
+	"$TK" filter --filter invert --generate 30x20 --seed 1 --output "$WORK/clash/$c1" --quiet >/dev/null
+	"$TK" filter --filter invert --generate 30x20 --seed 2 --output "$WORK/clash/$c2" --quiet >/dev/null
+	"$TK" filter --filter box --input "$WORK/clash/$c1" --output "$WORK/clash_ref.pgm" --quiet >/dev/null
+	expect_error "filter-folder-clash $c1 $c2" 3 "$c2: would be written to the same output as .*$c1.*(skipped)" -- \
+		filter --filter box --input "$WORK/clash" --output "$WORK/clash_out"
+	want=$(echo "$c1" | sed 's/\.[^.]*$/.pgm/')
+	if [ "$(ls "$WORK/clash_out")" = "$want" ] && cmp -s "$WORK/clash_out/$want" "$WORK/clash_ref.pgm"; then
+		pass
+	else
+		fail "filter-folder-clash $c1 $c2: output folder holds $(ls "$WORK/clash_out" | tr '\n' ' ')"
+	fi
+done

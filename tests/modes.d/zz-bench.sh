@@ -82,11 +82,11 @@ fi
 # SIGTERM to bench reaches its running child (in its own process group), which is
 # reaped: no orphan runs on for the --timeout; bench exits 128 + 15
 bench_sigterm() {
-	local bpid child="" i rc
+	local bpid child="" rc
 	"$TK" bench montecarlo.pi --size 2^40 --workers 1 --modes serial --repeat 1 \
 		--warmup 0 --timeout 300 >/dev/null 2>&1 &
 	bpid=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		child=$(ps -o pid= --ppid "$bpid" 2>/dev/null | tr -d ' ' | head -n 1)
 		[ -n "$child" ] && break
 		sleep 0.1
@@ -95,7 +95,7 @@ bench_sigterm() {
 	kill -TERM "$bpid"
 	wait "$bpid"
 	rc=$?
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -n "$child" ] && kill -0 "$child" 2>/dev/null || break
 		sleep 0.1
 	done
