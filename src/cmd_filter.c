@@ -124,6 +124,9 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 		 NULL},
 		{"seed", TK_OPT_U64, &job.seed, "S", "seed of --generate (default 42)", NULL, 0, 0,
 		 0, NULL},
+		{"follow-symlinks", TK_OPT_FLAG, &job.follow_links, NULL,
+		 "folder mode: also read links that lead out of the input folder", NULL, 0, 0, 0,
+		 NULL},
 		TK_OPT_END,
 	};
 	int rc = tk_cli_begin(ctx, "filter",

@@ -286,7 +286,11 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 		digest = tk_image_digest(&out);
 		if (st == 0 && job->output) {
 			double t = tk_now();
-			st = tk_image_write(job->output, &out);
+			struct stat sb;
+			unsigned mode = !job->input ? 0666
+			                : stat(job->input, &sb) == 0 ? (unsigned)sb.st_mode & 0666
+			                                             : 0600;
+			st = tk_image_write_mode(job->output, &out, mode);
 			io += tk_now() - t;
 		}
 	}
@@ -321,8 +325,28 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A symbolic link in the folder whose target lies outside it (../secret/x.pgm) is
+ * not read unless asked: it is skipped with a note. */
+static int link_leaves(const char *dir, const char *path, int follow)
+{
+	struct stat lb;
+	if (follow || lstat(path, &lb) != 0 || !S_ISLNK(lb.st_mode))
+		return 0;
+	char rd[PATH_MAX], rp[PATH_MAX];
+	if (!realpath(dir, rd) || !realpath(path, rp))
+		return 0; /* dangling: stat fails and the name is left out anyway */
+	size_t n = strlen(rd);
+	if (strncmp(rp, rd, n) == 0 && rp[n] == '/')
+		return 0;
+	fflush(stdout);
+	fprintf(stderr, "toolkit: note: %s is a link to %s, outside the folder: skipped "
+	                "(--follow-symlinks reads it)\n", path, rp);
+	return 1;
+}
+
 /* Rank 0: the image files in dir, sorted, as "name\0name\0..."; everyone gets it. */
-static int list_folder(const char *dir, char **blob, size_t *bytes, uint64_t *count)
+static int list_folder(const char *dir, int follow, char **blob, size_t *bytes,
+                       uint64_t *count)
 {
 	int st = 0;
 	uint64_t hdr[2] = {0, 0}; /* bytes, count */
@@ -338,7 +362,8 @@ static int list_folder(const char *dir, char **blob, size_t *bytes, uint64_t *co
 			struct stat sb;
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 			if (e->d_name[0] == '.' || !tk_image_known_extension(e->d_name) ||
-			    stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+			    stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+			    link_leaves(dir, path, follow))
 				continue;
 			if (n == cap) {
 				cap = cap ? 2 * cap : 64;
@@ -506,6 +531,8 @@ static void one_image(const tk_filter_job *job, const tk_run_ctx *ctx, const cha
 	int st = clash ? tk_error_set(TK_EIO, "%s: would be written to the same output as "
 	                                      "%s/%s (rename one)", src, job->input, clash)
 	               : tk_image_read(src, &in);
+	struct stat sb;
+	unsigned mode = st == 0 && stat(src, &sb) == 0 ? (unsigned)sb.st_mode & 0666 : 0600;
 	b->io += tk_now() - t;
 	int ok = 0;
 	if (st == 0) {
@@ -518,7 +545,7 @@ static void one_image(const tk_filter_job *job, const tk_run_ctx *ctx, const cha
 	if (st == 0 && job->output) {
 		output_name(dst, sizeof dst, job->output, name, out.channels);
 		t = tk_now();
-		st = tk_image_write(dst, &out);
+		st = tk_image_write_mode(dst, &out, mode);
 		b->io += tk_now() - t;
 	}
 	if (st == 0) {
@@ -573,7 +600,7 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 	char *names = NULL;
 	size_t bytes;
 	uint64_t n;
-	TK_CHECK(list_folder(job->input, &names, &bytes, &n));
+	TK_CHECK(list_folder(job->input, job->follow_links, &names, &bytes, &n));
 	const char **name = tk_alloc(n, sizeof *name);
 	uint64_t *arrays = tk_alloc(4 * n, sizeof *arrays);
 	st = name && arrays ? 0 : TK_ENOMEM;

@@ -171,13 +171,18 @@ static int pick_writer(const char *path, const tk_image *img, int *is_png)
 
 int tk_image_write(const char *path, const tk_image *img)
 {
+	return tk_image_write_mode(path, img, 0666);
+}
+
+int tk_image_write_mode(const char *path, const tk_image *img, unsigned mode)
+{
 	int is_png;
 	TK_CHECK(pick_writer(path, img, &is_png));
 #if !TK_HAVE_PNG
 	(void)is_png;
 #endif
 	char *tmp;
-	int fd = tk_tmp_open(NULL, path, 0666, &tmp);
+	int fd = tk_tmp_open(NULL, path, (mode_t)(mode & 0666), &tmp);
 	if (fd < 0)
 		return fd;
 	FILE *f = fdopen(fd, "wb");

@@ -64,6 +64,9 @@ int tk_image_read(const char *path, tk_image *img);
  * renamed over path.  Errors: TK_EUSAGE (unknown extension, layout the format cannot
  * hold), TK_EIO (cannot create or write). */
 int tk_image_write(const char *path, const tk_image *img);
+/* The same, with permissions mode & ~umask (an output is no more readable than its
+ * input: filter passes the input's permission bits). */
+int tk_image_write_mode(const char *path, const tk_image *img, unsigned mode);
 
 /* Whether the name has an extension tk_image_write knows (used to pick files in a
  * folder and to validate --output before any work). */

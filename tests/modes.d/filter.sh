@@ -142,3 +142,36 @@ for pair in "a.pgm a.pnm" "c.PGM c.pgm"; do
 		fail "filter-folder-clash $c1 $c2: output folder holds $(ls "$WORK/clash_out" | tr '\n' ' ')"
 	fi
 done
+
+# a link in the input folder that leads out of it is skipped with a note (read only
+# with --follow-symlinks); outputs are no more readable than their inputs (a 0600
+# input was written 0644)
+rm -rf "$WORK/ln"
+mkdir -p "$WORK/ln/in" "$WORK/ln/secret" "$WORK/ln/out" "$WORK/ln/out2"
+"$TK" filter --filter invert --generate 30x20 --output "$WORK/ln/secret/private.pgm" --quiet >/dev/null
+"$TK" filter --filter invert --generate 30x20 --output "$WORK/ln/in/ok.pgm" --quiet >/dev/null
+chmod 600 "$WORK/ln/secret/private.pgm"
+chmod 640 "$WORK/ln/in/ok.pgm"
+ln -s ../secret/private.pgm "$WORK/ln/in/link.pgm"
+ln -s ok.pgm "$WORK/ln/in/inside.pgm"
+umask_was=$(umask)
+umask 022
+"$TK" filter --filter box --input "$WORK/ln/in" --output "$WORK/ln/out" >/dev/null 2>"$WORK/ln/err"
+rc=$?
+if [ $rc = 0 ] && grep -q "note: .*link.pgm is a link to .*private.pgm, outside the folder: skipped" \
+	"$WORK/ln/err" && [ "$(ls "$WORK/ln/out" | tr '\n' ' ')" = "inside.pgm ok.pgm " ]; then
+	pass
+else
+	fail "filter folder link leaving it: exit $rc, wrote $(ls "$WORK/ln/out" | tr '\n' ' '): $(head -c 200 "$WORK/ln/err")"
+fi
+"$TK" filter --filter box --input "$WORK/ln/in" --output "$WORK/ln/out2" --follow-symlinks \
+	>/dev/null 2>&1
+"$TK" filter --filter box --input "$WORK/ln/secret/private.pgm" --output "$WORK/ln/one.pgm" \
+	>/dev/null 2>&1
+modes_seen="$(stat -c %a "$WORK/ln/out2/link.pgm" "$WORK/ln/out2/ok.pgm" "$WORK/ln/one.pgm" 2>&1 | tr '\n' ' ')"
+if [ "$modes_seen" = "600 640 600 " ]; then
+	pass
+else
+	fail "filter output modes: $modes_seen, expected 600 640 600 (the inputs')"
+fi
+umask "$umask_was"
