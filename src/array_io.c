@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,12 +153,12 @@ static int file_open(const tk_source *src, int *fd, tk_npy_header *h)
 		st = tk_npy_parse(buf, hl, src->path, h);
 	tk_free(buf);
 	TK_CHECK(st);
-	uint64_t need = h->count * h->itemsize;
-	TK_REQUIRE(size >= h->data_offset && size - h->data_offset >= need, TK_EIO,
-	           "%s: truncated: the header says %llu values (%llu bytes) but the file "
+	/* by division: count * itemsize can wrap (shape (2^61+1,) of f8 is 8 bytes) */
+	uint64_t have = size > h->data_offset ? size - h->data_offset : 0;
+	TK_REQUIRE(size >= h->data_offset && h->count <= have / h->itemsize, TK_EIO,
+	           "%s: truncated: the header says %llu values of %u bytes but the file "
 	           "holds %llu bytes of data", src->path, (unsigned long long)h->count,
-	           (unsigned long long)need,
-	           (unsigned long long)(size > h->data_offset ? size - h->data_offset : 0));
+	           (unsigned)h->itemsize, (unsigned long long)have);
 	return 0;
 }
 
@@ -203,76 +204,147 @@ static int load_file(const tk_source *src, tk_array *a)
 
 /* ---- CSV ----------------------------------------------------------------------- */
 
-/* Rank 0: parse the whole file into *vals (*n values). */
+/* A decimal number as CSV holds it: [+-] digits [. digits] [e [+-] digits], or inf,
+ * infinity, nan (any case).  Not hex (strtod reads 0x10 as 16), not nan(...). */
+static int csv_number_syntax(const char *p, size_t len)
+{
+	size_t i = 0, digits = 0;
+	if (i < len && (p[i] == '+' || p[i] == '-'))
+		i++;
+	static const char *const words[] = {"inf", "infinity", "nan"};
+	for (size_t w = 0; w < TK_ARRAY_SIZE(words); w++)
+		if (len - i == strlen(words[w]) && strncasecmp(p + i, words[w], len - i) == 0)
+			return 1;
+	for (; i < len && p[i] >= '0' && p[i] <= '9'; i++)
+		digits++;
+	if (i < len && p[i] == '.')
+		for (i++; i < len && p[i] >= '0' && p[i] <= '9'; i++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (i < len && (p[i] == 'e' || p[i] == 'E')) {
+		size_t e = 0;
+		if (++i < len && (p[i] == '+' || p[i] == '-'))
+			i++;
+		for (; i < len && p[i] >= '0' && p[i] <= '9'; i++)
+			e++;
+		if (!e)
+			return 0;
+	}
+	return i == len;
+}
+
+/* Does the field start like a number (so a bad one is an error, not a header)? */
+static int csv_looks_numeric(const char *p)
+{
+	if (*p == '+' || *p == '-')
+		p++;
+	if (*p == '.')
+		p++;
+	return (*p >= '0' && *p <= '9') || strncasecmp(p, "inf", 3) == 0 ||
+	       strncasecmp(p, "nan", 3) == 0;
+}
+
+typedef struct csv_state {
+	const char *path;
+	int column;
+	uint64_t line, cnt, cap;
+	int seen_line; /* a non-blank line came before (a header can only be the first) */
+	double *v;
+} csv_state;
+
+/* One line, NUL-terminated by the caller (len bytes before the terminator). */
+static int csv_line(csv_state *cs, char *buf, size_t len)
+{
+	const char *path = cs->path;
+	unsigned long long line = (unsigned long long)cs->line;
+	TK_REQUIRE(memchr(buf, '\0', len) == NULL, TK_EIO, "%s:%llu: a NUL byte in the line",
+	           path, line);
+	const char *p = buf;
+	if (cs->line == 1 && len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3; /* a UTF-8 byte-order mark */
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return 0; /* blank line */
+	int first = !cs->seen_line;
+	cs->seen_line = 1;
+	/* a header: the first non-blank line, when its first field is not a number */
+	if (first && !csv_looks_numeric(p))
+		return 0;
+	for (int c = 0; c < cs->column; c++) {
+		p = strchr(p, ',');
+		TK_REQUIRE(p, TK_EIO, "%s:%llu: no column %d (0-based) on this line", path, line,
+		           cs->column);
+		p++;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t flen = strcspn(p, ",");
+	while (flen > 0 && (p[flen - 1] == ' ' || p[flen - 1] == '\t'))
+		flen--;
+	TK_REQUIRE(csv_number_syntax(p, flen), TK_EIO, "%s:%llu: '%.*s' is not a number", path,
+	           line, (int)(flen > 40 ? 40 : flen), p);
+	char *end;
+	errno = 0;
+	double x = strtod(p, &end);
+	TK_REQUIRE(end == p + flen, TK_EIO, "%s:%llu: '%.*s' is not a number", path, line,
+	           (int)(flen > 40 ? 40 : flen), p);
+	/* overflow is an error; underflow rounds (to a subnormal or zero) as usual */
+	TK_REQUIRE(!(errno == ERANGE && isinf(x)), TK_EIO,
+	           "%s:%llu: '%.*s' is out of range for a double", path, line,
+	           (int)(flen > 40 ? 40 : flen), p);
+	if (cs->cnt == cs->cap) {
+		double *nv = realloc(cs->v, 2 * cs->cap * sizeof *nv);
+		TK_REQUIRE(nv, TK_ENOMEM, "reduce: out of memory reading %s", path);
+		cs->v = nv;
+		cs->cap *= 2;
+	}
+	cs->v[cs->cnt++] = x;
+	return 0;
+}
+
+/* Rank 0: parse the whole file into *vals (*n values).  LF, CRLF and CR end lines. */
 static int csv_parse(const char *path, int column, double **vals, uint64_t *n)
 {
 	*vals = NULL;
 	*n = 0;
 	FILE *f = fopen(path, "rb");
 	TK_REQUIRE(f, TK_EIO, "%s: cannot open: %s", path, strerror(errno));
-	uint64_t cap = 1024, cnt = 0, line = 0;
-	double *v = malloc(cap * sizeof *v);
+	csv_state cs = {path, column, 0, 0, 1024, 0, malloc(1024 * sizeof(double))};
 	char *buf = NULL;
 	size_t bcap = 0;
 	ssize_t len;
-	int st = v ? 0 : tk_error_set(TK_ENOMEM, "reduce: out of memory reading %s", path);
+	int st = cs.v ? 0 : tk_error_set(TK_ENOMEM, "reduce: out of memory reading %s", path);
 	while (st == 0 && (len = getline(&buf, &bcap, f)) >= 0) {
-		line++;
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-			buf[--len] = '\0';
-		const char *p = buf;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			continue; /* blank line */
-		/* the field */
-		for (int c = 0; c < column; c++) {
-			p = strchr(p, ',');
-			if (!p) {
-				st = tk_error_set(TK_EIO, "%s:%llu: no column %d (0-based) on this line",
-				                  path, (unsigned long long)line, column);
+		/* getline splits at LF; a CR inside ends a line too (CR-only files) */
+		size_t end = (size_t)len;
+		if (end > 0 && buf[end - 1] == '\n')
+			end--;
+		if (end > 0 && buf[end - 1] == '\r' && end < (size_t)len)
+			end--; /* CRLF */
+		size_t s0 = 0;
+		while (st == 0) {
+			char *cr = memchr(buf + s0, '\r', end - s0);
+			size_t e = cr ? (size_t)(cr - buf) : end;
+			buf[e] = '\0';
+			cs.line++;
+			st = csv_line(&cs, buf + s0, e - s0);
+			if (!cr)
 				break;
-			}
-			p++;
+			s0 = e + 1;
 		}
-		if (st)
-			break;
-		size_t flen = strcspn(p, ",");
-		char *end;
-		errno = 0;
-		double x = strtod(p, &end);
-		const char *q = end;
-		while (q < p + flen && (*q == ' ' || *q == '\t'))
-			q++;
-		int ok = end != p && q == p + flen;
-		if (!ok) {
-			if (cnt == 0 && line == 1)
-				continue; /* a header row */
-			st = tk_error_set(TK_EIO, "%s:%llu: '%.*s' is not a number", path,
-			                  (unsigned long long)line, (int)(flen > 40 ? 40 : flen), p);
-			break;
-		}
-		if (cnt == cap) {
-			double *nv = realloc(v, 2 * cap * sizeof *v);
-			if (!nv) {
-				st = tk_error_set(TK_ENOMEM, "reduce: out of memory reading %s", path);
-				break;
-			}
-			v = nv;
-			cap *= 2;
-		}
-		v[cnt++] = x;
 	}
 	if (st == 0 && ferror(f))
 		st = tk_error_set(TK_EIO, "%s: read error", path);
 	free(buf);
 	fclose(f);
 	if (st < 0) {
-		free(v);
+		free(cs.v);
 		return st;
 	}
-	*vals = v;
-	*n = cnt;
+	*vals = cs.v;
+	*n = cs.cnt;
 	return 0;
 }
 

@@ -33,6 +33,7 @@
 #include "tk/sysinfo.h"
 #include "tk/timer.h"
 #include "tk/tk.h"
+#include "tk/tmpfile.h"
 
 #define MAX_KERNELS 32
 #define MAX_WORKERS 64
@@ -315,11 +316,22 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 		return tk_error_set(TK_EINTERNAL, "bench: pipe: %s", strerror(errno));
 	fflush(NULL);
 	double t0 = tk_now();
+	/* SIGINT/SIGTERM held until the child's group is known, so they reach it */
+	sigset_t hold, old;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigprocmask(SIG_BLOCK, &hold, &old);
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		return tk_error_set(TK_EINTERNAL, "bench: fork: %s", strerror(errno));
+	}
 	if (pid == 0) {
 		setpgid(0, 0); /* its own group, so a timeout kills launcher and ranks alike */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		close(out[0]);
@@ -331,6 +343,8 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	tk_signals_child(pid); /* SIGINT/SIGTERM to bench are passed on to the run */
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(out[1]);
 	close(err[1]);
 	static char obuf[1 << 16], ebuf[4096];
@@ -371,6 +385,7 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 	int status = 0;
 	waitpid(pid, &status, 0);
 	kill(-pid, SIGKILL); /* leftovers of the group, if any (none normally) */
+	tk_signals_child(0);
 	o->wall_s = tk_now() - t0;
 	obuf[olen] = '\0';
 	ebuf[elen] = '\0';
@@ -730,24 +745,30 @@ static void csv_num(FILE *f, double v)
 
 /* Output files are written beside the target and renamed when complete, so a failed
  * or interrupted bench never leaves a half-written CSV or JSON. */
-static FILE *open_atomic(const char *path, char *tmp, size_t n)
+static FILE *open_atomic(const char *path, char **tmp)
 {
-	snprintf(tmp, n, "%s.tmp%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		tk_error_set(TK_EIO, "bench: cannot write %s: %s", tmp, strerror(errno));
+	int fd = tk_tmp_open("bench", path, 0666, tmp);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		tk_error_set(TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
+		close(fd);
+		tk_tmp_discard(*tmp);
+	}
 	return f;
 }
 
-static int commit_atomic(FILE *f, const char *tmp, const char *path)
+static int commit_atomic(FILE *f, char *tmp, const char *path)
 {
 	int bad = ferror(f);
 	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return tk_error_set(TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
+	if (bad) {
+		int e = errno;
+		tk_tmp_discard(tmp);
+		return tk_error_set(TK_EIO, "bench: cannot write %s: %s", path, strerror(e));
 	}
-	return 0;
+	return tk_tmp_commit("bench", tmp, path);
 }
 
 /* The CSV document: a header and one row per configuration. */
@@ -783,8 +804,8 @@ static void csv_doc(const bench *b, FILE *f)
 
 static int write_csv(const bench *b, const char *path)
 {
-	char tmp[4200];
-	FILE *f = open_atomic(path, tmp, sizeof tmp);
+	char *tmp;
+	FILE *f = open_atomic(path, &tmp);
 	if (!f)
 		return TK_EIO;
 	csv_doc(b, f);
@@ -885,8 +906,8 @@ static void json_doc(const bench *b, FILE *f)
 
 static int write_json(const bench *b, const char *path)
 {
-	char tmp[4200];
-	FILE *f = open_atomic(path, tmp, sizeof tmp);
+	char *tmp;
+	FILE *f = open_atomic(path, &tmp);
 	if (!f)
 		return TK_EIO;
 	json_doc(b, f);

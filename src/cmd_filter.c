@@ -10,21 +10,59 @@
 #include "tk/cli.h"
 #include "tk/comm.h"
 #include "tk/filter_run.h"
+#include "tk/image.h"
 #include "tk/kernel.h"
 #include "tk/tk.h"
 
-/* "WxH" or "WxHxC" */
+/* One decimal part of WxH[xC]: digits only, at most `max` (so 4294967297 cannot wrap). */
+static const char *size_part(const char *p, uint64_t max, uint64_t *v)
+{
+	*v = 0;
+	if (*p < '0' || *p > '9')
+		return NULL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		*v = *v * 10 + (uint64_t)(*p - '0');
+		if (*v > max)
+			return NULL;
+	}
+	return p;
+}
+
+/* "WxH" or "WxHxC": whole numbers, nothing after them */
 static int parse_generate(const char *s, tk_filter_job *job)
 {
-	unsigned w = 0, h = 0, c = 1;
-	char tail = 0;
-	int n = sscanf(s, "%ux%ux%u%c", &w, &h, &c, &tail);
-	TK_REQUIRE((n == 2 || n == 3) && w > 0 && h > 0 && c >= 1 && c <= 4, TK_EUSAGE,
-	           "filter: --generate '%s' is not WIDTHxHEIGHT[xCHANNELS] (channels 1 to 4)",
-	           s);
-	job->gen_width = w;
-	job->gen_height = h;
+	uint64_t w = 0, h = 0, c = 1;
+	const char *p = size_part(s, TK_IMAGE_MAX_DIM, &w);
+	if (p && *p == 'x')
+		p = size_part(p + 1, TK_IMAGE_MAX_DIM, &h);
+	else
+		p = NULL;
+	if (p && *p == 'x')
+		p = size_part(p + 1, 4, &c);
+	TK_REQUIRE(p && *p == '\0' && w > 0 && h > 0 && c >= 1 && c <= 4, TK_EUSAGE,
+	           "filter: --generate '%s' is not WIDTHxHEIGHT[xCHANNELS] (sides 1 to %u, "
+	           "channels 1 to 4)",
+	           s, TK_IMAGE_MAX_DIM);
+	job->gen_width = (uint32_t)w;
+	job->gen_height = (uint32_t)h;
 	job->gen_channels = (int)c;
+	return 0;
+}
+
+/* --generate: the input and output images must fit in memory together, checked before
+ * anything is generated (a 60000x60000x4 image was generated, then refused) */
+static int check_generate_memory(const tk_filter_job *job, const char *generate)
+{
+	char name[96];
+	snprintf(name, sizeof name, "filter: --generate %s", generate);
+	uint64_t w = job->gen_width, h = job->gen_height;
+	TK_CHECK(tk_image_check_size(name, w, h, job->gen_channels));
+	int co = tk_filter_channels_out(&job->chain, job->gen_channels);
+	uint64_t bytes = w * h * (uint64_t)(job->gen_channels + co), avail = tk_mem_available();
+	TK_REQUIRE(avail == 0 || bytes <= avail, TK_ENOMEM,
+	           "%s: the input and output images need %.1f MiB, more than the %.1f MiB of "
+	           "memory available",
+	           name, bytes / 1048576.0, avail / 1048576.0);
 	return 0;
 }
 
@@ -37,7 +75,8 @@ static int check_options(tk_filter_job *job, const char *generate, tk_filter_par
 	           "filter: give exactly one of --input FILE|FOLDER and --generate WxH");
 	if (generate)
 		TK_CHECK(parse_generate(generate, job));
-	return tk_filter_chain_init(&job->chain, job->filters, p);
+	TK_CHECK(tk_filter_chain_init(&job->chain, job->filters, p));
+	return generate ? check_generate_memory(job, generate) : 0;
 }
 
 /* Rank 0 looks, everyone hears: is the input a folder? */
@@ -85,6 +124,9 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 		 NULL},
 		{"seed", TK_OPT_U64, &job.seed, "S", "seed of --generate (default 42)", NULL, 0, 0,
 		 0, NULL},
+		{"follow-symlinks", TK_OPT_FLAG, &job.follow_links, NULL,
+		 "folder mode: also read links that lead out of the input folder", NULL, 0, 0, 0,
+		 NULL},
 		TK_OPT_END,
 	};
 	int rc = tk_cli_begin(ctx, "filter",

@@ -37,7 +37,7 @@ int tk_filter_generate(tk_image *img, uint32_t width, uint32_t height, int chann
                        uint64_t seed)
 {
 	TK_CHECK(tk_image_check_size("--generate", width, height, channels));
-	TK_CHECK(tk_image_init(img, width, height, channels));
+	TK_CHECK(tk_image_init_for("--generate", img, width, height, channels));
 	size_t row = tk_image_row_bytes(img);
 #pragma omp parallel for schedule(static)
 	for (uint32_t y = 0; y < height; y++) {
@@ -229,7 +229,8 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 	uint8_t *buf = NULL, *obuf = NULL;
 	int st = 0;
 	if (rank == 0) {
-		st = tk_image_init(&out, w, h, co);
+		st = tk_image_init_for(job->output ? job->output : "the output image", &out, w, h,
+		                       co);
 		buf = in.data;
 		obuf = out.data;
 	} else {
@@ -285,7 +286,11 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 		digest = tk_image_digest(&out);
 		if (st == 0 && job->output) {
 			double t = tk_now();
-			st = tk_image_write(job->output, &out);
+			struct stat sb;
+			unsigned mode = !job->input ? 0666
+			                : stat(job->input, &sb) == 0 ? (unsigned)sb.st_mode & 0666
+			                                             : 0600;
+			st = tk_image_write_mode(job->output, &out, mode);
 			io += tk_now() - t;
 		}
 	}
@@ -320,8 +325,28 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A symbolic link in the folder whose target lies outside it (../secret/x.pgm) is
+ * not read unless asked: it is skipped with a note. */
+static int link_leaves(const char *dir, const char *path, int follow)
+{
+	struct stat lb;
+	if (follow || lstat(path, &lb) != 0 || !S_ISLNK(lb.st_mode))
+		return 0;
+	char rd[PATH_MAX], rp[PATH_MAX];
+	if (!realpath(dir, rd) || !realpath(path, rp))
+		return 0; /* dangling: stat fails and the name is left out anyway */
+	size_t n = strlen(rd);
+	if (strncmp(rp, rd, n) == 0 && rp[n] == '/')
+		return 0;
+	fflush(stdout);
+	fprintf(stderr, "toolkit: note: %s is a link to %s, outside the folder: skipped "
+	                "(--follow-symlinks reads it)\n", path, rp);
+	return 1;
+}
+
 /* Rank 0: the image files in dir, sorted, as "name\0name\0..."; everyone gets it. */
-static int list_folder(const char *dir, char **blob, size_t *bytes, uint64_t *count)
+static int list_folder(const char *dir, int follow, char **blob, size_t *bytes,
+                       uint64_t *count)
 {
 	int st = 0;
 	uint64_t hdr[2] = {0, 0}; /* bytes, count */
@@ -337,7 +362,8 @@ static int list_folder(const char *dir, char **blob, size_t *bytes, uint64_t *co
 			struct stat sb;
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 			if (e->d_name[0] == '.' || !tk_image_known_extension(e->d_name) ||
-			    stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+			    stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+			    link_leaves(dir, path, follow))
 				continue;
 			if (n == cap) {
 				cap = cap ? 2 * cap : 64;
@@ -400,6 +426,76 @@ static void output_name(char *path, size_t cap, const char *dir, const char *nam
 		         channels == 1 ? "pgm" : "ppm");
 }
 
+/* The channels of an image file from its first bytes (PNM magic), 0 when unknown. */
+static int pnm_channels(const char *path)
+{
+	char m[2] = {0, 0};
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	size_t got = fread(m, 1, 2, f);
+	fclose(f);
+	if (got != 2 || m[0] != 'P')
+		return 0;
+	return m[1] == '2' || m[1] == '5' ? 1 : m[1] == '3' || m[1] == '6' ? 3 : 0;
+}
+
+typedef struct out_key {
+	char *out;
+	uint64_t idx;
+} out_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+	const out_key *x = a, *y = b;
+	int c = strcmp(x->out, y->out);
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Rank 0: clash[i] = k + 1 when image i would be written to the same output name as
+ * image k < i (a.pgm and a.pnm, or c.PGM and c.pgm, both become a.pgm / c.pgm); image
+ * i is then skipped, so no two inputs ever share an output.  PNM output names depend
+ * on the layout, known from the file's magic; where it is unknown both are reserved. */
+static int find_clashes(const tk_filter_job *job, const char *const *name, uint64_t n,
+                        uint64_t *clash)
+{
+	memset(clash, 0, n * sizeof *clash);
+	if (!job->output)
+		return 0;
+	out_key *keys = tk_alloc(2 * n, sizeof *keys);
+	if (!keys)
+		return TK_ENOMEM;
+	size_t nk = 0;
+	int st = 0;
+	for (uint64_t i = 0; i < n && st == 0; i++) {
+		char src[PATH_MAX], dst[PATH_MAX];
+		snprintf(src, sizeof src, "%s/%s", job->input, name[i]);
+		int ch = pnm_channels(src);
+		for (int layout = 1; layout <= 3 && st == 0; layout += 2) {
+			if (ch && ch != layout)
+				continue;
+			output_name(dst, sizeof dst, job->output, name[i],
+			            tk_filter_channels_out(&job->chain, layout));
+			if (nk && keys[nk - 1].idx == i && strcmp(keys[nk - 1].out, dst) == 0)
+				continue; /* a PNG: one name whatever the layout */
+			keys[nk].out = strdup(dst);
+			keys[nk].idx = i;
+			st = keys[nk++].out ? 0 : TK_ENOMEM;
+		}
+	}
+	if (st == 0)
+		qsort(keys, nk, sizeof *keys, cmp_key);
+	for (size_t a = 0, b; st == 0 && a < nk; a = b) {
+		for (b = a + 1; b < nk && strcmp(keys[b].out, keys[a].out) == 0; b++)
+			if (keys[b].idx != keys[a].idx && !clash[keys[b].idx])
+				clash[keys[b].idx] = keys[a].idx + 1;
+	}
+	for (size_t k = 0; k < nk; k++)
+		free(keys[k].out);
+	tk_free(keys);
+	return st;
+}
+
 typedef struct batch {
 	uint64_t *digest, *pixels, *failed, *verified; /* per image, summed over ranks */
 	double compute, io;
@@ -425,14 +521,18 @@ static void note_failure(batch *b)
 }
 
 static void one_image(const tk_filter_job *job, const tk_run_ctx *ctx, const char *name,
-                      uint64_t i, batch *b)
+                      uint64_t i, const char *clash, batch *b)
 {
 	char src[PATH_MAX], dst[PATH_MAX];
 	tk_image in = {0}, out = {0};
 	snprintf(src, sizeof src, "%s/%s", job->input, name);
 	tk_error_clear();
 	double t = tk_now();
-	int st = tk_image_read(src, &in);
+	int st = clash ? tk_error_set(TK_EIO, "%s: would be written to the same output as "
+	                                      "%s/%s (rename one)", src, job->input, clash)
+	               : tk_image_read(src, &in);
+	struct stat sb;
+	unsigned mode = st == 0 && stat(src, &sb) == 0 ? (unsigned)sb.st_mode & 0666 : 0600;
 	b->io += tk_now() - t;
 	int ok = 0;
 	if (st == 0) {
@@ -445,7 +545,7 @@ static void one_image(const tk_filter_job *job, const tk_run_ctx *ctx, const cha
 	if (st == 0 && job->output) {
 		output_name(dst, sizeof dst, job->output, name, out.channels);
 		t = tk_now();
-		st = tk_image_write(dst, &out);
+		st = tk_image_write_mode(dst, &out, mode);
 		b->io += tk_now() - t;
 	}
 	if (st == 0) {
@@ -500,7 +600,7 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 	char *names = NULL;
 	size_t bytes;
 	uint64_t n;
-	TK_CHECK(list_folder(job->input, &names, &bytes, &n));
+	TK_CHECK(list_folder(job->input, job->follow_links, &names, &bytes, &n));
 	const char **name = tk_alloc(n, sizeof *name);
 	uint64_t *arrays = tk_alloc(4 * n, sizeof *arrays);
 	st = name && arrays ? 0 : TK_ENOMEM;
@@ -517,6 +617,19 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 		free(names);
 		return st;
 	}
+	uint64_t *clash = tk_alloc(n ? n : 1, sizeof *clash);
+	st = clash ? 0 : TK_ENOMEM;
+	if (st == 0 && tk_comm_rank() == 0)
+		st = find_clashes(job, name, n, clash);
+	st = tk_error_share(st);
+	if (st < 0) {
+		tk_free(clash);
+		tk_free(name);
+		tk_free(arrays);
+		free(names);
+		return st;
+	}
+	tk_comm_bcast(clash, n * sizeof *clash, 0);
 	batch b = {arrays, arrays + n, arrays + 2 * n, arrays + 3 * n, 0, 0, NULL, 0, 0};
 
 	tk_comm_barrier();
@@ -524,7 +637,7 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 	tk_comm_counter_create(n);
 	tk_progress_begin(ctx, "filter", n);
 	for (uint64_t i; (i = tk_comm_counter_next()) < n;) {
-		one_image(job, ctx, name[i], i, &b);
+		one_image(job, ctx, name[i], i, clash[i] ? name[clash[i] - 1] : NULL, &b);
 		tk_progress_add(1);
 	}
 	tk_progress_end();
@@ -563,6 +676,7 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 	if (job->failed)
 		*job->failed = (int)failed;
 	free(b.errors);
+	tk_free(clash);
 	tk_free(name);
 	tk_free(arrays);
 	free(names);

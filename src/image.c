@@ -14,6 +14,7 @@
 #include "image_io.h"
 #include "tk/image.h"
 #include "tk/tk.h"
+#include "tk/tmpfile.h"
 
 int tk_image_check_size(const char *name, uint64_t width, uint64_t height, int channels)
 {
@@ -41,11 +42,21 @@ int tk_image_check_size(const char *name, uint64_t width, uint64_t height, int c
 
 int tk_image_init(tk_image *img, uint32_t width, uint32_t height, int channels)
 {
+	return tk_image_init_for("image", img, width, height, channels);
+}
+
+int tk_image_init_for(const char *name, tk_image *img, uint32_t width, uint32_t height,
+                      int channels)
+{
 	memset(img, 0, sizeof *img);
-	TK_CHECK(tk_image_check_size("image", width, height, channels));
-	uint8_t *p = tk_alloc_aligned((size_t)width * height, (size_t)channels);
-	if (!p)
-		return TK_ENOMEM;
+	TK_CHECK(tk_image_check_size(name, width, height, channels));
+	/* allocated here, not by tk_alloc_aligned, so that a failure names the image */
+	void *p = NULL;
+	size_t bytes = (size_t)width * height * (size_t)channels;
+	if (posix_memalign(&p, 64, (bytes + 63) / 64 * 64) != 0)
+		return tk_error_set(TK_ENOMEM, "%s: out of memory for a %u x %u x %d image "
+		                    "(%.1f MiB)", name, width, height, channels,
+		                    bytes / 1048576.0);
 	img->width = width;
 	img->height = height;
 	img->channels = channels;
@@ -160,29 +171,20 @@ static int pick_writer(const char *path, const tk_image *img, int *is_png)
 
 int tk_image_write(const char *path, const tk_image *img)
 {
+	return tk_image_write_mode(path, img, 0666);
+}
+
+int tk_image_write_mode(const char *path, const tk_image *img, unsigned mode)
+{
 	int is_png;
 	TK_CHECK(pick_writer(path, img, &is_png));
 #if !TK_HAVE_PNG
 	(void)is_png;
 #endif
-	size_t n = strlen(path);
-	char *tmp = tk_alloc(n + 16, 1);
-	if (!tmp)
-		return TK_ENOMEM;
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp.XXXXXX", 12);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		tk_free(tmp);
-		return tk_error_set(TK_EIO, "%s: cannot create (%s)", path, strerror(e));
-	}
-	/* mkstemp makes 0600 files; give the output the usual permissions */
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0) {
-		/* not fatal: the image is still written */
-	}
+	char *tmp;
+	int fd = tk_tmp_open(NULL, path, (mode_t)(mode & 0666), &tmp);
+	if (fd < 0)
+		return fd;
 	FILE *f = fdopen(fd, "wb");
 	int rc;
 	if (!f) {
@@ -195,13 +197,11 @@ int tk_image_write(const char *path, const tk_image *img)
 		if (fclose(f) != 0 && rc == 0)
 			rc = tk_error_set(TK_EIO, "%s: cannot write (%s)", path, strerror(errno));
 	}
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = tk_error_set(TK_EIO, "%s: cannot rename %s into place (%s)", path, tmp,
-		                  strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
-	tk_free(tmp);
-	return rc;
+	if (rc != 0) {
+		tk_tmp_discard(tmp);
+		return rc;
+	}
+	return tk_tmp_commit(NULL, tmp, path);
 }
 
 uint64_t tk_digest_bytes(uint64_t h, const void *data, size_t n)

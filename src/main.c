@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "tk/comm.h"
 #include "tk/timer.h"
+#include "tk/tmpfile.h"
 #include "tk/tk.h"
 
 static int cmd_help(int argc, char **argv, tk_run_ctx *ctx);
@@ -86,6 +87,7 @@ int main(int argc, char **argv)
 {
 	tk_run_ctx ctx = {0};
 	ctx.t_start = tk_now();
+	tk_signals_install(); /* SIGINT/SIGTERM: temporary files removed, exit 128 + signal */
 	int status = dispatch(argc, argv, &ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "toolkit: error: cannot write to standard output\n");

@@ -53,9 +53,15 @@ int tk_parse_u64(const char *s, uint64_t *out)
 		const char *q;
 		if (parse_uint_digits(p + 1, &q, &e) != 0 || *q)
 			return -1;
+		/* 0 and 1 are their own powers; any other base overflows within 64 steps,
+		 * so the loop is bounded whatever the exponent (1^99999999999999 is 1) */
 		uint64_t r = 1;
+		if (v <= 1) {
+			*out = (v == 0 && e > 0) ? 0 : 1;
+			return 0;
+		}
 		for (uint64_t i = 0; i < e; i++) {
-			if (v && r > UINT64_MAX / v)
+			if (r > UINT64_MAX / v)
 				return -1;
 			r *= v;
 		}

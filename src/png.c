@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "image_io.h"
 #include "tk/tk.h"
@@ -63,6 +64,26 @@ static void set_transforms(png_structp png, png_infop info, const char *path)
 	png_read_update_info(png, info);
 }
 
+/* Deflate packs at most 1032 bytes into one (RFC 1951: a 258-byte match in no less
+ * than 2 bits), so a file holds at most 1032 times its size of pixel bytes.  A header
+ * that claims more is refused before the image is allocated.  Called before the
+ * transforms, while info describes the stored samples. */
+static int check_file_can_hold(FILE *f, const char *path, png_structp png, png_infop info)
+{
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+		return 0; /* not a regular file: the reader finds out */
+	uint64_t w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+	uint64_t bpp = (uint64_t)png_get_bit_depth(png, info) * png_get_channels(png, info);
+	uint64_t bytes = w * h / 8 * bpp; /* w, h < 2^32, bpp <= 64: no overflow */
+	TK_REQUIRE(bytes / 1032 <= (uint64_t)st.st_size, TK_EIO,
+	           "%s: truncated: header says %llu x %llu, %llu bytes of pixels, more than a "
+	           "%llu-byte file can hold compressed",
+	           path, (unsigned long long)w, (unsigned long long)h,
+	           (unsigned long long)bytes, (unsigned long long)st.st_size);
+	return 0;
+}
+
 int tk_png_read(FILE *f, const char *path, tk_image *img)
 {
 	png_ctx ctx = {f, 0, ""};
@@ -86,12 +107,19 @@ int tk_png_read(FILE *f, const char *path, tk_image *img)
 	/* our own size checks below give the better message */
 	png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
 	png_read_info(png, info);
+	/* limits first, then what the file can hold, both before anything is allocated */
+	rc = tk_image_check_size(path, png_get_image_width(png, info),
+	                         png_get_image_height(png, info), png_get_channels(png, info));
+	if (rc == 0)
+		rc = check_file_can_hold(f, path, png, info);
+	if (rc < 0)
+		goto done;
 	set_transforms(png, info, path);
 	uint32_t w = png_get_image_width(png, info), h = png_get_image_height(png, info);
 	int channels = png_get_channels(png, info);
 	rc = tk_image_check_size(path, w, h, channels);
 	if (rc == 0)
-		rc = tk_image_init(img, w, h, channels);
+		rc = tk_image_init_for(path, img, w, h, channels);
 	if (rc < 0)
 		goto done;
 	if (png_get_rowbytes(png, info) != tk_image_row_bytes(img)) {

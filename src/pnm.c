@@ -2,7 +2,8 @@
  * pnm.c: Netpbm gray and color images: P5/P6 (binary) and P2/P3 (plain text), with
  * comments in the header and maxval 1..65535.  Samples are rescaled to 0..255
  * (rounded) when maxval is not 255.  Always written as binary P5/P6 with maxval 255.
- * Rule: the raster's length is checked against the file's size before allocating.
+ * Rule: the raster's length is checked against the file's size before allocating (for
+ * plain files, the least text that can hold the samples).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -132,20 +133,20 @@ int tk_pnm_read(FILE *f, const char *path, tk_image *img)
 	TK_CHECK(tk_image_check_size(path, dim[0], dim[1], channels));
 	uint32_t maxval = (uint32_t)dim[2];
 	int binary = type >= 5;
-	if (binary) {
-		/* refuse before allocating if the file cannot hold the raster */
-		struct stat st;
-		long pos = ftell(f);
-		uint64_t need = dim[0] * dim[1] * (uint64_t)channels * (maxval > 255 ? 2 : 1);
-		if (pos >= 0 && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
-			TK_REQUIRE((uint64_t)st.st_size - (uint64_t)pos >= need, TK_EIO,
-			           "%s: truncated: header says %llu x %llu but only %llu of %llu "
-			           "raster bytes are present",
-			           path, (unsigned long long)dim[0], (unsigned long long)dim[1],
-			           (unsigned long long)((uint64_t)st.st_size - (uint64_t)pos),
-			           (unsigned long long)need);
-	}
-	TK_CHECK(tk_image_init(img, (uint32_t)dim[0], (uint32_t)dim[1], channels));
+	/* refuse before allocating if the file cannot hold the raster: binary samples are
+	 * 1 or 2 bytes, plain ones at least a digit and a separator (the last: a digit) */
+	struct stat st;
+	long pos = ftell(f);
+	uint64_t samples = dim[0] * dim[1] * (uint64_t)channels;
+	uint64_t need = binary ? samples * (maxval > 255 ? 2 : 1) : 2 * samples - 1;
+	if (pos >= 0 && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+		TK_REQUIRE((uint64_t)st.st_size - (uint64_t)pos >= need, TK_EIO,
+		           "%s: truncated: header says %llu x %llu but only %llu of at least "
+		           "%llu raster bytes are present",
+		           path, (unsigned long long)dim[0], (unsigned long long)dim[1],
+		           (unsigned long long)((uint64_t)st.st_size - (uint64_t)pos),
+		           (unsigned long long)need);
+	TK_CHECK(tk_image_init_for(path, img, (uint32_t)dim[0], (uint32_t)dim[1], channels));
 	if (maxval > 255)
 		tk_image_note_16bit(path);
 	return binary ? read_binary(f, path, img, maxval) : read_plain(f, path, img, maxval);

@@ -91,6 +91,20 @@ int tk_reduce_parse_range(const char *s, double *lo, double *hi)
 	return 0;
 }
 
+/* Bins need a finite width and a finite bins/width: HI - LO overflows to inf for
+ * -9e307:9e307 (every value would land in bin 0), and a width that underflows (or a
+ * constant 1e300, where the +-0.5 widening changes nothing) gives inf * 0 = NaN. */
+static int hist_range_check(double lo, double hi, uint32_t bins, const char *what)
+{
+	TK_REQUIRE(isfinite(hi - lo), TK_EUSAGE,
+	           "reduce: %s [%g, %g] is too wide: HI - LO overflows; give a narrower "
+	           "--range", what, lo, hi);
+	TK_REQUIRE(isfinite((double)bins / (hi - lo)), TK_EUSAGE,
+	           "reduce: %s [%g, %g] is too narrow for %u bins at this magnitude; give "
+	           "a wider --range", what, lo, hi, (unsigned)bins);
+	return 0;
+}
+
 int tk_reduce_opts_check(const tk_reduce_opts *o)
 {
 	TK_REQUIRE(o->ops != 0, TK_EUSAGE, "reduce: no operation selected");
@@ -99,6 +113,8 @@ int tk_reduce_opts_check(const tk_reduce_opts *o)
 	TK_REQUIRE(o->ddof == 0 || o->ddof == 1, TK_EUSAGE, "reduce: --ddof must be 0 or 1");
 	TK_REQUIRE(!o->range_given || (isfinite(o->lo) && isfinite(o->hi) && o->lo <= o->hi),
 	           TK_EUSAGE, "reduce: --range must be finite with LO <= HI");
+	if (o->range_given && o->lo < o->hi)
+		TK_CHECK(hist_range_check(o->lo, o->hi, o->bins, "--range"));
 	TK_REQUIRE(o->strategy >= TK_STRATEGY_PRIVATE && o->strategy <= TK_STRATEGY_CRITICAL,
 	           TK_EUSAGE, "reduce: unknown strategy");
 	return 0;
@@ -833,6 +849,9 @@ int tk_reduce_run(const double *x, uint64_t lo, uint64_t hi, uint64_t n,
 			s->hist_lo -= 0.5;
 			s->hist_hi += 0.5;
 		}
+		st = hist_range_check(s->hist_lo, s->hist_hi, s->bins, "the histogram range");
+		if (st < 0)
+			return tk_error_share(st);
 		double t0 = tk_now();
 		st = hist_pass(x, nloc, o, s);
 		s->t_hist = tk_now() - t0;

@@ -1,11 +1,13 @@
 /*
  * report.c: the result record, its digest, and the three output formats.
  * Rule: every number a user or a script reads comes out of this file; JSON doubles are
- * printed with 17 significant digits so they read back to the same bits.
+ * printed with 17 significant digits so they read back to the same bits, text ones with
+ * the fewest digits (15 to 17) that do.
  */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -346,12 +348,23 @@ static void report_csv(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	        r->io_s, tk_now() - ctx->t_start, rate_of(r), r->rate_unit);
 }
 
+const char *tk_fmt_f64(char *buf, size_t size, double v)
+{
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(buf, size, "%.*g", digits, v);
+		if (!isfinite(v) || strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
 static void text_value(FILE *out, const tk_field *f)
 {
+	char num[32];
 	switch (f->type) {
 	case TK_F_U64: fprintf(out, "%llu", (unsigned long long)f->u); break;
 	case TK_F_I64: fprintf(out, "%lld", (long long)f->i); break;
-	case TK_F_F64: fprintf(out, "%.16g", f->f); break;
+	case TK_F_F64: fputs(tk_fmt_f64(num, sizeof num, f->f), out); break;
 	case TK_F_STR: fputs(f->s, out); break;
 	case TK_F_U64S:
 		for (size_t k = 0; k < f->n && k < 16; k++)

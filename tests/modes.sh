@@ -8,6 +8,7 @@
 #
 # The cases live in tests/modes.d/<command>.sh, which use the helpers below:
 #   same_digest NAME -- ARGS...        ARGS must give one digest in every mode
+#   text_exact NAME -- ARGS...         the text report's numbers read back as JSON's
 #   expect_error NAME CODE TEXT -- ARGS...   ARGS must exit CODE with TEXT on stderr,
 #                                      also under mpirun -np 2 (ONE_RANK=1: -np 1;
 #                                      SERIAL_ONLY=1: not under mpirun)
@@ -124,6 +125,31 @@ expect_error() {
 			pass
 		fi
 	done
+}
+
+# text_exact NAME -- ARGS...: every number of the JSON result reads back equal from the
+# text report (text prints round-trip digits, like JSON)
+text_exact() {
+	local name=$1
+	shift 2
+	local txt="$WORK/$name.txt" js="$WORK/$name.json" bad=0 n=0 key val t
+	timeout "$TIMEOUT" "$TK" "$@" --threads 1 >"$txt" 2>/dev/null &&
+		timeout "$TIMEOUT" "$TK" "$@" --threads 1 --format json --quiet >"$js" 2>/dev/null || {
+		fail "$name: exit non-zero"
+		return
+	}
+	while IFS=: read -r key val; do
+		key=${key//\"/}
+		t=$(sed -n "s/^  $key  *\([^ ]*\).*/\1/p" "$txt" | head -n 1)
+		n=$((n + 1))
+		if ! awk -v a="$t" -v b="$val" 'BEGIN { exit !(a != "" && a + 0 == b + 0) }'; then
+			fail "$name: text $key '$t' does not read back as $val"
+			bad=1
+		fi
+	done < <(sed -n 's/.*"result":{\([^}]*\)}.*/\1/p' "$js" | tr ',' '\n' |
+		grep -E '^"[a-z_]+":-?[0-9][0-9.e+-]*$')
+	[ $n -gt 0 ] || { fail "$name: no numeric result field"; bad=1; }
+	[ $bad = 0 ] && pass
 }
 
 for f in "$HERE"/modes.d/*.sh; do

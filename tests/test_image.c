@@ -292,6 +292,68 @@ static void huge_png_header(void)
 	unlink(path);
 }
 
+/* A PNG whose IHDR claims 40000 x 40000 gray (1.6 GB of pixels) in a 45-byte file:
+ * deflate cannot pack that much into so little, so it is truncated (exit 3), refused
+ * before the image is allocated (it used to allocate first). */
+static void png_header_beyond_file(void)
+{
+	if (!have_png())
+		return;
+	uint8_t f[45] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
+	                 'I',  'H', 'D', 'R'};
+	put32(f + 16, 40000);
+	put32(f + 20, 40000);
+	f[24] = 8; /* depth */
+	f[25] = 0; /* gray */
+	put32(f + 29, crc32_png(f + 12, 17));
+	memcpy(f + 37, "IDAT", 4);
+	put32(f + 41, crc32_png(f + 37, 4));
+	const char *path = tmp_path("liar.png");
+	FILE *out = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	fwrite(f, 1, sizeof f, out);
+	fclose(out);
+	tk_image img;
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_image_read(path, &img), TK_EIO);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), "can hold"));
+	tk_error_clear();
+	unlink(path);
+}
+
+/* Plain P2/P3: a header of 40000 x 40000 over a few bytes of text is truncated, found
+ * before allocating (each sample takes a digit and a separator). */
+static void plain_pnm_header_beyond_file(void)
+{
+	static const char *const texts[] = {"P2\n40000 40000\n255\n0 1 2\n",
+	                                    "P3 40000 40000 255 0 0 0\n", "P2 3 2 255 1 2 3 4 5\n"};
+	for (int i = 0; i < 3; i++) {
+		const char *path = tmp_path("liar.pgm");
+		FILE *out = fopen(path, "wb");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+		fputs(texts[i], out);
+		fclose(out);
+		tk_image img;
+		tk_error_clear();
+		CU_ASSERT_EQUAL(tk_image_read(path, &img), TK_EIO);
+		CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), "raster bytes are present"));
+		tk_error_clear();
+		unlink(path);
+	}
+	/* the least text that holds 3 x 2 samples, "1 2 3 4 5 6" without a newline, reads */
+	const char *path = tmp_path("tight.pgm");
+	FILE *out = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	fputs("P2 3 2 255 1 2 3 4 5 6", out);
+	fclose(out);
+	tk_image img;
+	tk_error_clear();
+	CU_ASSERT_EQUAL_FATAL(tk_image_read(path, &img), 0);
+	CU_ASSERT(img.data[0] == 1 && img.data[5] == 6);
+	tk_image_free(&img);
+	unlink(path);
+}
+
 /* A failed write leaves neither the target nor a temporary file behind. */
 static void failed_write_leaves_nothing(void)
 {
@@ -351,6 +413,8 @@ static const tk_test tests[] = {
 	{"round trips through every writer", round_trips},
 	{"bad files give clear errors", bad_files},
 	{"huge PNG header refused", huge_png_header},
+	{"PNG header beyond what the file holds", png_header_beyond_file},
+	{"plain PNM header beyond what the file holds", plain_pnm_header_beyond_file},
 	{"failed write leaves nothing", failed_write_leaves_nothing},
 	{"size limits", size_limits},
 	{"digest definition", digest_definition},

@@ -147,6 +147,28 @@ static void parse_headers(void)
 	tk_error_clear();
 }
 
+/* shape (2^61+1,) of f8 with 8 data bytes: count * itemsize wraps to 8, yet the file
+ * is truncated (exit 3), not an allocation that overflows (exit 4) */
+static void count_times_itemsize_wraps(void)
+{
+	unsigned char buf[256];
+	size_t n = v1_header("{'descr': '<f8', 'fortran_order': False, "
+	                     "'shape': (2305843009213693953,), }\n", buf);
+	memset(buf + n, 0, 8);
+	char path[] = "/tmp/tk_test_npy_XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, buf, n + 8) == (ssize_t)(n + 8));
+	close(fd);
+	tk_source src = {TK_SRC_NPY, path, 0, 0, TK_DIST_UNIFORM, 0};
+	tk_array a;
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_array_load(&src, &a), TK_EIO);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), "truncated"));
+	tk_error_clear();
+	unlink(path);
+}
+
 static void write_round_trip(void)
 {
 	char path[] = "/tmp/tk_test_npy_XXXXXX";
@@ -216,6 +238,76 @@ static void csv_details(void)
 	unlink(path);
 }
 
+/* Load CSV text (len bytes, NULs allowed) from a temp file, column 0. */
+static int load_csv_text(const char *text, size_t len, tk_array *a)
+{
+	char path[] = "/tmp/tk_test_csv_XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, text, len) == (ssize_t)len);
+	close(fd);
+	tk_source src = {TK_SRC_CSV, path, 0, 0, TK_DIST_UNIFORM, 0};
+	tk_error_clear();
+	int rc = tk_array_load(&src, a);
+	unlink(path);
+	return rc;
+}
+
+#define CSV_VALUES(text, ...)                                                          \
+	do {                                                                           \
+		const double want_[] = {__VA_ARGS__};                                  \
+		size_t n_ = sizeof want_ / sizeof want_[0];                            \
+		tk_array a_;                                                           \
+		int rc_ = load_csv_text(text, sizeof text - 1, &a_);                   \
+		CU_ASSERT_EQUAL(rc_, 0);                                               \
+		if (rc_ == 0) {                                                        \
+			CU_ASSERT_EQUAL(a_.n, n_);                                     \
+			for (size_t i_ = 0; i_ < n_ && i_ < a_.n; i_++)                \
+				CU_ASSERT_EQUAL(a_.data[i_], want_[i_]);               \
+			tk_array_free(&a_);                                            \
+		}                                                                      \
+	} while (0)
+
+static void csv_error(const char *text, size_t len, const char *words)
+{
+	tk_array a;
+	CU_ASSERT_EQUAL(load_csv_text(text, len, &a), TK_EIO);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), words));
+	if (!strstr(tk_error_message(), words))
+		fprintf(stderr, "\n  wanted '%s', message was: %s\n", words, tk_error_message());
+	tk_error_clear();
+}
+#define CSV_ERROR(text, words) csv_error(text, sizeof text - 1, words)
+
+/* Strict CSV: what is a value, a header, a line end, and what is refused (with the line) */
+static void csv_strict(void)
+{
+	/* a UTF-8 byte-order mark is skipped: the first value is not taken for a header */
+	CSV_VALUES("\xEF\xBB\xBF" "1\n2\n3\n", 1, 2, 3);
+	CSV_VALUES("\xEF\xBB\xBF" "x\n2\n3\n", 2, 3);
+	/* CR, LF and CRLF all end lines, mixed too */
+	CSV_VALUES("1\r2\r3", 1, 2, 3);
+	CSV_VALUES("x\r1\r\n2\n3\r", 1, 2, 3);
+	CSV_ERROR("1\r2\rz\r", "/tmp/tk_test_csv_"); /* the file is named */
+	CSV_ERROR("1\r2\rz\r", ":3: 'z' is not a number");
+	CSV_ERROR("1\r\n2\r\n\r\nz\r\n", ":4: 'z' is not a number");
+	/* a bad first value is an error, not a header */
+	CSV_ERROR("1.5e\n2\n", ":1: '1.5e' is not a number");
+	CSV_ERROR("-.5x,1\n", ":1: '-.5x' is not a number");
+	/* hex, nan(...), trailing junk and NUL bytes are refused */
+	CSV_ERROR("1\n0x10\n", ":2: '0x10' is not a number");
+	CSV_ERROR("1\n0x1p3\n", ":2: '0x1p3' is not a number");
+	CSV_ERROR("1\nnan(7)\n", ":2: 'nan(7)' is not a number");
+	CSV_ERROR("1\n2 junk\n", ":2: '2 junk' is not a number");
+	CSV_ERROR("1\n1\0009\n", ":2: a NUL byte");
+	CSV_ERROR("x\n5\0\n", ":2: a NUL byte");
+	/* out of range is an error; underflow rounds */
+	CSV_ERROR("1\n1e400\n", ":2: '1e400' is out of range");
+	CSV_ERROR("1\n-1e400\n", ":2: '-1e400' is out of range");
+	CSV_VALUES("1e-400\n4.9e-324\n+7.\n.5\n1E+2\nInfinity\n-INF\n", 0, 0x1p-1074, 7, 0.5,
+	           100, INFINITY, -INFINITY);
+}
+
 static void generated(void)
 {
 	tk_source src = {TK_SRC_GENERATE, NULL, 0, 100000, TK_DIST_UNIFORM, 7};
@@ -266,8 +358,10 @@ static const tk_test tests[] = {
 	{"bad files", bad_files},
 	{"header parsing", parse_headers},
 	{"write and read back", write_round_trip},
+	{"count x itemsize wraps: truncated", count_times_itemsize_wraps},
 	{"raw and CSV", raw_and_csv},
 	{"CSV details", csv_details},
+	{"CSV strict", csv_strict},
 	{"generated values", generated},
 	{"too large is ENOMEM", too_large_is_enomem},
 	{NULL, NULL},

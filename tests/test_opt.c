@@ -1,6 +1,9 @@
 /* test_opt.c: option tables and number syntax, including every error the user sees. */
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tk/opt.h"
 #include "tk/report.h"
@@ -22,6 +25,43 @@ static void numbers(void)
 	                     "1e30", "12x", "0x10", " 5", "nan", "inf", "2^", "^3", "1,000"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CU_ASSERT_EQUAL(tk_parse_u64(bad[i], &v), -1);
+}
+
+static sigjmp_buf parse_timeout;
+static void on_alarm(int sig)
+{
+	(void)sig;
+	siglongjmp(parse_timeout, 1);
+}
+
+/* Powers finish at once whatever the exponent: 1^99999999999999 used to loop once per
+ * unit of the exponent.  An alarm turns a hang into a failure instead of a stuck suite. */
+static void powers_are_bounded(void)
+{
+	struct sigaction sa = {0}, old;
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	volatile int finished = 0;
+	static uint64_t v, w, x, y;
+	static int r1, r2, r3, r4;
+	v = w = x = y = 7;
+	r1 = r2 = r3 = r4 = 0;
+	if (sigsetjmp(parse_timeout, 1) == 0) {
+		alarm(2);
+		r1 = tk_parse_u64("1^99999999999999", &v);
+		r2 = tk_parse_u64("0^18446744073709551615", &w);
+		r3 = tk_parse_u64("0^0", &x);
+		r4 = tk_parse_u64("2^99999999999999", &y);
+		finished = 1;
+	}
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	CU_ASSERT_TRUE(finished);
+	CU_ASSERT(r1 == 0 && v == 1);
+	CU_ASSERT(r2 == 0 && w == 0);
+	CU_ASSERT(r3 == 0 && x == 1);
+	CU_ASSERT(r4 == -1);
 }
 
 static const char *const colors[] = {"red", "green", NULL};
@@ -97,10 +137,26 @@ static void digest_follows_result_bits(void)
 	CU_ASSERT_EQUAL(tk_fnv1a(TK_FNV_OFFSET, "a", 1), 0xaf63dc4c8601ec8cull);
 }
 
+/* Text numbers: the fewest digits that read back to the same double (hand-worked). */
+static void text_numbers_round_trip(void)
+{
+	char b[32];
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 0.1), "0.1");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 1e16 + 4), "10000000000000004");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 3333333333333334.5), "3333333333333334.5");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 1.0 / 3), "0.3333333333333333");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 0.3), "0.3");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, -0.0), "-0");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 1.0 / 0.0), "inf");
+	CU_ASSERT_STRING_EQUAL(tk_fmt_f64(b, sizeof b, 0x1p-1074), "4.94065645841247e-324");
+}
+
 static const tk_test tests[] = {
 	{"number syntax", numbers},
+	{"powers are bounded", powers_are_bounded},
 	{"option tables and their errors", tables},
 	{"digest follows result bits", digest_follows_result_bits},
+	{"text numbers round-trip", text_numbers_round_trip},
 	{NULL, NULL},
 };
 const tk_suite tk_suite_opt = {"opt", tests};

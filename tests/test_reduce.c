@@ -431,6 +431,23 @@ static void options(void)
 	o.bins = 0;
 	CU_ASSERT_EQUAL(tk_reduce_opts_check(&o), TK_EUSAGE);
 	tk_error_clear();
+	/* a range whose width overflows (or whose bins/width does) is refused up front */
+	tk_reduce_opts_default(&o);
+	o.range_given = 1;
+	o.bins = 4;
+	o.lo = -9e307;
+	o.hi = 9e307;
+	CU_ASSERT_EQUAL(tk_reduce_opts_check(&o), TK_EUSAGE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), "HI - LO overflows"));
+	tk_error_clear();
+	o.lo = 0;
+	o.hi = 0x1p-1074;
+	CU_ASSERT_EQUAL(tk_reduce_opts_check(&o), TK_EUSAGE);
+	tk_error_clear();
+	o.lo = -8e307; /* the widest that still has a finite width */
+	o.hi = 8e307;
+	CU_ASSERT_EQUAL(tk_reduce_opts_check(&o), 0);
+	tk_error_clear();
 }
 
 static void slices_are_whole_blocks(void)

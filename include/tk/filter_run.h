@@ -24,6 +24,7 @@ typedef struct tk_filter_job {
 	int gen_channels;      /* ...and channels (1..4) */
 	uint64_t seed;         /* ...from this seed */
 	int *failed;           /* folder mode: set to the number of skipped images */
+	int follow_links;      /* folder mode: read links that lead out of the folder */
 } tk_filter_job;
 
 /* One image (a file, or a generated one).  Fills r: size, pixel digest, verification
@@ -34,7 +35,9 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 /* Every PNG/PNM file (by extension) in job->input, written under the same name into
  * job->output (PNM files take the extension of their output layout).  A file that
  * cannot be read or written is reported on stderr by rank 0, skipped, and counted in
- * *job->failed; the others are still done. */
+ * *job->failed; the others are still done.  A symbolic link whose target lies outside
+ * the folder is skipped with a note unless job->follow_links.  Outputs keep no wider
+ * permissions than their input. */
 int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_result *r);
 
 /* Fill img (allocated here) with the synthetic test picture: smooth gradients plus

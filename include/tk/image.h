@@ -48,6 +48,9 @@ int tk_image_check_size(const char *name, uint64_t width, uint64_t height, int c
 /* Allocate an image (contents undefined) after tk_image_check_size; img is zeroed on
  * failure.  tk_image_free releases it and may be called on a zeroed image. */
 int tk_image_init(tk_image *img, uint32_t width, uint32_t height, int channels);
+/* The same, with errors naming `name` (the file the image is read from). */
+int tk_image_init_for(const char *name, tk_image *img, uint32_t width, uint32_t height,
+                      int channels);
 void tk_image_free(tk_image *img);
 
 /* Read a PNG or PNM file, recognised by its first bytes (not its name).
@@ -61,6 +64,9 @@ int tk_image_read(const char *path, tk_image *img);
  * renamed over path.  Errors: TK_EUSAGE (unknown extension, layout the format cannot
  * hold), TK_EIO (cannot create or write). */
 int tk_image_write(const char *path, const tk_image *img);
+/* The same, with permissions mode & ~umask (an output is no more readable than its
+ * input: filter passes the input's permission bits). */
+int tk_image_write_mode(const char *path, const tk_image *img, unsigned mode);
 
 /* Whether the name has an extension tk_image_write knows (used to pick files in a
  * folder and to validate --output before any work). */

@@ -81,6 +81,10 @@ uint64_t tk_result_digest(const tk_result *r);
 /* Print on rank 0 in the run's format; returns 0, or TK_EIO if stdout failed. */
 int tk_report(tk_result *r, const tk_run_ctx *ctx);
 
+/* The shortest of %.15g, %.16g and %.17g that reads back to the same double (text
+ * output: 0.1 stays 0.1, 1e16 + 4 prints as 10000000000000004).  Returns buf. */
+const char *tk_fmt_f64(char *buf, size_t size, double v);
+
 /* Write s as a JSON string literal (quoted, escaped). */
 void tk_json_string(FILE *out, const char *s);
 

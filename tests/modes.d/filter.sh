@@ -66,3 +66,112 @@ else
 	fail "filter-folder-broken: output folder holds: $(ls "$WORK/out" | tr '\n' ' ')"
 fi
 echo "  filter: bad inputs and the broken-file folder checked"
+
+# --generate sizes: no wrapping (4294967297 was read as 1), no trailing junk, and a size
+# whose input and output images cannot fit is refused before generating, naming the option
+expect_error filter-generate-wraps 2 "'4294967297x2' is not WIDTHxHEIGHT" -- filter \
+	--filter box --generate 4294967297x2
+expect_error filter-generate-junk 2 "'10x10junk' is not WIDTHxHEIGHT" -- filter \
+	--filter box --generate 10x10junk
+expect_error filter-generate-channels-junk 2 "'10x10x3z' is not WIDTHxHEIGHT" -- filter \
+	--filter box --generate 10x10x3z
+avail_kb=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo 2>/dev/null)
+if [ -n "$avail_kb" ] && [ "$avail_kb" -lt $((32 * 1024 * 1024)) ]; then
+	# 65536 x 65535 x 4: 16 GiB in and 16 GiB out
+	expect_error filter-generate-memory 4 "filter: --generate 65536x65535x4: the input and output images need" -- \
+		filter --filter box --generate 65536x65535x4
+fi
+
+# image headers are checked against what the file can hold before allocating: a plain
+# P2 claiming 40000 x 40000 over 6 bytes is truncated (exit 3, it used to allocate
+# 1.6 GB first); under a memory limit an honest large image fails naming the file
+printf 'P2\n40000 40000\n255\n0 1 2\n' >"$WORK/liar.pgm"
+expect_error filter-plain-header-beyond-file 3 "liar.pgm: truncated: header says 40000 x 40000" -- \
+	filter --filter box --input "$WORK/liar.pgm"
+printf 'P5\n20000 20000\n255\n' >"$WORK/big.pgm"
+truncate -s $((19 + 400000000)) "$WORK/big.pgm"
+(
+	ulimit -v 300000
+	"$TK" filter --filter box --input "$WORK/big.pgm" --threads 1 >/dev/null 2>"$WORK/big.err"
+)
+rc=$?
+if [ $rc = 4 ] && grep -q "big.pgm: out of memory for a 20000 x 20000" "$WORK/big.err"; then
+	pass
+else
+	fail "filter under ulimit -v: exit $rc, $(head -c 200 "$WORK/big.err")"
+fi
+rm -f "$WORK/big.pgm"
+
+# SIGTERM while an image is being written: the temporary file is removed, the target is
+# never created, and the exit code is 128 + 15
+mkdir -p "$WORK/sig"
+"$TK" filter --filter invert --generate 8000x8000x3 --output "$WORK/sig/big.png" --quiet \
+	>/dev/null 2>&1 &
+fpid=$!
+for _ in $(seq 200); do
+	ls "$WORK/sig/"*.tmp.* >/dev/null 2>&1 && break
+	sleep 0.05
+done
+kill -TERM $fpid
+wait $fpid
+rc=$?
+sleep 0.2
+left=$(ls "$WORK/sig")
+if [ $rc -eq 143 ] && [ -z "$left" ]; then
+	pass
+else
+	fail "filter SIGTERM during a write: exit $rc, left: $left"
+fi
+
+# output-name collisions in folder mode: a.pgm and a.pnm (and c.PGM and c.pgm) would
+# both be written as a.pgm (c.pgm); the later name is skipped with exit 3, never two
+# inputs to one output
+for pair in "a.pgm a.pnm" "c.PGM c.pgm"; do
+	read -r c1 c2 <<<"$pair"
+	rm -rf "$WORK/clash" "$WORK/clash_out"
+	mkdir -p "$WORK/clash" "$WORK/clash_out"
+	"$TK" filter --filter invert --generate 30x20 --seed 1 --output "$WORK/clash/$c1" --quiet >/dev/null
+	"$TK" filter --filter invert --generate 30x20 --seed 2 --output "$WORK/clash/$c2" --quiet >/dev/null
+	"$TK" filter --filter box --input "$WORK/clash/$c1" --output "$WORK/clash_ref.pgm" --quiet >/dev/null
+	expect_error "filter-folder-clash $c1 $c2" 3 "$c2: would be written to the same output as .*$c1.*(skipped)" -- \
+		filter --filter box --input "$WORK/clash" --output "$WORK/clash_out"
+	want=$(echo "$c1" | sed 's/\.[^.]*$/.pgm/')
+	if [ "$(ls "$WORK/clash_out")" = "$want" ] && cmp -s "$WORK/clash_out/$want" "$WORK/clash_ref.pgm"; then
+		pass
+	else
+		fail "filter-folder-clash $c1 $c2: output folder holds $(ls "$WORK/clash_out" | tr '\n' ' ')"
+	fi
+done
+
+# a link in the input folder that leads out of it is skipped with a note (read only
+# with --follow-symlinks); outputs are no more readable than their inputs (a 0600
+# input was written 0644)
+rm -rf "$WORK/ln"
+mkdir -p "$WORK/ln/in" "$WORK/ln/secret" "$WORK/ln/out" "$WORK/ln/out2"
+"$TK" filter --filter invert --generate 30x20 --output "$WORK/ln/secret/private.pgm" --quiet >/dev/null
+"$TK" filter --filter invert --generate 30x20 --output "$WORK/ln/in/ok.pgm" --quiet >/dev/null
+chmod 600 "$WORK/ln/secret/private.pgm"
+chmod 640 "$WORK/ln/in/ok.pgm"
+ln -s ../secret/private.pgm "$WORK/ln/in/link.pgm"
+ln -s ok.pgm "$WORK/ln/in/inside.pgm"
+umask_was=$(umask)
+umask 022
+"$TK" filter --filter box --input "$WORK/ln/in" --output "$WORK/ln/out" >/dev/null 2>"$WORK/ln/err"
+rc=$?
+if [ $rc = 0 ] && grep -q "note: .*link.pgm is a link to .*private.pgm, outside the folder: skipped" \
+	"$WORK/ln/err" && [ "$(ls "$WORK/ln/out" | tr '\n' ' ')" = "inside.pgm ok.pgm " ]; then
+	pass
+else
+	fail "filter folder link leaving it: exit $rc, wrote $(ls "$WORK/ln/out" | tr '\n' ' '): $(head -c 200 "$WORK/ln/err")"
+fi
+"$TK" filter --filter box --input "$WORK/ln/in" --output "$WORK/ln/out2" --follow-symlinks \
+	>/dev/null 2>&1
+"$TK" filter --filter box --input "$WORK/ln/secret/private.pgm" --output "$WORK/ln/one.pgm" \
+	>/dev/null 2>&1
+modes_seen="$(stat -c %a "$WORK/ln/out2/link.pgm" "$WORK/ln/out2/ok.pgm" "$WORK/ln/one.pgm" 2>&1 | tr '\n' ' ')"
+if [ "$modes_seen" = "600 640 600 " ]; then
+	pass
+else
+	fail "filter output modes: $modes_seen, expected 600 640 600 (the inputs')"
+fi
+umask "$umask_was"

@@ -13,6 +13,7 @@ expect_error "samples zero" 2 "samples must be between 1" -- montecarlo --sample
 expect_error "samples negative" 2 "whole non-negative number" -- montecarlo --samples -5
 expect_error "samples not a number" 2 "whole non-negative number" -- montecarlo --samples lots
 expect_error "samples overflow counters" 2 "samples must be between 1" -- montecarlo --samples 2^63
+expect_error "samples power, huge exponent" 2 "samples must be between 1" -- montecarlo --samples '0^99999999999999'
 expect_error "unknown model" 2 "is not one of: pi, option, ep" -- montecarlo --model tau
 expect_error "unknown class" 2 "is not one of: S, W, A, B, C" -- montecarlo --model ep --class D
 expect_error "threads zero" 2 "threads must be between 1" -- montecarlo --threads 0
@@ -20,3 +21,7 @@ expect_error "sigma zero" 2 "sigma must be greater than 0" -- montecarlo --model
 expect_error "class with pi" 2 "class applies only" -- montecarlo --class A
 ONE_RANK=1 expect_error "mode mpi, one rank" 2 "mode mpi needs" -- montecarlo --mode mpi
 ONE_RANK=1 expect_error "mode hybrid, one rank" 2 "mode hybrid needs" -- montecarlo --mode hybrid
+# text output prints round-trip digits for prices and sums
+text_exact "option text digits" -- montecarlo --model option --samples 100003
+text_exact "ep text digits" -- montecarlo --model ep --class S
+text_exact "pi text digits" -- montecarlo --samples 1000003

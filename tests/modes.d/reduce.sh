@@ -56,3 +56,53 @@ if "$HERE/numpy_check.sh" "$TK" >"$WORK/numpy.out" 2>&1; then
 else
 	fail "reduce vs numpy: $(grep FAIL "$WORK/numpy.out" | head -3)"
 fi
+
+# text output prints round-trip digits: the exact sum 1e16 + 4 and the mean
+# 3333333333333334.5 (%.16g printed 1e+16 and 3333333333333334)
+printf 'x\n1e16\n1\n3\n' >"$WORK/exact.csv"
+text_exact reduce-text-digits -- reduce --input "$WORK/exact.csv" --ops sum,mean,var,std
+text_exact reduce-text-generate -- reduce --generate 1001 --seed 3 --ops all
+
+# histogram ranges whose width overflows or underflows are refused, never "verified"
+# with every value in bin 0
+printf 'x\n-9e307\n9e307\n' >"$WORK/wide.csv"
+printf 'x\n1e300\n1e300\n' >"$WORK/flat.csv"
+expect_error reduce-range-overflow 2 "HI - LO overflows" -- reduce --generate 100 --ops hist \
+	--range -9e307:9e307 --bins 4
+expect_error reduce-range-underflow 2 "too narrow for 4 bins" -- reduce --generate 100 \
+	--ops hist --range 0:5e-324 --bins 4
+expect_error reduce-data-range-overflow 2 "HI - LO overflows" -- reduce --input "$WORK/wide.csv" \
+	--ops all --bins 4
+expect_error reduce-data-range-flat 2 "too narrow for 4 bins" -- reduce --input "$WORK/flat.csv" \
+	--ops hist --bins 4
+
+# strict CSV: a byte-order mark is skipped (1,2,3 is n=3, sum=6, not a header and 5),
+# CR-only line ends are lines, a bad first value, hex, 1e400 and NUL are errors naming
+# the line
+printf '\357\273\2771\n2\n3\n' >"$WORK/bom.csv"
+if "$TK" reduce --input "$WORK/bom.csv" --ops sum --format json --quiet 2>/dev/null |
+	grep -q '"n":3,.*"sum":6[,}]'; then pass; else fail "reduce CSV with a BOM: not n=3, sum=6"; fi
+printf '1\r2\r3\r' >"$WORK/cr.csv"
+if "$TK" reduce --input "$WORK/cr.csv" --ops sum --format json --quiet 2>/dev/null |
+	grep -q '"n":3,.*"sum":6[,}]'; then pass; else fail "reduce CSV with CR line ends: not n=3, sum=6"; fi
+printf '1.5e\n2\n' >"$WORK/badfirst.csv"
+printf '1\n0x10\n' >"$WORK/hex.csv"
+printf '1\n1e400\n' >"$WORK/huge.csv"
+printf '1\n1\0009\n' >"$WORK/nul.csv"
+expect_error reduce-csv-bad-first 3 "badfirst.csv:1: '1.5e' is not a number" -- reduce --input "$WORK/badfirst.csv"
+expect_error reduce-csv-hex 3 "hex.csv:2: '0x10' is not a number" -- reduce --input "$WORK/hex.csv"
+expect_error reduce-csv-out-of-range 3 "huge.csv:2: '1e400' is out of range" -- reduce --input "$WORK/huge.csv"
+expect_error reduce-csv-nul 3 "nul.csv:2: a NUL byte" -- reduce --input "$WORK/nul.csv"
+
+# shape (2^61+1,) of f8 with 8 data bytes: count x itemsize wraps to 8; the file is
+# truncated (exit 3), not an allocation that overflows (exit 4)
+npy_dict="{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693953,), }"
+npy_pad=$(((64 - (10 + ${#npy_dict} + 1) % 64) % 64))
+npy_len=$((${#npy_dict} + npy_pad + 1))
+{
+	printf '\223NUMPY\001\000'
+	printf "\\$(printf '%03o' $((npy_len % 256)))\\$(printf '%03o' $((npy_len / 256)))"
+	printf '%s%*s\n' "$npy_dict" "$npy_pad" ""
+	printf '\0\0\0\0\0\0\0\0'
+} >"$WORK/wrap.npy"
+expect_error reduce-npy-count-wraps 3 "wrap.npy: truncated" -- reduce --input "$WORK/wrap.npy"

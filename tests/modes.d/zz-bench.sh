@@ -203,3 +203,55 @@ awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
 	 if ($c["identical"] != "yes") bad = 1; n[s]++}
 	END {for (s in n) if (n[s] < 2) bad = 1; exit bad}' "$WORK/w.csv" &&
 	pass || fail "bench weak: digests per size: $(cut -d, -f2,3,7,11,27 "$WORK/w.csv" | tr '\n' ' ')"
+
+# --csv/--json write through a temporary file made with O_EXCL under a random name: a
+# symbolic link planted at the old predictable name <path>.tmp<PID> (the PID is known:
+# exec keeps the subshell's) is never followed, so its victim is untouched
+mkdir -p "$WORK/shared"
+echo "precious" >"$WORK/victim"
+(
+	ln -s "$WORK/victim" "$WORK/shared/res.csv.tmp$BASHPID"
+	ln -s "$WORK/victim" "$WORK/shared/res.json.tmp$BASHPID"
+	exec "$TK" bench montecarlo.pi --size 2^12 --workers 1 --modes serial --timeout 60 \
+		--repeat 1 --warmup 0 --csv "$WORK/shared/res.csv" --json "$WORK/shared/res.json" \
+		>/dev/null 2>&1
+)
+if [ "$(cat "$WORK/victim")" = precious ] && [ -f "$WORK/shared/res.csv" ] &&
+	[ ! -L "$WORK/shared/res.csv" ] && head -n 1 "$WORK/shared/res.csv" | grep -q '^kernel,'; then
+	pass
+else
+	fail "bench --csv followed a planted link: victim now '$(head -c 60 "$WORK/victim")'"
+fi
+
+# SIGTERM to bench reaches its running child (in its own process group), which is
+# reaped: no orphan runs on for the --timeout; bench exits 128 + 15
+bench_sigterm() {
+	local bpid child="" rc
+	"$TK" bench montecarlo.pi --size 2^40 --workers 1 --modes serial --repeat 1 \
+		--warmup 0 --timeout 300 >/dev/null 2>&1 &
+	bpid=$!
+	for _ in $(seq 100); do
+		child=$(ps -o pid= --ppid "$bpid" 2>/dev/null | tr -d ' ' | head -n 1)
+		[ -n "$child" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -TERM "$bpid"
+	wait "$bpid"
+	rc=$?
+	for _ in $(seq 50); do
+		[ -n "$child" ] && kill -0 "$child" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$child" ]; then
+		fail "bench SIGTERM: no child seen"
+	elif kill -0 "$child" 2>/dev/null; then
+		fail "bench SIGTERM: child $child still runs (orphan)"
+		kill -KILL "$child"
+	elif [ $rc -ne 143 ]; then
+		fail "bench SIGTERM: exit $rc, expected 143"
+	else
+		pass
+	fi
+}
+bench_sigterm
