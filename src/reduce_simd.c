@@ -191,32 +191,34 @@ typedef struct bin_consts {
 /* 1.0 where m is true, else 0.0 */
 static ALWAYS_INLINE vd vd_ones(vi m, vd one) { return (vd)(m & (vi)one); }
 
-/* The codes of VL values, in the low 32 bits of each lane: the bin 0..bins-1 by
- * numpy.histogram's rule, else bins (below lo), bins + 1 (above hi), bins + 2 (NaN),
- * bins + 3 (-inf), bins + 4 (+inf).  All in doubles, which hold every integer here
- * exactly: k = (v - lo) * norm truncated (as numpy's cast to intp), clamped to the last
- * bin, then numpy's one-step corrections against the edges i * step + lo (computed as
- * tk_reduce_edges does, with the same operations, so the same bits, instead of being
- * gathered; the last edge is hi).  The truncation is the round-to-nearest of y + 2^52
- * less one where that rounded up; the code's bits come from (code + 2^52). */
-static ALWAYS_INLINE vu bin_vec(vd v, const bin_consts *c)
+/* The bins of VL values w in [lo, hi], as the bits of 2^52 + bin (so the low 32 bits
+ * are the bin), by numpy.histogram's rule: k = (w - lo) * norm truncated (numpy casts
+ * to intp), clamped to the last bin, then one down where w < edges[k] and one up where
+ * w >= edges[k + 1] and k is not the last (the edges ascend, so at most one applies).
+ * The edges i * step + lo are computed as tk_reduce_edges does, with the same
+ * operations, so the same bits, instead of being gathered.  Every integer here is
+ * exact in a double.  A degenerate range (hi - lo subnormal, or beyond the double
+ * range) makes y NaN or inf: the clamp then gives the last bin, never an index out of
+ * the histogram. */
+static ALWAYS_INLINE vi bin_core(vd w, const bin_consts *c)
+{
+	vd kd = vd_min(vd_trunc_nonneg((w - c->lo) * c->norm), c->last);
+	vd e0 = kd * c->step + c->lo, e1 = (kd + c->one) * c->step + c->lo;
+	vi k = (vi)(kd + c->big);
+	return k + (w < e0) - ((w >= e1) & (kd != c->last)); /* masks are -1 */
+}
+
+/* The codes of VL values, in the low 32 bits of each lane: the bin 0..bins-1, or bins
+ * (below lo), bins + 1 (above hi), bins + 2 (NaN), bins + 3 (-inf), bins + 4 (+inf). */
+static ALWAYS_INLINE vi bin_vec(vd v, const bin_consts *c)
 {
 	vi in = (v >= c->lo) & (v <= c->hi);
-	vd w = vd_sel(in, v, c->lo);
-	vd y = (w - c->lo) * c->norm; /* >= 0, or NaN/inf in degenerate ranges */
-	vd t = (y + c->big) - c->big;
-	vd kd = t - vd_ones(t > y, c->one);
-	kd = vd_min(kd, c->last); /* also NaN -> last: always a valid bin */
-	vd e0 = kd * c->step + c->lo;
-	vd e1 = vd_sel(kd == c->last, c->hi, (kd + c->one) * c->step + c->lo);
-	vi dec = w < e0;
-	kd -= vd_ones(dec, c->one);
-	e1 = vd_sel(dec, e0, e1); /* edges[k + 1] of the decremented k */
-	kd += vd_ones((w >= e1) & (kd != c->last), c->one);
+	if (vi_all(in))
+		return bin_core(v, c);
 	vi isinf = (v == c->inf) | (v == -c->inf);
 	vd out = c->bins + vd_ones(v > c->hi, c->one) + vd_ones(v != v, c->two) +
 	         vd_ones(isinf, c->three);
-	return (vu)(vd_sel(in, kd, out) + c->big);
+	return vi_sel(in, bin_core(vd_sel(in, v, c->lo), c), (vi)(out + c->big));
 }
 
 /* Codes (see bin_vec) of x[0..len) into code[0..len); lo < hi finite, bins >= 1. */
@@ -238,14 +240,14 @@ void TK_SIMD_FN(tk_reduce_bin_codes)(const double *x, size_t len, double lo, dou
 	size_t i = 0;
 	for (; i + VL <= len; i += VL) {
 		PREFETCH_L1(x + i);
-		vu_store_lo32(code + i, bin_vec(vd_load(x + i), &c));
+		vu_store_lo32(code + i, (vu)bin_vec(vd_load(x + i), &c));
 	}
 	if (i < len) { /* the remainder, padded with in-range values */
 		double t[VL];
 		uint32_t k[VL];
 		for (int l = 0; l < VL; l++)
 			t[l] = i + (size_t)l < len ? x[i + (size_t)l] : lo;
-		vu_store_lo32(k, bin_vec(vd_load(t), &c));
+		vu_store_lo32(k, (vu)bin_vec(vd_load(t), &c));
 		for (size_t l = 0; i + l < len; l++)
 			code[i + l] = k[l];
 	}

@@ -186,4 +186,40 @@ static inline vd vd_sub1(vd a, vd b)
 #endif
 }
 
+/* 1 when every lane of m (a comparison result) is true. */
+static inline int vi_all(vi m)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return _mm512_movepi64_mask((__m512i)m) == 0xFF;
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return _mm256_movemask_pd((__m256d)m) == 0xF;
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return _mm_movemask_pd((__m128d)m) == 0x3;
+#else
+	int64_t a = -1;
+	for (int l = 0; l < VL; l++)
+		a &= m[l];
+	return a == -1;
+#endif
+}
+
+/* trunc(y) per lane for y >= 0 (+inf stays +inf, NaN stays NaN): one rounding
+ * instruction where there is one; else y + 2^52 - 2^52 rounds to nearest, less one where
+ * that rounded up (exact below 2^52; from 2^52 on y is an integer already). */
+static inline vd vd_trunc_nonneg(vd y)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_roundscale_pd((__m512d)y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vd)_mm256_round_pd((__m256d)y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vd)_mm_round_pd((__m128d)y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+#else
+	const vd big = vd_splat(0x1p52), one = vd_splat(1.0);
+	vd t = (y + big) - big;
+	t -= (vd)((t > y) & (vi)one);
+	return vd_sel(y >= big, y, t);
+#endif
+}
+
 #endif
