@@ -191,6 +191,11 @@ static void block_fast(const double *x, size_t len, uint64_t g, int do_sum, int 
 	}
 }
 
+/* One block into the thread's partials.  The common case is one read of the block by
+ * the vector kernel tk_reduce_scan_block (src/reduce_simd.c: min, max, the d sums in 16
+ * fixed lanes and the exact accumulator's split fused in, the same bits in every
+ * variant); a short last block, NaN/inf, or a finite block whose d * d overflowed take
+ * the careful path below. */
 static void block_stats(const double *x, size_t len, uint64_t g, double K, int skip_nan,
                         int do_sum, int do_var, part *p, double *tmp)
 {
