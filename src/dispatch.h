@@ -17,16 +17,18 @@
 #include "tk/simd.h"
 
 /* X(name, return type, (parameters)) for each kernel with variants. */
-#define TK_SIMD_KERNELS(X)                                                            \
+#define TK_SIMD_KERNELS(X)                                                                \
 	X(tk_mc_pi_hits_lanes, uint64_t, (tk_philox_key key, uint64_t first, uint64_t n)) \
-	X(tk_reduce_scan_block, int,                                                  \
+	/* reduce (src/reduce_simd.c, src/xsum_simd.c) */                                 \
+	X(tk_reduce_scan_block, int,                                                      \
 	  (const double *x, size_t len, double K, double c1, double c2, tk_reduce_scan *o)) \
-	X(tk_reduce_dsums, void, (const double *x, size_t len, double K, double *s1, double *s2)) \
-	X(tk_reduce_bin_codes, void,                                                  \
+	X(tk_reduce_dsums, void,                                                          \
+	  (const double *x, size_t len, double K, double *s1, double *s2))                \
+	X(tk_reduce_bin_codes, void,                                                      \
 	  (const double *x, size_t len, double lo, double hi, uint32_t bins, uint32_t *code)) \
-	X(tk_membw_sum, double, (const double *a, size_t n))                          \
-	X(tk_xsum_split_block, void,                                                  \
-	  (const double *x, size_t n, double c1, double c2, const double *y, size_t ny,  \
+	X(tk_membw_sum, double, (const double *a, size_t n))                              \
+	X(tk_xsum_split_block, void,                                                      \
+	  (const double *x, size_t n, double c1, double c2, const double *y, size_t ny,   \
 	   tk_xsum_split *o))
 
 #define TK_SIMD_FIELD_(name, ret, params) ret(*name) params;
