@@ -12,12 +12,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "reduce_simd.h"
 #include "tk/rng.h"
 #include "tk/simd.h"
 
 /* X(name, return type, (parameters)) for each kernel with variants. */
-#define TK_SIMD_KERNELS(X)                                                            \
-	X(tk_mc_pi_hits_lanes, uint64_t, (tk_philox_key key, uint64_t first, uint64_t n))
+#define TK_SIMD_KERNELS(X)                                                                \
+	X(tk_mc_pi_hits_lanes, uint64_t, (tk_philox_key key, uint64_t first, uint64_t n)) \
+	/* reduce (src/reduce_simd.c, src/xsum_simd.c) */                                 \
+	X(tk_reduce_scan_block, int,                                                      \
+	  (const double *x, size_t len, double K, double c1, double c2, tk_reduce_scan *o)) \
+	X(tk_reduce_dsums, void,                                                          \
+	  (const double *x, size_t len, double K, double *s1, double *s2))                \
+	X(tk_reduce_bin_codes, void,                                                      \
+	  (const double *x, size_t len, double lo, double hi, uint32_t bins, uint32_t *code)) \
+	X(tk_membw_sum, double, (const double *a, size_t n))                              \
+	X(tk_xsum_split_block, void,                                                      \
+	  (const double *x, size_t n, double c1, double c2, const double *y, size_t ny,   \
+	   tk_xsum_split *o))
 
 #define TK_SIMD_FIELD_(name, ret, params) ret(*name) params;
 typedef struct tk_functable {

@@ -18,6 +18,7 @@ extern const tk_suite tk_suite_montecarlo;
 extern const tk_suite tk_suite_xsum;
 extern const tk_suite tk_suite_npy;
 extern const tk_suite tk_suite_reduce;
+extern const tk_suite tk_suite_reduce_simd;
 extern const tk_suite tk_suite_stats;
 extern const tk_suite tk_suite_image;
 extern const tk_suite tk_suite_filter;
@@ -30,6 +31,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_xsum,
 	&tk_suite_npy,
 	&tk_suite_reduce,
+	&tk_suite_reduce_simd,
 	&tk_suite_stats,
 	&tk_suite_image,
 	&tk_suite_filter,
