@@ -12,12 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tk/montecarlo.h"
 #include "tk/rng.h"
 #include "tk/simd.h"
 
 /* X(name, return type, (parameters)) for each kernel with variants. */
 #define TK_SIMD_KERNELS(X)                                                            \
-	X(tk_mc_pi_hits_lanes, uint64_t, (tk_philox_key key, uint64_t first, uint64_t n))
+	X(tk_mc_pi_hits_lanes, uint64_t, (tk_philox_key key, uint64_t first, uint64_t n)) \
+	X(tk_mc_option_lanes, void,                                                    \
+	  (const tk_mc_option_terms *t, uint64_t lo, uint64_t hi, double s[2]))         \
+	X(tk_ep_lanes, void, (uint64_t k0, uint64_t n, double *s, uint64_t q[10]))        \
+	X(tk_math_lanes, void, (int fn, const double *x, double *y, uint64_t n))
 
 #define TK_SIMD_FIELD_(name, ret, params) ret(*name) params;
 typedef struct tk_functable {

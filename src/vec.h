@@ -146,4 +146,21 @@ static inline int64_t vi_count(vi m)
 	return c;
 }
 
+/* The correctly rounded square root per lane (IEEE: the same bits everywhere). */
+static inline vd vd_sqrt(vd a)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_sqrt_pd((__m512d)a);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vd)_mm256_sqrt_pd((__m256d)a);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vd)_mm_sqrt_pd((__m128d)a);
+#else
+	vd r;
+	for (int l = 0; l < VL; l++)
+		r[l] = __builtin_sqrt(a[l]);
+	return r;
+#endif
+}
+
 #endif
