@@ -21,7 +21,7 @@
 #define NK (1u << MK) /* pairs per batch */
 #define NQ 10
 #define MASK46 ((1ull << 46) - 1)
-#define GROUP 8 /* batches per call: a multiple of every variant's lanes */
+#define GROUP 16 /* batches per call: a multiple of every variant's lanes (2 VL) */
 
 /* NPB 3.0-3.3 signed sums; NPB 3.4 sums of absolute values and accepted pairs. */
 static const tk_ep_ref refs[] = {

@@ -18,23 +18,34 @@
 #include "vec.h"
 #include "vec_math.h"
 
-/* Philox4x32-10 of VL blocks, x0..x3 their counter words (in the low halves), key
- * (k0, k1); the words come back in x0..x3 (low halves). */
-static inline void philox_lanes(vu *x0, vu *x1, vu *x2, vu *x3, uint32_t k0, uint32_t k1)
+/* The round keys of Philox4x32-10 for key k, splat once per call: ks[2r], ks[2r+1]
+ * are words 0 and 1 of round r's key. */
+static inline void philox_keys(tk_philox_key k, vu ks[20])
+{
+	uint32_t k0 = k.v[0], k1 = k.v[1];
+	for (int r = 0; r < 10; r++) {
+		ks[2 * r] = vu_splat(k0);
+		ks[2 * r + 1] = vu_splat(k1);
+		k0 += TK_PHILOX_W0;
+		k1 += TK_PHILOX_W1;
+	}
+}
+
+/* Philox4x32-10 of VL blocks, x0..x3 their counter words (in the low halves), ks
+ * the round keys (philox_keys); the words come back in x0..x3 (low halves). */
+static inline void philox_lanes(vu *x0, vu *x1, vu *x2, vu *x3, const vu ks[20])
 {
 	const vu m0 = vu_splat(TK_PHILOX_M0), m1 = vu_splat(TK_PHILOX_M1);
 	vu a = *x0, b = *x1, c = *x2, d = *x3;
 #pragma GCC unroll 10
 	for (int r = 0; r < 10; r++) {
 		vu p0 = vu_mul32(a, m0), p1 = vu_mul32(c, m1);
-		vu y0 = (p1 >> 32) ^ b ^ vu_splat(k0);
-		vu y2 = (p0 >> 32) ^ d ^ vu_splat(k1);
+		vu y0 = (p1 >> 32) ^ b ^ ks[2 * r];
+		vu y2 = (p0 >> 32) ^ d ^ ks[2 * r + 1];
 		b = p1; /* low half is the product's low word */
 		d = p0;
 		a = y0;
 		c = y2;
-		k0 += TK_PHILOX_W0;
-		k1 += TK_PHILOX_W1;
 	}
 	*x0 = a;
 	*x1 = b;
@@ -61,11 +72,13 @@ static inline void block_words(uint64_t b, vu *w0, vu *w1)
 uint64_t TK_SIMD_FN(tk_mc_pi_hits_lanes)(tk_philox_key key, uint64_t first, uint64_t n)
 {
 	const vd scale = vd_splat(0x1p-32), one = vd_splat(1.0);
+	vu ks[20];
+	philox_keys(key, ks);
 	vi acc = vi_splat(0);
 	for (uint64_t i = 0; i < n; i += VL) {
 		vu x0, x1, x2 = vu_splat(TK_STREAM_PI), x3 = vu_splat(0);
 		block_words(first + i, &x0, &x1);
-		philox_lanes(&x0, &x1, &x2, &x3, key.v[0], key.v[1]);
+		philox_lanes(&x0, &x1, &x2, &x3, ks);
 		vd a = vd_from_u32_plus(x0, 0.5) * scale, b = vd_from_u32_plus(x1, 0.5) * scale;
 		vd c = vd_from_u32_plus(x2, 0.5) * scale, d = vd_from_u32_plus(x3, 0.5) * scale;
 		/* -1 per hit; each lane loses at most 2 per group: no overflow below 2^62 */
@@ -77,6 +90,7 @@ uint64_t TK_SIMD_FN(tk_mc_pi_hits_lanes)(tk_philox_key key, uint64_t first, uint
 /* ---- European option ------------------------------------------------------------ */
 
 #define OPT_LANES 16 /* logical lanes of the payoff sums */
+#define NV (OPT_LANES / VL)
 
 /* tk_u01_52(hi, lo) per lane: (k + 1/2) 2^-52, k = (hi >> 12) 2^32 + lo, through the
  * 2^52 bias (exact: k + 1/2 needs 53 bits). */
@@ -97,25 +111,33 @@ static inline vd payoff(const tk_mc_option_terms *t, vd z)
 void TK_SIMD_FN(tk_mc_option_lanes)(const tk_mc_option_terms *t, uint64_t lo, uint64_t hi,
                                     double s[2])
 {
-	tk_philox_key key = tk_philox_seed(t->seed);
-	vd sum[OPT_LANES / VL], sq[OPT_LANES / VL];
-	for (int v = 0; v < OPT_LANES / VL; v++)
+	vu ks[20];
+	philox_keys(tk_philox_seed(t->seed), ks);
+	vd sum[NV], sq[NV];
+	for (int v = 0; v < NV; v++)
 		sum[v] = sq[v] = vd_splat(0.0);
 	vu iota2;
 	for (int l = 0; l < VL; l++)
 		iota2[l] = 2 * (uint64_t)l;
+	/* each step runs over all OPT_LANES / VL vectors before the next one, so that
+	 * their long dependency chains (Philox, log, exp) overlap in the core */
 	for (uint64_t j0 = lo / 2; 2 * j0 < hi; j0 += OPT_LANES) {
-		for (int v = 0; v < OPT_LANES / VL; v++) {
-			uint64_t j = j0 + (uint64_t)(v * VL);
+		vd u1[NV], u2[NV], rho[NV], sn[NV], cs[NV];
+		for (int v = 0; v < NV; v++) {
 			vu x0, x1, x2 = vu_splat(TK_STREAM_OPTION), x3 = vu_splat(0);
-			block_words(j, &x0, &x1);
-			philox_lanes(&x0, &x1, &x2, &x3, key.v[0], key.v[1]);
-			vd u1 = u01_52(x0, x1), u2 = u01_52(x2, x3);
-			vd rho = vd_sqrt(-2.0 * vd_log(u1)), sn, cs;
-			vd_sincos_2pi(u2, &sn, &cs);
-			vd pc = payoff(t, rho * cs), ps = payoff(t, rho * sn);
+			block_words(j0 + (uint64_t)(v * VL), &x0, &x1);
+			philox_lanes(&x0, &x1, &x2, &x3, ks);
+			u1[v] = u01_52(x0, x1);
+			u2[v] = u01_52(x2, x3);
+		}
+		for (int v = 0; v < NV; v++)
+			rho[v] = vd_sqrt(-2.0 * vd_log(u1[v]));
+		for (int v = 0; v < NV; v++)
+			vd_sincos_2pi(u2[v], &sn[v], &cs[v]);
+		for (int v = 0; v < NV; v++) {
+			vd pc = payoff(t, rho[v] * cs[v]), ps = payoff(t, rho[v] * sn[v]);
 			/* samples 2j (cos) and 2j + 1 (sin) at or past hi add nothing */
-			vu idx = vu_splat(2 * j) + iota2;
+			vu idx = vu_splat(2 * (j0 + (uint64_t)(v * VL))) + iota2;
 			pc = vd_sel((vi)(idx < hi), pc, vd_splat(0.0));
 			ps = vd_sel((vi)(idx + 1 < hi), ps, vd_splat(0.0));
 			sum[v] += pc;
@@ -125,7 +147,7 @@ void TK_SIMD_FN(tk_mc_option_lanes)(const tk_mc_option_terms *t, uint64_t lo, ui
 		}
 	}
 	double a[OPT_LANES], b[OPT_LANES];
-	for (int v = 0; v < OPT_LANES / VL; v++) {
+	for (int v = 0; v < NV; v++) {
 		vd_store(a + v * VL, sum[v]);
 		vd_store(b + v * VL, sq[v]);
 	}
@@ -154,61 +176,88 @@ static inline vu mulmod46(vu x, vu a)
 /* x 2^-46 as a double, exactly (x < 2^46), through the 2^52 bias. */
 static inline vd u46(vu x) { return ((vd)(x | 0x4330000000000000u) - 0x1p52) * 0x1p-46; }
 
-/* VL batches k[0..VL-1] at once, lane l running batch k[l] with NPB's arithmetic in
- * pair order; sums to s (4 per lane, batch-major), counts per lane to q[l][...]. */
+#define EP_NV 2 /* vectors of batches run side by side: their chains overlap */
+#define EP_W (EP_NV * VL)
+#define EP_FLUSH 31 /* pairs per packed count: 5-bit fields */
+
+/* EP_W batches k[0..EP_W-1] at once, lane l running batch k[l] with NPB's arithmetic
+ * in pair order; sums to s (4 per lane, batch-major), counts per lane to q[l][...].
+ * The annulus counts of up to EP_FLUSH pairs are packed in one double per lane, 2^(5b)
+ * per pair in annulus b (exact: below 2^50), then unpacked. */
 static void ep_group(const uint64_t *k, double *s, int64_t q[][EP_NQ])
 {
-	vu x;
-	for (int l = 0; l < VL; l++)
-		x[l] = tk_ep_jump(TK_EP_SEED, 2ull * EP_NK * k[l]);
-	const vu a = vu_splat(TK_EP_A);
-	vd sx = vd_splat(0.0), sy = sx, ax = sx, ay = sx;
-	vi ge[EP_NQ]; /* ge[0]: accepted pairs; ge[b]: accepted pairs in annulus >= b */
-	for (int b = 0; b < EP_NQ; b++)
-		ge[b] = vi_splat(0);
-	const vu absmask = vu_splat(~((uint64_t)1 << 63));
-	for (uint32_t i = 0; i < EP_NK; i++) {
-		vu xa = mulmod46(x, a);
-		x = mulmod46(xa, a);
-		vd x1 = 2.0 * u46(xa) - 1.0, x2 = 2.0 * u46(x) - 1.0;
-		vd t1 = x1 * x1 + x2 * x2;
-		vi in = (vi)(t1 <= 1.0);
-		t1 = vd_sel(in, t1, vd_splat(1.0)); /* rejected pairs: a harmless 1 */
-		vd t2 = vd_sqrt(-2.0 * vd_log(t1) / t1);
-		vd t3 = x1 * t2, t4 = x2 * t2;
-		vd f3 = (vd)((vu)t3 & absmask), f4 = (vd)((vu)t4 & absmask);
-		/* a rejected pair adds +0 (as skipping it: no sum is ever -0) */
-		sx += vd_sel(in, t3, vd_splat(0.0));
-		sy += vd_sel(in, t4, vd_splat(0.0));
-		ax += vd_sel(in, f3, vd_splat(0.0));
-		ay += vd_sel(in, f4, vd_splat(0.0));
-		vd m = vd_sel(in, vd_max(f3, f4), vd_splat(-1.0));
-		ge[0] -= in;
-		for (int b = 1; b < EP_NQ; b++)
-			ge[b] -= (vi)(m >= (double)b);
-	}
-	for (int l = 0; l < VL; l++) {
-		s[4 * l + 0] = sx[l];
-		s[4 * l + 1] = sy[l];
-		s[4 * l + 2] = ax[l];
-		s[4 * l + 3] = ay[l];
+	vu x[EP_NV];
+	vd sx[EP_NV], sy[EP_NV], ax[EP_NV], ay[EP_NV];
+	vi cnt[EP_NV][EP_NQ];
+	for (int v = 0; v < EP_NV; v++) {
+		for (int l = 0; l < VL; l++)
+			x[v][l] = tk_ep_jump(TK_EP_SEED, 2ull * EP_NK * k[v * VL + l]);
+		sx[v] = sy[v] = ax[v] = ay[v] = vd_splat(0.0);
 		for (int b = 0; b < EP_NQ; b++)
-			q[l][b] = ge[b][l] - (b + 1 < EP_NQ ? ge[b + 1][l] : 0);
+			cnt[v][b] = vi_splat(0);
 	}
+	const vu a = vu_splat(TK_EP_A);
+	const vu absmask = vu_splat(~((uint64_t)1 << 63));
+	for (uint32_t i0 = 0; i0 < EP_NK; i0 += EP_FLUSH) {
+		uint32_t i1 = EP_NK - i0 < EP_FLUSH ? EP_NK : i0 + EP_FLUSH;
+		vd pack[EP_NV];
+		for (int v = 0; v < EP_NV; v++)
+			pack[v] = vd_splat(0.0);
+		for (uint32_t i = i0; i < i1; i++) {
+			for (int v = 0; v < EP_NV; v++) {
+				vu xa = mulmod46(x[v], a);
+				x[v] = mulmod46(xa, a);
+				vd x1 = 2.0 * u46(xa) - 1.0, x2 = 2.0 * u46(x[v]) - 1.0;
+				vd t1 = x1 * x1 + x2 * x2;
+				vi in = (vi)(t1 <= 1.0);
+				t1 = vd_sel(in, t1, vd_splat(1.0)); /* rejected pairs: a harmless 1 */
+				vd t2 = vd_sqrt(-2.0 * vd_log(t1) / t1);
+				vd t3 = x1 * t2, t4 = x2 * t2;
+				vd f3 = (vd)((vu)t3 & absmask), f4 = (vd)((vu)t4 & absmask);
+				/* a rejected pair adds +0 (as skipping it: no sum is ever -0) */
+				sx[v] += vd_sel(in, t3, vd_splat(0.0));
+				sy[v] += vd_sel(in, t4, vd_splat(0.0));
+				ax[v] += vd_sel(in, f3, vd_splat(0.0));
+				ay[v] += vd_sel(in, f4, vd_splat(0.0));
+				/* annulus b = min(floor(max(|t3|, |t4|)), 9): m rounded through
+				 * the 2^52 bias, minus 1 where that rounded up */
+				vd m = vd_max(f3, f4), mt = m + 0x1p52;
+				vu b = ((vu)mt - 0x4330000000000000u) + (vu)(vi)((mt - 0x1p52) > m);
+				b = (vu)vi_sel((vi)(b > EP_NQ - 1), vi_splat(EP_NQ - 1), (vi)b);
+				vd inc = (vd)((b * 5 + 1023) << 52); /* 2^(5b) */
+				pack[v] += vd_sel(in, inc, vd_splat(0.0));
+			}
+		}
+		for (int v = 0; v < EP_NV; v++) {
+			vu p = (vu)(pack[v] + 0x1p52) - 0x4330000000000000u;
+			for (int b = 0; b < EP_NQ; b++)
+				cnt[v][b] += (vi)((p >> (5 * b)) & 31);
+		}
+	}
+	for (int v = 0; v < EP_NV; v++)
+		for (int l = 0; l < VL; l++) {
+			int w = v * VL + l;
+			s[4 * w + 0] = sx[v][l];
+			s[4 * w + 1] = sy[v][l];
+			s[4 * w + 2] = ax[v][l];
+			s[4 * w + 3] = ay[v][l];
+			for (int b = 0; b < EP_NQ; b++)
+				q[w][b] = cnt[v][b][l];
+		}
 }
 
-/* Batches k0 .. k0 + n - 1: VL at a time, the last group's spare lanes repeating the
- * last batch (their results dropped). */
+/* Batches k0 .. k0 + n - 1: EP_W at a time, the last group's spare lanes repeating
+ * the last batch (their results dropped). */
 void TK_SIMD_FN(tk_ep_lanes)(uint64_t k0, uint64_t n, double *s, uint64_t q[EP_NQ])
 {
-	for (uint64_t i = 0; i < n; i += VL) {
-		uint64_t k[VL];
-		double sl[4 * VL];
-		int64_t ql[VL][EP_NQ];
-		for (int l = 0; l < VL; l++)
+	for (uint64_t i = 0; i < n; i += EP_W) {
+		uint64_t k[EP_W];
+		double sl[4 * EP_W];
+		int64_t ql[EP_W][EP_NQ];
+		for (int l = 0; l < EP_W; l++)
 			k[l] = k0 + (i + (uint64_t)l < n ? i + (uint64_t)l : n - 1);
 		ep_group(k, sl, ql);
-		for (int l = 0; l < VL && i + (uint64_t)l < n; l++) {
+		for (int l = 0; l < EP_W && i + (uint64_t)l < n; l++) {
 			for (int j = 0; j < 4; j++)
 				s[4 * (i + (uint64_t)l) + (uint64_t)j] = sl[4 * l + j];
 			for (int b = 0; b < EP_NQ; b++)
