@@ -4,8 +4,11 @@
  *
  * Rule: the work is NPB's own batches of 2^16 pairs; batch k starts at the generator
  * jumped 2^17 k steps ahead of the seed, so any rank or thread can start anywhere.  A
- * batch's sums are formed in pair order; batch sums meet in an exact accumulator, so
- * the reported sums do not depend on ranks x threads.
+ * batch's sums are formed in pair order with NPB's arithmetic (the log is the
+ * toolkit's own, tkmath.h, so the bits do not depend on the CPU's libm); the SIMD
+ * kernel (montecarlo_simd.c, tk_ep_lanes) runs one batch per vector lane.  Batch sums
+ * meet in an exact accumulator, so the reported sums do not depend on ranks x threads
+ * or on the SIMD variant.
  */
 #include <math.h>
 #include <string.h>

@@ -4,12 +4,16 @@
  * Rule (montecarlo.h): blocks of TK_MC_BLOCK samples fixed in the global index space,
  * each rank a contiguous run of blocks, threads sharing a rank's blocks; integer counts
  * are summed exactly, floating block sums go into an exact accumulator, so the result
- * is independent of ranks x threads.
+ * is independent of ranks x threads.  The inner loops are the SIMD kernels of
+ * montecarlo_simd.c (every variant the same bits); every digested number uses the
+ * toolkit's own exp/log/sincos (tkmath.h), never libm's, whose last bits depend on the
+ * CPU.  Only the Black-Scholes reference (not in the digest) uses libm.
  */
 #include <math.h>
 #include <string.h>
 
 #include "dispatch.h"
+#include "tkmath.h"
 #include "tk/comm.h"
 #include "tk/montecarlo.h"
 #include "tk/omp.h"
@@ -190,7 +194,7 @@ int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 	double sum = tk_xsum_round(&acc[0]), sum2 = tk_xsum_round(&acc[1]);
 	double nd = (double)n, mean = sum / nd;
 	double var = (sum2 - sum * mean) / (nd - 1);
-	double disc = exp(-p->rate * p->maturity);
+	double disc = tk_exp(-p->rate * p->maturity);
 	double price = disc * mean, se = disc * sqrt(var > 0 ? var / nd : 0);
 	double bs = tk_black_scholes(p->spot, p->strike, p->rate, p->sigma, p->maturity,
 	                             p->put);

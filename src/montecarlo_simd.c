@@ -210,22 +210,22 @@ static void ep_group(const uint64_t *k, double *s, int64_t q[][EP_NQ])
 				vd x1 = 2.0 * u46(xa) - 1.0, x2 = 2.0 * u46(x[v]) - 1.0;
 				vd t1 = x1 * x1 + x2 * x2;
 				vi in = (vi)(t1 <= 1.0);
-				t1 = vd_sel(in, t1, vd_splat(1.0)); /* rejected pairs: a harmless 1 */
+				/* a rejected pair takes t1 = 1: log 1 = 0, so t2 = -0 and t3, t4
+				 * are zeros, which leave every sum as it is (as skipping the pair
+				 * does: no sum is ever -0) */
+				t1 = vd_sel(in, t1, vd_splat(1.0));
 				vd t2 = vd_sqrt(-2.0 * vd_log(t1) / t1);
 				vd t3 = x1 * t2, t4 = x2 * t2;
 				vd f3 = (vd)((vu)t3 & absmask), f4 = (vd)((vu)t4 & absmask);
-				/* a rejected pair adds +0 (as skipping it: no sum is ever -0) */
-				sx[v] += vd_sel(in, t3, vd_splat(0.0));
-				sy[v] += vd_sel(in, t4, vd_splat(0.0));
-				ax[v] += vd_sel(in, f3, vd_splat(0.0));
-				ay[v] += vd_sel(in, f4, vd_splat(0.0));
-				/* annulus b = min(floor(max(|t3|, |t4|)), 9): m rounded through
-				 * the 2^52 bias, minus 1 where that rounded up */
-				vd m = vd_max(f3, f4), mt = m + 0x1p52;
-				vu b = ((vu)mt - 0x4330000000000000u) + (vu)(vi)((mt - 0x1p52) > m);
-				b = (vu)vi_sel((vi)(b > EP_NQ - 1), vi_splat(EP_NQ - 1), (vi)b);
-				vd inc = (vd)((b * 5 + 1023) << 52); /* 2^(5b) */
-				pack[v] += vd_sel(in, inc, vd_splat(0.0));
+				sx[v] += t3;
+				sy[v] += t4;
+				ax[v] += f3;
+				ay[v] += f4;
+				/* annulus b = min(floor(max(|t3|, |t4|)), 9), counted as 2^(5b):
+				 * the exponent field 1023 + 5b from the low bits of 5b + 2^52 + 1023 */
+				vd b = vd_min(vd_floor(vd_max(f3, f4)), vd_splat(EP_NQ - 1));
+				vu e = (vu)(b * 5.0 + (0x1p52 + 1023.0)) << 52;
+				pack[v] += (vd)(e & (vu)in);
 			}
 		}
 		for (int v = 0; v < EP_NV; v++) {
