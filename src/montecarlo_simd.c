@@ -6,8 +6,8 @@
  * uniforms of tk/rng.h, tk_exp/tk_log/tk_sincos_2pi of src/tkmath.h, NPB's EP
  * formulas), and every floating sum has a fixed order of logical lanes that does not
  * depend on VL, so every variant gives the same bits (the unit tests compare each with
- * an independent scalar reference, remainders included).
- * Philox runs in registers (philox_vec.h).
+ * an independent scalar reference, remainders included).  Philox runs in registers
+ * (philox_vec.h).
  */
 #include "dispatch.h"
 #include "philox_vec.h"
