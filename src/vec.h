@@ -228,4 +228,38 @@ static inline vd vd_trunc_nonneg(vd y)
 #endif
 }
 
+/* The correctly rounded square root per lane (IEEE: the same bits everywhere). */
+static inline vd vd_sqrt(vd a)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_sqrt_pd((__m512d)a);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vd)_mm256_sqrt_pd((__m256d)a);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vd)_mm_sqrt_pd((__m128d)a);
+#else
+	vd r;
+	for (int l = 0; l < VL; l++)
+		r[l] = __builtin_sqrt(a[l]);
+	return r;
+#endif
+}
+
+/* floor per lane (exact: the same bits everywhere; roundpd where SSE4.1 is there). */
+static inline vd vd_floor(vd a)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_roundscale_pd((__m512d)a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vd)_mm256_floor_pd((__m256d)a);
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vd)_mm_floor_pd((__m128d)a);
+#else
+	vd r;
+	for (int l = 0; l < VL; l++)
+		r[l] = __builtin_floor(a[l]);
+	return r;
+#endif
+}
+
 #endif

@@ -15,6 +15,7 @@ extern const tk_suite tk_suite_error;
 extern const tk_suite tk_suite_opt;
 extern const tk_suite tk_suite_rng;
 extern const tk_suite tk_suite_montecarlo;
+extern const tk_suite tk_suite_tkmath;
 extern const tk_suite tk_suite_xsum;
 extern const tk_suite tk_suite_npy;
 extern const tk_suite tk_suite_reduce;
@@ -28,6 +29,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_opt,
 	&tk_suite_rng,
 	&tk_suite_montecarlo,
+	&tk_suite_tkmath,
 	&tk_suite_xsum,
 	&tk_suite_npy,
 	&tk_suite_reduce,
