@@ -52,6 +52,11 @@ void tk_result_u64(tk_result *r, const char *name, uint64_t v)
 	add_field(r, name, TK_F_U64, 1)->u = v;
 }
 
+void tk_result_hex(tk_result *r, const char *name, uint64_t v)
+{
+	add_field(r, name, TK_F_HEX, 1)->u = v;
+}
+
 void tk_result_i64(tk_result *r, const char *name, int64_t v)
 {
 	add_field(r, name, TK_F_I64, 1)->i = v;
@@ -140,7 +145,8 @@ uint64_t tk_result_digest(const tk_result *r)
 			continue;
 		h = tk_fnv1a(h, f->name, strlen(f->name) + 1);
 		switch (f->type) {
-		case TK_F_U64: h = hash_u64(h, f->u); break;
+		case TK_F_U64:
+		case TK_F_HEX: h = hash_u64(h, f->u); break;
 		case TK_F_I64: h = hash_u64(h, (uint64_t)f->i); break;
 		case TK_F_F64: {
 			uint64_t bits;
@@ -196,6 +202,7 @@ static void json_field(FILE *out, const tk_field *f)
 	fputc(':', out);
 	switch (f->type) {
 	case TK_F_U64: fprintf(out, "%llu", (unsigned long long)f->u); break;
+	case TK_F_HEX: fprintf(out, "\"%016llx\"", (unsigned long long)f->u); break;
 	case TK_F_I64: fprintf(out, "%lld", (long long)f->i); break;
 	case TK_F_F64: json_double(out, f->f); break;
 	case TK_F_STR: tk_json_string(out, f->s); break;
@@ -317,6 +324,7 @@ static void csv_value(FILE *out, const tk_field *f)
 {
 	switch (f->type) {
 	case TK_F_U64: fprintf(out, "%llu", (unsigned long long)f->u); break;
+	case TK_F_HEX: fprintf(out, "%016llx", (unsigned long long)f->u); break;
 	case TK_F_I64: fprintf(out, "%lld", (long long)f->i); break;
 	case TK_F_F64: fprintf(out, "%.17g", f->f); break;
 	case TK_F_STR: fprintf(out, "\"%s\"", f->s); break;
@@ -363,6 +371,7 @@ static void text_value(FILE *out, const tk_field *f)
 	char num[32];
 	switch (f->type) {
 	case TK_F_U64: fprintf(out, "%llu", (unsigned long long)f->u); break;
+	case TK_F_HEX: fprintf(out, "%016llx", (unsigned long long)f->u); break;
 	case TK_F_I64: fprintf(out, "%lld", (long long)f->i); break;
 	case TK_F_F64: fputs(tk_fmt_f64(num, sizeof num, f->f), out); break;
 	case TK_F_STR: fputs(f->s, out); break;

@@ -16,7 +16,7 @@
 #define TK_RESULT_MAX_FIELDS 48
 
 typedef enum tk_format { TK_FMT_TEXT, TK_FMT_JSON, TK_FMT_CSV } tk_format;
-typedef enum tk_ftype { TK_F_U64, TK_F_I64, TK_F_F64, TK_F_STR, TK_F_U64S } tk_ftype;
+typedef enum tk_ftype { TK_F_U64, TK_F_I64, TK_F_F64, TK_F_STR, TK_F_U64S, TK_F_HEX } tk_ftype;
 
 typedef struct tk_field {
 	const char *name; /* snake_case, also the JSON key and CSV column */
@@ -64,6 +64,8 @@ void tk_result_u64(tk_result *r, const char *name, uint64_t v);
 void tk_result_i64(tk_result *r, const char *name, int64_t v);
 void tk_result_f64(tk_result *r, const char *name, double v);
 void tk_result_str(tk_result *r, const char *name, const char *v);
+/* A 64-bit hash, part of the result, printed as 16 hex digits like the digest. */
+void tk_result_hex(tk_result *r, const char *name, uint64_t v);
 void tk_result_u64s(tk_result *r, const char *name, const uint64_t *v, size_t n);
 /* Context fields: printed, not part of the digest (references, tolerances). */
 void tk_result_ref_f64(tk_result *r, const char *name, double v);
