@@ -46,6 +46,7 @@ typedef struct tk_result {
 	const char *rate_unit; /* "samples/s", "Mop/s", "GB/s": rate = work / kernel_max */
 	double rate_scale;   /* rate = work / kernel_max / rate_scale (1e6 for Mop/s) */
 	uint64_t digest;
+	uint64_t rss_max, rss_sum; /* peak resident bytes: max and sum over ranks (tk_report) */
 } tk_result;
 
 /* The run's context, filled by the command front end (main.c). */
@@ -80,7 +81,11 @@ void tk_result_time(tk_result *r, double local_seconds);
 /* Compute the digest over the result fields (called by tk_report; exposed for tests). */
 uint64_t tk_result_digest(const tk_result *r);
 
-/* Print on rank 0 in the run's format; returns 0, or TK_EIO if stdout failed. */
+/* The source revision the binary was built from (git describe), or "unknown". */
+const char *tk_build_revision(void);
+
+/* Collective (gathers each rank's peak resident memory), then prints on rank 0 in the
+ * run's format; returns 0, or TK_EIO if stdout failed. */
 int tk_report(tk_result *r, const tk_run_ctx *ctx);
 
 /* The shortest of %.15g, %.16g and %.17g that reads back to the same double (text
