@@ -112,10 +112,11 @@ $base/_fail/p6.pgm
 $base/p7.pgm
 EOF
 cp "$U/bad.txt" "$U/imgs/bad.txt"
-for launch in env ${have_mpi:+mpi}; do
-	[ "$launch" = mpi ] && [ $have_mpi = 0 ] && continue
+launches=(env)
+[ $have_mpi = 1 ] && launches+=(mpi)
+for launch in "${launches[@]}"; do
 	cmd=(env)
-	[ "$launch" = mpi ] && cmd=($MPIRUN -np 2)
+	[ "$launch" = mpi ] && read -r -a cmd <<<"$MPIRUN -np 2"
 	t0=$(date +%s)
 	timeout 60 "${cmd[@]}" "$TK" filter --filter box --input "$U/imgs/bad.txt" --threads 4 \
 		--timeout 1 --connect-timeout 1 --retries 1 --format json --quiet \
