@@ -23,6 +23,7 @@ extern const tk_suite tk_suite_reduce_simd;
 extern const tk_suite tk_suite_stats;
 extern const tk_suite tk_suite_image;
 extern const tk_suite tk_suite_filter;
+extern const tk_suite tk_suite_pool;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
@@ -37,6 +38,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_stats,
 	&tk_suite_image,
 	&tk_suite_filter,
+	&tk_suite_pool,
 };
 
 const char *tk_test_data_dir(void)

@@ -56,5 +56,8 @@ void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
 int tk_comm_counter_create(uint64_t n);
 uint64_t tk_comm_counter_next(void);
 void tk_comm_counter_free(void);
+/* Whether tk_comm_counter_next may be called from any thread (always true in a world
+ * of one; with MPI, when the library gave MPI_THREAD_MULTIPLE). */
+int tk_comm_counter_any_thread(void);
 
 #endif
