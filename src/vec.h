@@ -146,4 +146,152 @@ static inline int64_t vi_count(vi m)
 	return c;
 }
 
+/* ---- small unsigned lanes (the image filters) --------------------------------- */
+
+/* Half-width vectors: TK_VBYTES / 2 bytes, so that widening one gives a full vector. */
+typedef uint8_t vu8h __attribute__((vector_size(TK_VBYTES / 2)));
+typedef uint16_t vu16h __attribute__((vector_size(TK_VBYTES / 2)));
+
+/* Lanes per vector of 8-, 16- and 32-bit elements. */
+#define VL8 TK_VBYTES
+#define VL16 (TK_VBYTES / 2)
+#define VL32 (TK_VBYTES / 4)
+
+static inline vu8 vu8_load(const void *p)
+{
+	vu8 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+static inline void vu8_store(void *p, vu8 v) { memcpy(p, &v, sizeof v); }
+static inline vu16 vu16_load(const void *p)
+{
+	vu16 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+static inline void vu16_store(void *p, vu16 v) { memcpy(p, &v, sizeof v); }
+static inline vu32 vu32_load(const void *p)
+{
+	vu32 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+static inline void vu32_store(void *p, vu32 v) { memcpy(p, &v, sizeof v); }
+
+/* VL16 bytes widened to 16-bit lanes, VL32 16-bit elements to 32-bit lanes (zero
+ * extension: pmovzxbw / pmovzxwd from memory). */
+static inline vu16 vu16_load_u8(const uint8_t *p)
+{
+	vu8h h;
+	memcpy(&h, p, sizeof h);
+	return __builtin_convertvector(h, vu16);
+}
+static inline vu32 vu32_load_u16(const uint16_t *p)
+{
+	vu16h h;
+	memcpy(&h, p, sizeof h);
+	return __builtin_convertvector(h, vu32);
+}
+
+static inline vu8 vu8_splat(uint8_t x)
+{
+	vu8 v;
+	for (int l = 0; l < VL8; l++)
+		v[l] = x;
+	return v;
+}
+static inline vu16 vu16_splat(uint16_t x)
+{
+	vu16 v;
+	for (int l = 0; l < VL16; l++)
+		v[l] = x;
+	return v;
+}
+static inline vu32 vu32_splat(uint32_t x)
+{
+	vu32 v;
+	for (int l = 0; l < VL32; l++)
+		v[l] = x;
+	return v;
+}
+
+/* Unsigned byte minimum and maximum per lane (pminub / pmaxub). */
+static inline vu8 vu8_min(vu8 a, vu8 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu8)_mm512_min_epu8((__m512i)a, (__m512i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu8)_mm256_min_epu8((__m256i)a, (__m256i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vu8)_mm_min_epu8((__m128i)a, (__m128i)b);
+#else
+	vu8 m = (vu8)(a < b);
+	return (a & m) | (b & ~m);
+#endif
+}
+static inline vu8 vu8_max(vu8 a, vu8 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu8)_mm512_max_epu8((__m512i)a, (__m512i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu8)_mm256_max_epu8((__m256i)a, (__m256i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vu8)_mm_max_epu8((__m128i)a, (__m128i)b);
+#else
+	vu8 m = (vu8)(a > b);
+	return (a & m) | (b & ~m);
+#endif
+}
+
+/* Narrowing with unsigned saturation of signed inputs (packusdw / packuswb), lanes in
+ * order: lane l of the result is sat(a[l]) for l < half, sat(b[l - half]) after it,
+ * where sat clamps the lane read as a signed integer to [0, 2^16 - 1] (resp. 255). */
+static inline uint16_t sat_u16_(uint32_t x)
+{
+	int32_t s = (int32_t)x;
+	return (uint16_t)(s < 0 ? 0 : s > 65535 ? 65535 : s);
+}
+static inline uint8_t sat_u8_(uint16_t x)
+{
+	int16_t s = (int16_t)x;
+	return (uint8_t)(s < 0 ? 0 : s > 255 ? 255 : s);
+}
+static inline vu16 vu16_pack_u32(vu32 a, vu32 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	const __m512i order = _mm512_set_epi64(7, 5, 3, 1, 6, 4, 2, 0);
+	return (vu16)_mm512_permutexvar_epi64(order, _mm512_packus_epi32((__m512i)a, (__m512i)b));
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu16)_mm256_permute4x64_epi64(_mm256_packus_epi32((__m256i)a, (__m256i)b), 0xD8);
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vu16)_mm_packus_epi32((__m128i)a, (__m128i)b);
+#else
+	vu16 r;
+	for (int l = 0; l < VL32; l++) {
+		r[l] = sat_u16_(a[l]);
+		r[l + VL32] = sat_u16_(b[l]);
+	}
+	return r;
+#endif
+}
+static inline vu8 vu8_pack_u16(vu16 a, vu16 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	const __m512i order = _mm512_set_epi64(7, 5, 3, 1, 6, 4, 2, 0);
+	return (vu8)_mm512_permutexvar_epi64(order, _mm512_packus_epi16((__m512i)a, (__m512i)b));
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu8)_mm256_permute4x64_epi64(_mm256_packus_epi16((__m256i)a, (__m256i)b), 0xD8);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vu8)_mm_packus_epi16((__m128i)a, (__m128i)b);
+#else
+	vu8 r;
+	for (int l = 0; l < VL16; l++) {
+		r[l] = sat_u8_(a[l]);
+		r[l + VL16] = sat_u8_(b[l]);
+	}
+	return r;
+#endif
+}
+
 #endif

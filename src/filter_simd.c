@@ -1,0 +1,436 @@
+/*
+ * filter_simd.c: the row kernels of the image filters (tk/filter.h), one source for
+ * every vector variant (compiled once per variant: see tk/simd.h and vec.h).
+ *
+ * Rule: integer arithmetic only (box's large kernels: one exactly rounded double
+ * product), so every variant gives the same bytes; src/filter.c plans the rows,
+ * builds the padded rows and borders (reflect-101) and calls these through tk_fn.
+ * The kernels that carry the time (gaussian's two passes, median) are written with
+ * vectors of the variant's width, a fixed block of output elements per step; a row
+ * that leaves a remainder recomputes its last full block (the kernels write no
+ * buffer they read), and a row shorter than one block is computed on a zero-padded
+ * copy, so every element goes through the same code.  The simple loops (point
+ * filters, box, sobel, sharpen's mix) are plain C loops over a row, which the
+ * vector variants' compilers vectorize (checked in the generated code) and the
+ * scalar variant does not.
+ */
+#include <string.h>
+
+#include "dispatch.h"
+#include "tk/filter.h"
+#include "vec.h"
+
+#define MAXR (TK_FILTER_MAX_SIZE / 2) /* largest radius */
+#define CHUNK 1024                     /* elements per block of box's row pass (L1) */
+
+/* ---- gaussian: vertical pass, u8 rows to u16 sums --------------------------------- */
+
+/* v = w0 row[0] + sum_d w_d (row[-d] + row[+d]) over VL8 elements from i: at most
+ * 255 x 256, exact in 16-bit lanes (the weights sum to 256). */
+static inline void gv_block(uint16_t *out, const uint8_t *const *rows, const vu16 *wv, int r,
+                            size_t i)
+{
+	const uint8_t *m = rows[r] + i;
+	vu16 s0 = wv[0] * vu16_load_u8(m), s1 = wv[0] * vu16_load_u8(m + VL16);
+	for (int d = 1; d <= r; d++) {
+		const uint8_t *a = rows[r - d] + i, *b = rows[r + d] + i;
+		s0 += wv[d] * (vu16_load_u8(a) + vu16_load_u8(b));
+		s1 += wv[d] * (vu16_load_u8(a + VL16) + vu16_load_u8(b + VL16));
+	}
+	vu16_store(out, s0);
+	vu16_store(out + VL16, s1);
+}
+
+void TK_SIMD_FN(tk_filter_gauss_vert)(uint16_t *v, const uint8_t *const *rows,
+                                      const uint16_t *w, int r, size_t n)
+{
+	vu16 wv[MAXR + 1];
+	for (int d = 0; d <= r; d++)
+		wv[d] = vu16_splat(w[d]);
+	size_t i = 0;
+	for (; i + VL8 <= n; i += VL8)
+		gv_block(v + i, rows, wv, r, i);
+	if (i == n)
+		return;
+	if (n >= VL8) {
+		gv_block(v + n - VL8, rows, wv, r, n - VL8);
+		return;
+	}
+	uint8_t t[2 * MAXR + 1][VL8];
+	const uint8_t *tr[2 * MAXR + 1];
+	uint16_t o[VL8];
+	for (int k = 0; k <= 2 * r; k++) {
+		memset(t[k], 0, VL8);
+		memcpy(t[k], rows[k], n);
+		tr[k] = t[k];
+	}
+	gv_block(o, tr, wv, r, 0);
+	memcpy(v, o, n * sizeof *o);
+}
+
+/* ---- gaussian: horizontal pass, u16 sums to u8 ------------------------------------ */
+
+/* out = (w0 p[0] + sum_d w_d (p[-dc] + p[+dc]) + 2^15) >> 16 over VL8 elements: the
+ * sums reach 255 x 2^16, so 32-bit lanes, four vectors of them per block. */
+static inline void gh_block(uint8_t *out, const uint16_t *p, const vu32 *wv, int r, size_t c)
+{
+	vu32 s0 = wv[0] * vu32_load_u16(p), s1 = wv[0] * vu32_load_u16(p + VL32);
+	vu32 s2 = wv[0] * vu32_load_u16(p + 2 * VL32), s3 = wv[0] * vu32_load_u16(p + 3 * VL32);
+	for (int d = 1; d <= r; d++) {
+		const uint16_t *a = p - (size_t)d * c, *b = p + (size_t)d * c;
+		s0 += wv[d] * (vu32_load_u16(a) + vu32_load_u16(b));
+		s1 += wv[d] * (vu32_load_u16(a + VL32) + vu32_load_u16(b + VL32));
+		s2 += wv[d] * (vu32_load_u16(a + 2 * VL32) + vu32_load_u16(b + 2 * VL32));
+		s3 += wv[d] * (vu32_load_u16(a + 3 * VL32) + vu32_load_u16(b + 3 * VL32));
+	}
+	const vu32 half = vu32_splat(1u << 15);
+	vu16 lo = vu16_pack_u32((s0 + half) >> 16, (s1 + half) >> 16);
+	vu16 hi = vu16_pack_u32((s2 + half) >> 16, (s3 + half) >> 16);
+	vu8_store(out, vu8_pack_u16(lo, hi));
+}
+
+void TK_SIMD_FN(tk_filter_gauss_horz)(uint8_t *out, const uint16_t *mid, const uint16_t *w,
+                                      int r, size_t c, size_t n)
+{
+	vu32 wv[MAXR + 1];
+	for (int d = 0; d <= r; d++)
+		wv[d] = vu32_splat(w[d]);
+	size_t i = 0;
+	for (; i + VL8 <= n; i += VL8)
+		gh_block(out + i, mid + i, wv, r, c);
+	if (i == n)
+		return;
+	if (n >= VL8) {
+		gh_block(out + n - VL8, mid + n - VL8, wv, r, c);
+		return;
+	}
+	/* n < VL8: on a zero-padded copy of the row and its r c padding elements each side */
+	uint16_t t[VL8 + 2 * MAXR * 4];
+	uint8_t o[VL8];
+	size_t rc = (size_t)r * c;
+	memset(t, 0, sizeof t);
+	memcpy(t, mid - rc, (n + 2 * rc) * sizeof *t);
+	gh_block(o, t + rc, wv, r, c);
+	memcpy(out, o, n);
+}
+
+/* ---- sharpen: p + a (p - blur) / 256, rounded half to even, saturated --------------- */
+
+void TK_SIMD_FN(tk_filter_sharpen_mix)(uint8_t *restrict out, const uint8_t *restrict p,
+                                       const uint8_t *restrict b, int32_t a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		/* t kept non-negative so that >> is a floor */
+		int32_t t = a * ((int32_t)p[i] - b[i]) + (1 << 24);
+		int32_t f = (t >> 8) + p[i], rem = t & 255;
+		f += rem > 128 || (rem == 128 && (f & 1));
+		int32_t q = f - (1 << 16);
+		out[i] = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+	}
+}
+
+/* ---- box ---------------------------------------------------------------------------- */
+
+/* Column sums slide one row down: col += add - sub (sub NULL: col += add). */
+void TK_SIMD_FN(tk_filter_box_col16)(uint16_t *restrict col, const uint8_t *restrict add,
+                                     const uint8_t *restrict sub, size_t n)
+{
+	if (sub)
+		for (size_t i = 0; i < n; i++)
+			col[i] = (uint16_t)(col[i] + add[i] - sub[i]);
+	else
+		for (size_t i = 0; i < n; i++)
+			col[i] = (uint16_t)(col[i] + add[i]);
+}
+
+void TK_SIMD_FN(tk_filter_box_col32)(uint32_t *restrict col, const uint8_t *restrict add,
+                                     const uint8_t *restrict sub, size_t n)
+{
+	if (sub)
+		for (size_t i = 0; i < n; i++)
+			col[i] += (uint32_t)add[i] - sub[i];
+	else
+		for (size_t i = 0; i < n; i++)
+			col[i] += add[i];
+}
+
+static void hadd2_u16(uint16_t *restrict acc, const uint16_t *restrict a,
+                      const uint16_t *restrict b, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		acc[i] = (uint16_t)(acc[i] + a[i] + b[i]);
+}
+
+/* round(s / d) for d = k^2 <= 225 and s <= 255 d, exactly, in 32-bit integers:
+ * (s + (d - 1) / 2) * ceil(2^24 / d) >> 24 (checked for every s and odd k <= 15). */
+static void box_divide16(uint8_t *restrict out, const uint16_t *restrict acc, uint32_t half,
+                         uint32_t mul, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		out[i] = (uint8_t)(((acc[i] + half) * mul) >> 24);
+}
+
+/* One row of a box filter up to 15 x 15 from the padded column sums (r c elements of
+ * padding each side): window sums fit in 16 bits (255 x 225 < 2^16). */
+void TK_SIMD_FN(tk_filter_box_row16)(uint8_t *out, const uint16_t *col, int r, size_t c,
+                                     size_t n)
+{
+	uint32_t d = (uint32_t)((2 * r + 1) * (2 * r + 1));
+	uint32_t half = (d - 1) / 2, mul = (uint32_t)(((1u << 24) + d - 1) / d);
+	uint16_t acc[2 * CHUNK];
+	for (size_t x0 = 0; x0 < n; x0 += 2 * CHUNK) {
+		size_t m = n - x0 < 2 * CHUNK ? n - x0 : 2 * CHUNK;
+		const uint16_t *p = col + x0;
+		memcpy(acc, p, m * sizeof *acc);
+		for (int k = 1; k <= r; k++)
+			hadd2_u16(acc, p - (size_t)k * c, p + (size_t)k * c, m);
+		box_divide16(out + x0, acc, half, mul, m);
+	}
+}
+
+/* round(s / d), exactly: d = k^2 is odd, so s / d is never halfway, and it lies at
+ * least 1 / (2d) from a halfway point, far beyond the error of s * (1 / d) in double. */
+static void box_divide(uint8_t *restrict out, const uint32_t *restrict acc, double inv,
+                       size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		out[i] = (uint8_t)((double)acc[i] * inv + 0.5);
+}
+
+/* One row of a larger box filter from the padded column sums: prefix sums along the
+ * row per channel into pre (n + (2r + 1) c elements), then window differences. */
+void TK_SIMD_FN(tk_filter_box_row32)(uint8_t *out, const uint32_t *col, int r, size_t c,
+                                     size_t n, uint32_t *pre)
+{
+	size_t k = 2 * (size_t)r + 1, np = n + 2 * (size_t)r * c;
+	const uint32_t *p = col - (size_t)r * c;
+	for (size_t ch = 0; ch < c; ch++) {
+		uint32_t run = 0;
+		pre[ch] = 0;
+		for (size_t i = ch; i < np; i += c) {
+			run += p[i];
+			pre[i + c] = run;
+		}
+	}
+	double inv = 1.0 / ((double)k * (double)k);
+	uint32_t acc[CHUNK];
+	for (size_t x0 = 0; x0 < n; x0 += CHUNK) {
+		size_t m = n - x0 < CHUNK ? n - x0 : CHUNK;
+		const uint32_t *q = pre + x0;
+		for (size_t i = 0; i < m; i++)
+			acc[i] = q[i + k * c] - q[i];
+		box_divide(out + x0, acc, inv, m);
+	}
+}
+
+/* ---- sobel -------------------------------------------------------------------------- */
+
+/* Vertical parts of both gradients: smoothing a + 2b + d and difference d - a. */
+void TK_SIMD_FN(tk_filter_sobel_vert)(int16_t *restrict sm, int16_t *restrict df,
+                                      const uint8_t *restrict a, const uint8_t *restrict b,
+                                      const uint8_t *restrict d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sm[i] = (int16_t)(a[i] + 2 * b[i] + d[i]);
+		df[i] = (int16_t)(d[i] - a[i]);
+	}
+}
+
+/* round(sqrt(gx^2 + gy^2)) exactly, saturated to 255, in integers only:
+ * round(sqrt(m)) >= k exactly when m > k^2 - k (as (k - 1/2)^2 is never an integer),
+ * so a branch-free binary search over k in 0..255 finds it (and vectorizes). */
+void TK_SIMD_FN(tk_filter_sobel_mag)(uint8_t *restrict out, const int16_t *restrict sm,
+                                     const int16_t *restrict df, size_t c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int32_t gx = sm[i + c] - sm[i - c];
+		int32_t gy = df[i - c] + 2 * df[i] + df[i + c];
+		int32_t m2 = gx * gx + gy * gy, q = 0, t;
+#define SQRT_STEP(bit) (t = q + (bit), q = m2 > t * t - t ? t : q)
+		SQRT_STEP(128), SQRT_STEP(64), SQRT_STEP(32), SQRT_STEP(16);
+		SQRT_STEP(8), SQRT_STEP(4), SQRT_STEP(2), SQRT_STEP(1);
+#undef SQRT_STEP
+		out[i] = (uint8_t)q;
+	}
+}
+
+/* ---- median ------------------------------------------------------------------------- */
+
+#define VSORT2(a, b)                                                                  \
+	do {                                                                          \
+		vu8 t_ = vu8_min(a, b);                                               \
+		b = vu8_max(a, b);                                                    \
+		a = t_;                                                               \
+	} while (0)
+
+static inline vu8 vmed3(vu8 a, vu8 b, vu8 c)
+{
+	return vu8_max(vu8_min(a, b), vu8_min(vu8_max(a, b), c));
+}
+
+/* 3x3 over VL8 elements: out[i] from columns i, i + c, i + 2c of rows a, b, d; each
+ * column of three sorted, then med3(max of the lows, med3 of the middles, min of the
+ * highs) is the median of the nine. */
+static inline void median3_block(uint8_t *out, const uint8_t *a, const uint8_t *b,
+                                 const uint8_t *d, size_t c)
+{
+	vu8 l[3], m[3], h[3];
+	for (int k = 0; k < 3; k++) {
+		size_t j = (size_t)k * c;
+		vu8 p = vu8_load(a + j), q = vu8_load(b + j), t = vu8_load(d + j);
+		VSORT2(p, q);
+		VSORT2(q, t);
+		VSORT2(p, q);
+		l[k] = p;
+		m[k] = q;
+		h[k] = t;
+	}
+	vu8 lo = vu8_max(vu8_max(l[0], l[1]), l[2]);
+	vu8 mi = vmed3(m[0], m[1], m[2]);
+	vu8 hi = vu8_min(vu8_min(h[0], h[1]), h[2]);
+	vu8_store(out, vmed3(lo, mi, hi));
+}
+
+/* out[0..n) from rows a, b, d that start one pixel (c elements) left of out's first
+ * and hold n + 2c elements. */
+void TK_SIMD_FN(tk_filter_median3)(uint8_t *out, const uint8_t *a, const uint8_t *b,
+                                   const uint8_t *d, size_t c, size_t n)
+{
+	size_t i = 0;
+	for (; i + VL8 <= n; i += VL8)
+		median3_block(out + i, a + i, b + i, d + i, c);
+	if (i == n)
+		return;
+	if (n >= VL8) {
+		i = n - VL8;
+		median3_block(out + i, a + i, b + i, d + i, c);
+		return;
+	}
+	uint8_t t[3][VL8 + 8], o[VL8];
+	const uint8_t *src[3] = {a, b, d};
+	for (int k = 0; k < 3; k++) {
+		memset(t[k], 0, sizeof t[k]);
+		memcpy(t[k], src[k], n + 2 * c);
+	}
+	median3_block(o, t[0], t[1], t[2], c);
+	memcpy(out, o, n);
+}
+
+/* 5x5: forgetful selection on 25 values: keep 14, move their minimum and maximum to
+ * the ends and drop both, take in the next value, ... until three are left, whose
+ * middle is the median.  Two blocks of VL8 elements at once (p and q): the two
+ * selections are independent, so their dependency chains overlap. */
+static inline void median25x2(const uint8_t *const *p, size_t off, vu8 *mp, vu8 *mq)
+{
+	vu8 v[14], u[14];
+#pragma GCC unroll 14
+	for (int k = 0; k < 14; k++) {
+		v[k] = vu8_load(p[k]);
+		u[k] = vu8_load(p[k] + off);
+	}
+	/* the working set is v[step..14).  Each step pairs it up, takes the minimum from
+	 * the pairs' lows into v[step] (then dropped) and the maximum from the highs into
+	 * v[13] (then replaced by the newcomer); an unpaired v[13] joins both searches. */
+#pragma GCC unroll 12
+	for (int step = 0; step < 12; step++) {
+		const int np = (14 - step) / 2, odd = (14 - step) & 1;
+#pragma GCC unroll 7
+		for (int j = 0; j < np; j++) {
+			VSORT2(v[step + 2 * j], v[step + 2 * j + 1]);
+			VSORT2(u[step + 2 * j], u[step + 2 * j + 1]);
+		}
+#pragma GCC unroll 7
+		for (int j = 1; j < np; j++) {
+			VSORT2(v[step], v[step + 2 * j]);
+			VSORT2(u[step], u[step + 2 * j]);
+		}
+		if (odd) {
+			VSORT2(v[step], v[13]);
+			VSORT2(u[step], u[13]);
+		}
+#pragma GCC unroll 7
+		for (int j = 0; j < np; j++) {
+			if (step + 2 * j + 1 == 13)
+				continue;
+			VSORT2(v[step + 2 * j + 1], v[13]);
+			VSORT2(u[step + 2 * j + 1], u[13]);
+		}
+		if (step < 11) {
+			v[13] = vu8_load(p[14 + step]);
+			u[13] = vu8_load(p[14 + step] + off);
+		}
+	}
+	*mp = v[12];
+	*mq = u[12];
+}
+
+static inline void median5_block(uint8_t *out, const uint8_t *const *rows, size_t c,
+                                 size_t i)
+{
+	const uint8_t *p[25];
+	for (int k = 0; k < 25; k++)
+		p[k] = rows[k / 5] + i + (size_t)(k % 5) * c;
+	vu8 a, b;
+	median25x2(p, VL8, &a, &b);
+	vu8_store(out + i, a);
+	vu8_store(out + i + VL8, b);
+}
+
+/* out[0..n) from five rows that start two pixels (2c elements) left of out's first
+ * and hold n + 4c elements. */
+void TK_SIMD_FN(tk_filter_median5)(uint8_t *out, const uint8_t *const *rows, size_t c,
+                                   size_t n)
+{
+	size_t i = 0;
+	for (; i + 2 * VL8 <= n; i += 2 * VL8)
+		median5_block(out, rows, c, i);
+	if (i == n)
+		return;
+	if (n >= 2 * VL8) {
+		median5_block(out, rows, c, n - 2 * VL8);
+		return;
+	}
+	uint8_t t[5][2 * VL8 + 16], o[2 * VL8];
+	const uint8_t *tr[5];
+	for (int k = 0; k < 5; k++) {
+		memset(t[k], 0, sizeof t[k]);
+		memcpy(t[k], rows[k], n + 4 * c);
+		tr[k] = t[k];
+	}
+	median5_block(o, tr, c, 0);
+	memcpy(out, o, n);
+}
+
+/* ---- point filters -------------------------------------------------------------------- */
+
+/* OpenCV 4.6's 15-bit RGB-to-gray weights; w pixels of c >= 3 channels to c - 2
+ * (alpha copied). */
+void TK_SIMD_FN(tk_filter_gray)(uint8_t *restrict out, const uint8_t *restrict a, size_t w,
+                                int c)
+{
+	if (c == 3) {
+		for (size_t x = 0; x < w; x++) {
+			const uint8_t *p = a + x * 3;
+			out[x] = (uint8_t)((p[0] * 9798 + p[1] * 19235 + p[2] * 3735 + 16384) >> 15);
+		}
+		return;
+	}
+	for (size_t x = 0; x < w; x++) {
+		const uint8_t *p = a + x * 4;
+		out[x * 2] = (uint8_t)((p[0] * 9798 + p[1] * 19235 + p[2] * 3735 + 16384) >> 15);
+		out[x * 2 + 1] = p[3];
+	}
+}
+
+void TK_SIMD_FN(tk_filter_invert)(uint8_t *restrict out, const uint8_t *restrict a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint8_t)(255 - a[i]);
+}
+
+void TK_SIMD_FN(tk_filter_threshold)(uint8_t *restrict out, const uint8_t *restrict a,
+                                     uint8_t level, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = a[i] > level ? 255 : 0;
+}
