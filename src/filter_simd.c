@@ -45,7 +45,8 @@ void TK_SIMD_FN(tk_filter_gauss_vert)(uint16_t *v, const uint8_t *const *rows,
                                       const uint16_t *w, int r, size_t n)
 {
 	vu16 wv[MAXR + 1];
-	for (int d = 0; d <= r; d++)
+	wv[0] = vu16_splat(w[0]);
+	for (int d = 1; d <= r; d++)
 		wv[d] = vu16_splat(w[d]);
 	size_t i = 0;
 	for (; i + VL8 <= n; i += VL8)
@@ -57,7 +58,7 @@ void TK_SIMD_FN(tk_filter_gauss_vert)(uint16_t *v, const uint8_t *const *rows,
 		return;
 	}
 	uint8_t t[2 * MAXR + 1][VL8];
-	const uint8_t *tr[2 * MAXR + 1];
+	const uint8_t *tr[2 * MAXR + 1] = {NULL};
 	uint16_t o[VL8];
 	for (int k = 0; k <= 2 * r; k++) {
 		memset(t[k], 0, VL8);
@@ -93,7 +94,8 @@ void TK_SIMD_FN(tk_filter_gauss_horz)(uint8_t *out, const uint16_t *mid, const u
                                       int r, size_t c, size_t n)
 {
 	vu32 wv[MAXR + 1];
-	for (int d = 0; d <= r; d++)
+	wv[0] = vu32_splat(w[0]);
+	for (int d = 1; d <= r; d++)
 		wv[d] = vu32_splat(w[d]);
 	size_t i = 0;
 	for (; i + VL8 <= n; i += VL8)

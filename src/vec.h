@@ -183,15 +183,31 @@ static inline void vu32_store(void *p, vu32 v) { memcpy(p, &v, sizeof v); }
  * extension: pmovzxbw / pmovzxwd from memory). */
 static inline vu16 vu16_load_u8(const uint8_t *p)
 {
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu16)_mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)p));
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu16)_mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)p));
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vu16)_mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)p));
+#else
 	vu8h h;
 	memcpy(&h, p, sizeof h);
 	return __builtin_convertvector(h, vu16);
+#endif
 }
 static inline vu32 vu32_load_u16(const uint16_t *p)
 {
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu32)_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p));
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu32)_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vu32)_mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)p));
+#else
 	vu16h h;
 	memcpy(&h, p, sizeof h);
 	return __builtin_convertvector(h, vu32);
+#endif
 }
 
 static inline vu8 vu8_splat(uint8_t x)
