@@ -27,8 +27,9 @@
 	  (uint16_t * v, const uint8_t *const *rows, const uint16_t *w, int r, size_t n)) \
 	X(tk_filter_gauss_horz, void,                                                 \
 	  (uint8_t * out, const uint16_t *mid, const uint16_t *w, int r, size_t c, size_t n)) \
-	X(tk_filter_sharpen_mix, void,                                                \
-	  (uint8_t * out, const uint8_t *p, const uint8_t *b, int32_t a, size_t n))    \
+	X(tk_filter_sharpen_horz, void,                                               \
+	  (uint8_t * out, const uint16_t *mid, const uint16_t *w, int r, size_t c, size_t n, \
+	   const uint8_t *p, int32_t amount))                                         \
 	X(tk_filter_box_col16, void,                                                  \
 	  (uint16_t * col, const uint8_t *add, const uint8_t *sub, size_t n))          \
 	X(tk_filter_box_row16, void,                                                  \

@@ -247,25 +247,23 @@ typedef struct scratch {
 	uint8_t *tmp; /* one u8 row */
 } scratch;
 
+/* Gaussian (p NULL) or sharpen (p the input row): vertical pass into a padded row of
+ * u16 sums, its reflect-101 padding, then the horizontal pass (and sharpen's mix). */
 static void gauss_row(const tk_filter_step *s, const plane *in, int64_t y, uint32_t w,
                       int c, uint8_t *out, scratch *sc)
 {
 	int r = s->radius;
-	size_t n = (size_t)w * c;
+	size_t n = (size_t)w * c, rc = (size_t)r * c;
 	for (int k = -r; k <= r; k++)
 		sc->rows[k + r] = row_at(in, y + k);
 	uint16_t *v = sc->buf[0];
-	tk_fn.tk_filter_gauss_vert(v + (size_t)r * c, sc->rows, s->weight, r, n);
+	tk_fn.tk_filter_gauss_vert(v + rc, sc->rows, s->weight, r, n);
 	pad_u16(v, w, c, r);
-	tk_fn.tk_filter_gauss_horz(out, v + (size_t)r * c, s->weight, r, (size_t)c, n);
-}
-
-static void sharpen_row(const tk_filter_step *s, const plane *in, int64_t y, uint32_t w,
-                        int c, uint8_t *out, scratch *sc)
-{
-	size_t n = (size_t)w * c;
-	gauss_row(s, in, y, w, c, sc->tmp, sc);
-	tk_fn.tk_filter_sharpen_mix(out, row_at(in, y), sc->tmp, s->amount, n);
+	if (s->kind == TK_FILTER_SHARPEN)
+		tk_fn.tk_filter_sharpen_horz(out, v + rc, s->weight, r, (size_t)c, n, row_at(in, y),
+		                             s->amount);
+	else
+		tk_fn.tk_filter_gauss_horz(out, v + rc, s->weight, r, (size_t)c, n);
 }
 
 /* ---- box ---------------------------------------------------------------------- */
@@ -446,10 +444,8 @@ static int run_step(const tk_filter_step *s, const plane *in, uint32_t w, int c,
 				uint8_t *o = out + i * ostride;
 				switch (s->kind) {
 				case TK_FILTER_GAUSSIAN:
-					gauss_row(s, in, y, w, c, o, &sc);
-					break;
 				case TK_FILTER_SHARPEN:
-					sharpen_row(s, in, y, w, c, o, &sc);
+					gauss_row(s, in, y, w, c, o, &sc);
 					break;
 				case TK_FILTER_SOBEL:
 					sobel_row(in, y, w, c, o, &sc);

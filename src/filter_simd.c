@@ -10,7 +10,7 @@
  * that leaves a remainder recomputes its last full block (the kernels write no
  * buffer they read), and a row shorter than one block is computed on a zero-padded
  * copy, so every element goes through the same code.  The simple loops (point
- * filters, box, sobel, sharpen's mix) are plain C loops over a row, which the
+ * filters, box, sobel) are plain C loops over a row, which the
  * vector variants' compilers vectorize (checked in the generated code) and the
  * scalar variant does not.
  */
@@ -71,64 +71,102 @@ void TK_SIMD_FN(tk_filter_gauss_vert)(uint16_t *v, const uint8_t *const *rows,
 
 /* ---- gaussian: horizontal pass, u16 sums to u8 ------------------------------------ */
 
-/* out = (w0 p[0] + sum_d w_d (p[-dc] + p[+dc]) + 2^15) >> 16 over VL8 elements: the
- * sums reach 255 x 2^16, so 32-bit lanes, four vectors of them per block. */
-static inline void gh_block(uint8_t *out, const uint16_t *p, const vu32 *wv, int r, size_t c)
+/* The horizontal sums s = w0 p[0] + sum_d w_d (p[-dc] + p[+dc]) over VL8 elements,
+ * in four vectors of 32-bit lanes (they reach 255 x 2^16), and the gaussian's one
+ * rounding, b = (s + 2^15) >> 16. */
+static inline void gh_blur(const uint16_t *p, const vu32 *wv, int r, size_t c, vu32 *b)
 {
 	vu32 s0 = wv[0] * vu32_load_u16(p), s1 = wv[0] * vu32_load_u16(p + VL32);
 	vu32 s2 = wv[0] * vu32_load_u16(p + 2 * VL32), s3 = wv[0] * vu32_load_u16(p + 3 * VL32);
 	for (int d = 1; d <= r; d++) {
-		const uint16_t *a = p - (size_t)d * c, *b = p + (size_t)d * c;
-		s0 += wv[d] * (vu32_load_u16(a) + vu32_load_u16(b));
-		s1 += wv[d] * (vu32_load_u16(a + VL32) + vu32_load_u16(b + VL32));
-		s2 += wv[d] * (vu32_load_u16(a + 2 * VL32) + vu32_load_u16(b + 2 * VL32));
-		s3 += wv[d] * (vu32_load_u16(a + 3 * VL32) + vu32_load_u16(b + 3 * VL32));
+		const uint16_t *a = p - (size_t)d * c, *z = p + (size_t)d * c;
+		s0 += wv[d] * (vu32_load_u16(a) + vu32_load_u16(z));
+		s1 += wv[d] * (vu32_load_u16(a + VL32) + vu32_load_u16(z + VL32));
+		s2 += wv[d] * (vu32_load_u16(a + 2 * VL32) + vu32_load_u16(z + 2 * VL32));
+		s3 += wv[d] * (vu32_load_u16(a + 3 * VL32) + vu32_load_u16(z + 3 * VL32));
 	}
 	const vu32 half = vu32_splat(1u << 15);
-	vu16 lo = vu16_pack_u32((s0 + half) >> 16, (s1 + half) >> 16);
-	vu16 hi = vu16_pack_u32((s2 + half) >> 16, (s3 + half) >> 16);
+	b[0] = (s0 + half) >> 16;
+	b[1] = (s1 + half) >> 16;
+	b[2] = (s2 + half) >> 16;
+	b[3] = (s3 + half) >> 16;
+}
+
+/* Sharpen's mix: round(p + a (p - b) / 256), ties to even, as a signed 16-bit value
+ * (the saturating pack clamps it to 0..255).  With x = a (p - b) (|x| <= 25600 x 255)
+ * split as hi 2^16 + lo (pmulhw, pmullw): floor(x / 256) = hi 2^8 + (lo >> 8), which
+ * fits 16 bits, and x mod 256 = lo & 255; f = floor(x / 256) + p, plus one when the
+ * remainder is above half, or exactly half with f odd. */
+static inline vs16 sharpen_mix(vu16 p, vu16 b, vs16 a)
+{
+	vs16 d = (vs16)(p - b);
+	vu16 lo = (vu16)(d * a), hi = (vu16)vs16_mulhi(d, a);
+	vs16 f = (vs16)((hi << 8) | (lo >> 8)) + (vs16)p;
+	vu16 rem = lo & 255;
+	const vu16 h = vu16_splat(128);
+	vs16 up = (vs16)(rem > h) | ((vs16)(rem == h) & (vs16)((f & 1) != 0));
+	return f - up; /* up is all ones (-1) where rounding up */
+}
+
+/* VL8 outputs: the blur itself, or (p non-NULL) sharpen's mix of p with it. */
+static inline void gh_block(uint8_t *out, const uint16_t *mid, const vu32 *wv, int r,
+                            size_t c, const uint8_t *p, vs16 a)
+{
+	vu32 b[4];
+	gh_blur(mid, wv, r, c, b);
+	vu16 lo = vu16_pack_u32(b[0], b[1]), hi = vu16_pack_u32(b[2], b[3]);
+	if (p) {
+		lo = (vu16)sharpen_mix(vu16_load_u8(p), lo, a);
+		hi = (vu16)sharpen_mix(vu16_load_u8(p + VL16), hi, a);
+	}
 	vu8_store(out, vu8_pack_u16(lo, hi));
 }
 
-void TK_SIMD_FN(tk_filter_gauss_horz)(uint8_t *out, const uint16_t *mid, const uint16_t *w,
-                                      int r, size_t c, size_t n)
+/* One row of the gaussian's horizontal pass (p NULL), or of sharpen (p the input row,
+ * a = amount x 256), from the vertical sums mid with r c padding elements each side. */
+static void gauss_horz(uint8_t *out, const uint16_t *mid, const uint16_t *w, int r, size_t c,
+                       size_t n, const uint8_t *p, int32_t amount)
 {
 	vu32 wv[MAXR + 1];
+	vs16 a = (vs16)vu16_splat((uint16_t)amount); /* amount <= 25600 */
 	wv[0] = vu32_splat(w[0]);
 	for (int d = 1; d <= r; d++)
 		wv[d] = vu32_splat(w[d]);
 	size_t i = 0;
 	for (; i + VL8 <= n; i += VL8)
-		gh_block(out + i, mid + i, wv, r, c);
+		gh_block(out + i, mid + i, wv, r, c, p ? p + i : NULL, a);
 	if (i == n)
 		return;
 	if (n >= VL8) {
-		gh_block(out + n - VL8, mid + n - VL8, wv, r, c);
+		i = n - VL8;
+		gh_block(out + i, mid + i, wv, r, c, p ? p + i : NULL, a);
 		return;
 	}
-	/* n < VL8: on a zero-padded copy of the row and its r c padding elements each side */
+	/* n < VL8: on zero-padded copies of the row (with its r c padding elements each
+	 * side) and of p */
 	uint16_t t[VL8 + 2 * MAXR * 4];
-	uint8_t o[VL8];
+	uint8_t o[VL8], tp[VL8];
 	size_t rc = (size_t)r * c;
 	memset(t, 0, sizeof t);
 	memcpy(t, mid - rc, (n + 2 * rc) * sizeof *t);
-	gh_block(o, t + rc, wv, r, c);
+	memset(tp, 0, sizeof tp);
+	if (p)
+		memcpy(tp, p, n);
+	gh_block(o, t + rc, wv, r, c, p ? tp : NULL, a);
 	memcpy(out, o, n);
 }
 
-/* ---- sharpen: p + a (p - blur) / 256, rounded half to even, saturated --------------- */
-
-void TK_SIMD_FN(tk_filter_sharpen_mix)(uint8_t *restrict out, const uint8_t *restrict p,
-                                       const uint8_t *restrict b, int32_t a, size_t n)
+void TK_SIMD_FN(tk_filter_gauss_horz)(uint8_t *out, const uint16_t *mid, const uint16_t *w,
+                                      int r, size_t c, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		/* t kept non-negative so that >> is a floor */
-		int32_t t = a * ((int32_t)p[i] - b[i]) + (1 << 24);
-		int32_t f = (t >> 8) + p[i], rem = t & 255;
-		f += rem > 128 || (rem == 128 && (f & 1));
-		int32_t q = f - (1 << 16);
-		out[i] = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
-	}
+	gauss_horz(out, mid, w, r, c, n, NULL, 0);
+}
+
+void TK_SIMD_FN(tk_filter_sharpen_horz)(uint8_t *out, const uint16_t *mid, const uint16_t *w,
+                                        int r, size_t c, size_t n, const uint8_t *p,
+                                        int32_t amount)
+{
+	gauss_horz(out, mid, w, r, c, n, p, amount);
 }
 
 /* ---- box ---------------------------------------------------------------------------- */

@@ -152,6 +152,8 @@ static inline int64_t vi_count(vi m)
 typedef uint8_t vu8h __attribute__((vector_size(TK_VBYTES / 2)));
 typedef uint16_t vu16h __attribute__((vector_size(TK_VBYTES / 2)));
 
+typedef int16_t vs16 __attribute__((vector_size(TK_VBYTES)));
+
 /* Lanes per vector of 8-, 16- and 32-bit elements. */
 #define VL8 TK_VBYTES
 #define VL16 (TK_VBYTES / 2)
@@ -257,6 +259,23 @@ static inline vu8 vu8_max(vu8 a, vu8 b)
 #else
 	vu8 m = (vu8)(a > b);
 	return (a & m) | (b & ~m);
+#endif
+}
+
+/* The high 16 bits of the signed 32-bit product per lane (pmulhw). */
+static inline vs16 vs16_mulhi(vs16 a, vs16 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vs16)_mm512_mulhi_epi16((__m512i)a, (__m512i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vs16)_mm256_mulhi_epi16((__m256i)a, (__m256i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vs16)_mm_mulhi_epi16((__m128i)a, (__m128i)b);
+#else
+	vs16 r;
+	for (int l = 0; l < VL16; l++)
+		r[l] = (int16_t)(((int32_t)a[l] * b[l]) >> 16);
+	return r;
 #endif
 }
 
