@@ -358,16 +358,20 @@ void TK_SIMD_FN(tk_filter_median3)(uint8_t *out, const uint8_t *a, const uint8_t
 
 /* 5x5: forgetful selection on 25 values: keep 14, move their minimum and maximum to
  * the ends and drop both, take in the next value, ... until three are left, whose
- * middle is the median.  Two blocks of VL8 elements at once (p and q): the two
- * selections are independent, so their dependency chains overlap. */
-static inline void median25x2(const uint8_t *const *p, size_t off, vu8 *mp, vu8 *mq)
+ * middle is the median.  NB blocks of VL8 elements at once, whose selections are
+ * independent so that their dependency chains overlap (two: measured faster than one
+ * even where the two working sets spill from 16 vector registers). */
+#ifndef NB
+#define NB 2
+#endif
+
+static inline void median25(const uint8_t *const *p, vu8 *med)
 {
-	vu8 v[14], u[14];
+	vu8 v[NB][14];
 #pragma GCC unroll 14
-	for (int k = 0; k < 14; k++) {
-		v[k] = vu8_load(p[k]);
-		u[k] = vu8_load(p[k] + off);
-	}
+	for (int k = 0; k < 14; k++)
+		for (int b = 0; b < NB; b++)
+			v[b][k] = vu8_load(p[k] + b * VL8);
 	/* the working set is v[step..14).  Each step pairs it up, takes the minimum from
 	 * the pairs' lows into v[step] (then dropped) and the maximum from the highs into
 	 * v[13] (then replaced by the newcomer); an unpaired v[13] joins both searches. */
@@ -375,33 +379,29 @@ static inline void median25x2(const uint8_t *const *p, size_t off, vu8 *mp, vu8 
 	for (int step = 0; step < 12; step++) {
 		const int np = (14 - step) / 2, odd = (14 - step) & 1;
 #pragma GCC unroll 7
-		for (int j = 0; j < np; j++) {
-			VSORT2(v[step + 2 * j], v[step + 2 * j + 1]);
-			VSORT2(u[step + 2 * j], u[step + 2 * j + 1]);
-		}
+		for (int j = 0; j < np; j++)
+			for (int b = 0; b < NB; b++)
+				VSORT2(v[b][step + 2 * j], v[b][step + 2 * j + 1]);
 #pragma GCC unroll 7
-		for (int j = 1; j < np; j++) {
-			VSORT2(v[step], v[step + 2 * j]);
-			VSORT2(u[step], u[step + 2 * j]);
-		}
-		if (odd) {
-			VSORT2(v[step], v[13]);
-			VSORT2(u[step], u[13]);
-		}
+		for (int j = 1; j < np; j++)
+			for (int b = 0; b < NB; b++)
+				VSORT2(v[b][step], v[b][step + 2 * j]);
+		if (odd)
+			for (int b = 0; b < NB; b++)
+				VSORT2(v[b][step], v[b][13]);
 #pragma GCC unroll 7
 		for (int j = 0; j < np; j++) {
 			if (step + 2 * j + 1 == 13)
 				continue;
-			VSORT2(v[step + 2 * j + 1], v[13]);
-			VSORT2(u[step + 2 * j + 1], u[13]);
+			for (int b = 0; b < NB; b++)
+				VSORT2(v[b][step + 2 * j + 1], v[b][13]);
 		}
-		if (step < 11) {
-			v[13] = vu8_load(p[14 + step]);
-			u[13] = vu8_load(p[14 + step] + off);
-		}
+		if (step < 11)
+			for (int b = 0; b < NB; b++)
+				v[b][13] = vu8_load(p[14 + step] + b * VL8);
 	}
-	*mp = v[12];
-	*mq = u[12];
+	for (int b = 0; b < NB; b++)
+		med[b] = v[b][12];
 }
 
 static inline void median5_block(uint8_t *out, const uint8_t *const *rows, size_t c,
@@ -410,10 +410,10 @@ static inline void median5_block(uint8_t *out, const uint8_t *const *rows, size_
 	const uint8_t *p[25];
 	for (int k = 0; k < 25; k++)
 		p[k] = rows[k / 5] + i + (size_t)(k % 5) * c;
-	vu8 a, b;
-	median25x2(p, VL8, &a, &b);
-	vu8_store(out + i, a);
-	vu8_store(out + i + VL8, b);
+	vu8 m[NB];
+	median25(p, m);
+	for (int b = 0; b < NB; b++)
+		vu8_store(out + i + b * VL8, m[b]);
 }
 
 /* out[0..n) from five rows that start two pixels (2c elements) left of out's first
@@ -421,16 +421,17 @@ static inline void median5_block(uint8_t *out, const uint8_t *const *rows, size_
 void TK_SIMD_FN(tk_filter_median5)(uint8_t *out, const uint8_t *const *rows, size_t c,
                                    size_t n)
 {
+	const size_t blk = NB * VL8;
 	size_t i = 0;
-	for (; i + 2 * VL8 <= n; i += 2 * VL8)
+	for (; i + blk <= n; i += blk)
 		median5_block(out, rows, c, i);
 	if (i == n)
 		return;
-	if (n >= 2 * VL8) {
-		median5_block(out, rows, c, n - 2 * VL8);
+	if (n >= blk) {
+		median5_block(out, rows, c, n - blk);
 		return;
 	}
-	uint8_t t[5][2 * VL8 + 16], o[2 * VL8];
+	uint8_t t[5][NB * VL8 + 16], o[NB * VL8];
 	const uint8_t *tr[5];
 	for (int k = 0; k < 5; k++) {
 		memset(t[k], 0, sizeof t[k]);
