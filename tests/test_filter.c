@@ -1,15 +1,19 @@
 /*
  * test_filter.c: the filters against hand-worked small cases and against slow, direct
  * reference implementations written here (2-D sums, sorting, double square roots, their
- * own reflect-101); then strips with halo rows, as ranks get them, at 1-3 threads give
- * the same bytes as the whole image.
+ * own reflect-101), in every SIMD variant this CPU runs; every variant against the
+ * scalar one, byte for byte, on widths that leave every kind of vector remainder; then
+ * strips with halo rows, as ranks get them, at 1-3 threads give the same bytes as the
+ * whole image.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "tk/filter.h"
 #include "tk/omp.h"
+#include "tk/simd.h"
 #include "tk/tk.h"
 #include "tk_test.h"
 
@@ -371,11 +375,33 @@ static const struct {
 	{"sobel", 0, 0},    {"sharpen", 1.5, 0}, {"median", 0, 3},    {"median", 0, 5},
 };
 
+/* Make variant v the active one (0 when this CPU or build lacks it). */
+static int use_variant(int v)
+{
+	const tk_functable *t = tk_simd_table(v);
+	if (t)
+		tk_fn = *t;
+	return t != NULL;
+}
+
+/* The variants this CPU cannot run, said once. */
+static void note_skipped(void)
+{
+	static int said;
+	for (int v = 0; v < TK_SIMD_NVARIANTS && !said; v++)
+		if (!tk_simd_table(v))
+			fprintf(stderr, "\n  filter: SIMD variant %s not run (this CPU or build lacks it)",
+			        tk_simd_name(v));
+	said = 1;
+}
+
 static void matches_reference(void)
 {
 	static const uint32_t sizes[][2] = {{1, 1}, {2, 3}, {5, 1}, {1, 6}, {37, 23}, {300, 7},
 	                                    {1100, 4}, {2049, 3}}; /* blocks and tiles of row passes */
 	int failures = 0;
+	tk_functable saved = tk_fn;
+	note_skipped();
 	for (size_t f = 0; f < TK_ARRAY_SIZE(spatial); f++) {
 		tk_filter_chain c;
 		CU_ASSERT_EQUAL_FATAL(chain(&c, spatial[f].list, spatial[f].sigma, spatial[f].size),
@@ -387,19 +413,84 @@ static void matches_reference(void)
 				random_fill(&in, f * 100 + z * 10 + (uint64_t)ch);
 				make(&ref, in.width, in.height, ch, 0);
 				reference_step(&c.step[0], &in, &ref);
-				CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
-				if (memcmp(out.data, ref.data, tk_image_bytes(&in)) != 0) {
-					if (failures++ < 5)
-						fprintf(stderr, "\n  %s (sigma %g size %d) %ux%ux%d differs",
+				for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+					if (!use_variant(v))
+						continue;
+					CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+					if (memcmp(out.data, ref.data, tk_image_bytes(&in)) != 0 &&
+					    failures++ < 5)
+						fprintf(stderr, "\n  %s (sigma %g size %d) %ux%ux%d [%s] differs",
 						        spatial[f].list, spatial[f].sigma, spatial[f].size,
-						        in.width, in.height, ch);
+						        in.width, in.height, ch, tk_simd_name(v));
+					tk_image_free(&out);
 				}
 				tk_image_free(&in);
-				tk_image_free(&out);
 				tk_image_free(&ref);
 			}
 	}
+	tk_fn = saved;
 	CU_ASSERT_EQUAL(failures, 0);
+}
+
+/* Every variant gives the scalar variant's bytes: every filter (and chains of them),
+ * gray to RGBA, widths 1 to 3 and widths around each vector and block size (16, 32,
+ * 64 and 128 elements), so that rows end in every kind of remainder, including rows
+ * shorter than one vector. */
+static void variants_match_scalar(void)
+{
+	static const struct {
+		const char *list;
+		double sigma, amount;
+		int size;
+	} cases[] = {
+		{"gaussian", 1, 0, 0},   {"gaussian", 2, 0, 0},   {"gaussian", 3, 0, 0},
+		{"gaussian", 0, 0, 3},   {"gaussian", 0, 0, 5},   {"gaussian", 12, 0, 0},
+		{"box", 0, 0, 3},        {"box", 0, 0, 5},        {"box", 0, 0, 15},
+		{"box", 0, 0, 21},       {"sobel", 0, 0, 0},      {"sharpen", 1, 1, 0},
+		{"sharpen", 2.5, 37.5, 0}, {"sharpen", 0.7, 0.3, 0}, {"median", 0, 0, 3},
+		{"median", 0, 0, 5},     {"gray", 0, 0, 0},       {"invert", 0, 0, 0},
+		{"threshold", 0, 0, 0},  {"gray,sobel,median", 0, 0, 5},
+	};
+	static const uint32_t widths[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63,
+	                                  64, 65, 127, 128, 129, 200, 257};
+	static const uint32_t heights[] = {1, 2, 3, 7};
+	int failures = 0, compared = 0;
+	tk_functable saved = tk_fn;
+	note_skipped();
+	for (size_t k = 0; k < TK_ARRAY_SIZE(cases); k++) {
+		tk_filter_params p = TK_FILTER_PARAMS_INIT;
+		p.sigma = cases[k].sigma;
+		p.amount = cases[k].amount;
+		p.size = cases[k].size;
+		tk_filter_chain c;
+		CU_ASSERT_EQUAL_FATAL(tk_filter_chain_init(&c, cases[k].list, &p), 0);
+		for (size_t wi = 0; wi < TK_ARRAY_SIZE(widths); wi++)
+			for (size_t hi = 0; hi < TK_ARRAY_SIZE(heights); hi++)
+				for (int ch = 1; ch <= 4; ch++) {
+					tk_image in, ref, out;
+					make(&in, widths[wi], heights[hi], ch, 0);
+					random_fill(&in, k * 1000 + wi * 10 + hi + (uint64_t)ch * 7);
+					CU_ASSERT_FATAL(use_variant(TK_SIMD_SCALAR));
+					CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &ref), 0);
+					for (int v = 1; v < TK_SIMD_NVARIANTS; v++) {
+						if (!use_variant(v))
+							continue;
+						CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+						compared++;
+						if (memcmp(out.data, ref.data, tk_image_bytes(&ref)) != 0 &&
+						    failures++ < 5)
+							fprintf(stderr, "\n  %s %ux%ux%d: %s differs from scalar",
+							        cases[k].list, in.width, in.height, ch,
+							        tk_simd_name(v));
+						tk_image_free(&out);
+					}
+					tk_image_free(&in);
+					tk_image_free(&ref);
+				}
+	}
+	tk_fn = saved;
+	CU_ASSERT_EQUAL(failures, 0);
+	CU_ASSERT(compared > 0 || !tk_simd_table(TK_SIMD_V128)); /* the 128-bit one is always there */
 }
 
 /* ---- strips ------------------------------------------------------------------- */
@@ -502,7 +593,8 @@ static const tk_test tests[] = {
 	{"median removes salt and pepper", median_removes_salt_and_pepper},
 	{"gray, invert, threshold by hand", gray_invert_threshold},
 	{"chain errors", chain_errors},
-	{"matches direct reference", matches_reference},
+	{"matches direct reference, every SIMD variant", matches_reference},
+	{"every SIMD variant gives the scalar bytes", variants_match_scalar},
 	{"strips x threads equal whole image", strips_and_threads_agree},
 	{"alpha passes through", alpha_passes_through},
 	{NULL, NULL},
