@@ -194,38 +194,54 @@ void TK_SIMD_FN(tk_filter_box_col32)(uint32_t *restrict col, const uint8_t *rest
 			col[i] += add[i];
 }
 
-static void hadd2_u16(uint16_t *restrict acc, const uint16_t *restrict a,
-                      const uint16_t *restrict b, size_t m)
+/* round(s / d) for d = k^2 (k = 3, 5, ... 15) and s <= 255 d in 16-bit lanes:
+ * floor((s + (d - 1) / 2) M / 2^(16 + sh)) with M = ceil(2^(16 + sh) / d) < 2^16, the
+ * high half of the product (pmulhuw) shifted by sh; checked for every s of every k. */
+static const struct {
+	uint16_t mul, shift;
+} box_magic[8] = {{0, 0},     {58255, 3}, {41944, 4}, {42800, 5},
+                  {51782, 6}, {34664, 6}, {49637, 7}, {37283, 7}};
+
+/* VL8 outputs of a box row: the window sums col[-rc] .. col[+rc] along the row, in
+ * 16-bit lanes (255 x 225 < 2^16), then the rounded division. */
+static inline void box_block(uint8_t *out, const uint16_t *p, int r, size_t c, vu16 half,
+                             vu16 mul, int sh)
 {
-	for (size_t i = 0; i < m; i++)
-		acc[i] = (uint16_t)(acc[i] + a[i] + b[i]);
+	vu16 s0 = vu16_load(p), s1 = vu16_load(p + VL16);
+	for (int d = 1; d <= r; d++) {
+		const uint16_t *a = p - (size_t)d * c, *b = p + (size_t)d * c;
+		s0 += vu16_load(a) + vu16_load(b);
+		s1 += vu16_load(a + VL16) + vu16_load(b + VL16);
+	}
+	vu16 q0 = vu16_mulhi(s0 + half, mul) >> sh, q1 = vu16_mulhi(s1 + half, mul) >> sh;
+	vu8_store(out, vu8_pack_u16(q0, q1));
 }
 
-/* round(s / d) for d = k^2 <= 225 and s <= 255 d, exactly, in 32-bit integers:
- * (s + (d - 1) / 2) * ceil(2^24 / d) >> 24 (checked for every s and odd k <= 15). */
-static void box_divide16(uint8_t *restrict out, const uint16_t *restrict acc, uint32_t half,
-                         uint32_t mul, size_t m)
-{
-	for (size_t i = 0; i < m; i++)
-		out[i] = (uint8_t)(((acc[i] + half) * mul) >> 24);
-}
-
-/* One row of a box filter up to 15 x 15 from the padded column sums (r c elements of
- * padding each side): window sums fit in 16 bits (255 x 225 < 2^16). */
+/* One row of a box filter up to 15 x 15 (r 1 to 7) from the column sums col (with r c
+ * padding elements each side). */
 void TK_SIMD_FN(tk_filter_box_row16)(uint8_t *out, const uint16_t *col, int r, size_t c,
                                      size_t n)
 {
-	uint32_t d = (uint32_t)((2 * r + 1) * (2 * r + 1));
-	uint32_t half = (d - 1) / 2, mul = (uint32_t)(((1u << 24) + d - 1) / d);
-	uint16_t acc[2 * CHUNK];
-	for (size_t x0 = 0; x0 < n; x0 += 2 * CHUNK) {
-		size_t m = n - x0 < 2 * CHUNK ? n - x0 : 2 * CHUNK;
-		const uint16_t *p = col + x0;
-		memcpy(acc, p, m * sizeof *acc);
-		for (int k = 1; k <= r; k++)
-			hadd2_u16(acc, p - (size_t)k * c, p + (size_t)k * c, m);
-		box_divide16(out + x0, acc, half, mul, m);
+	uint16_t d = (uint16_t)((2 * r + 1) * (2 * r + 1));
+	vu16 half = vu16_splat((uint16_t)((d - 1) / 2)), mul = vu16_splat(box_magic[r].mul);
+	int sh = box_magic[r].shift;
+	size_t i = 0;
+	for (; i + VL8 <= n; i += VL8)
+		box_block(out + i, col + i, r, c, half, mul, sh);
+	if (i == n)
+		return;
+	if (n >= VL8) {
+		i = n - VL8;
+		box_block(out + i, col + i, r, c, half, mul, sh);
+		return;
 	}
+	uint16_t t[VL8 + 2 * 7 * 4];
+	uint8_t o[VL8];
+	size_t rc = (size_t)r * c;
+	memset(t, 0, sizeof t);
+	memcpy(t, col - rc, (n + 2 * rc) * sizeof *t);
+	box_block(o, t + rc, r, c, half, mul, sh);
+	memcpy(out, o, n);
 }
 
 /* round(s / d), exactly: d = k^2 is odd, so s / d is never halfway, and it lies at

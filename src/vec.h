@@ -262,6 +262,23 @@ static inline vu8 vu8_max(vu8 a, vu8 b)
 #endif
 }
 
+/* The high 16 bits of the unsigned 32-bit product per lane (pmulhuw). */
+static inline vu16 vu16_mulhi(vu16 a, vu16 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu16)_mm512_mulhi_epu16((__m512i)a, (__m512i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu16)_mm256_mulhi_epu16((__m256i)a, (__m256i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vu16)_mm_mulhi_epu16((__m128i)a, (__m128i)b);
+#else
+	vu16 r;
+	for (int l = 0; l < VL16; l++)
+		r[l] = (uint16_t)(((uint32_t)a[l] * b[l]) >> 16);
+	return r;
+#endif
+}
+
 /* The high 16 bits of the signed 32-bit product per lane (pmulhw). */
 static inline vs16 vs16_mulhi(vs16 a, vs16 b)
 {
