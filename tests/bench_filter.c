@@ -3,20 +3,24 @@
  * is allocated and touched once, so page faults are not kernel time), for the SIMD
  * variants and thread counts asked, interleaved: round after round, every variant and
  * thread count runs each filter once, and the table gives the median rate
- * (megapixels per second).  Every variant's bytes must equal the first's.  Not a
+ * (megapixels per second): at one thread from the thread's CPU time (on a machine
+ * shared with other jobs, time slices lost to them do not count), at more from wall
+ * time.  Every variant's bytes must equal the first's.  Not a
  * test: built and run by scripts/bench_filter.sh (and driven by
  * scripts/bench_opencv.py, which interleaves OpenCV with it).
  *
  * Usage: bench_filter [--simd LIST] [--threads LIST] [--rounds N] [--cases LIST]
  *                     [--input IMAGE | WIDTH HEIGHT CHANNELS] [--serve] [--list]
  *   --simd     variants to compare, e.g. avx2,avx512,scalar (default: TK_SIMD, else auto)
- *   --serve    read "CASE VARIANT THREADS" lines on stdin, answer "SECONDS DIGEST" for
- *              one run each (the OpenCV script's side of an interleaved comparison)
+ *   --serve    read "CASE VARIANT THREADS" lines on stdin, answer "WALL CPU DIGEST" for
+ *              one run each (seconds; the OpenCV script's side of an interleaved
+ *              comparison)
  */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tk/filter.h"
 #include "tk/image.h"
@@ -54,20 +58,29 @@ static int find_case(const char *id)
 	return -1;
 }
 
-/* One run of case k: kernel seconds, and the output's digest. */
-static double run_case(int k, const tk_filter_chain *chain, uint64_t *digest)
+static double thread_cpu(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* One run of case k: kernel seconds (wall; *cpu: the calling thread's CPU seconds,
+ * which time slices lost to other processes do not inflate), the output's digest. */
+static double run_case(int k, const tk_filter_chain *chain, uint64_t *digest, double *cpu)
 {
 	if (!out[k].data && tk_filter_image(chain, &in, &out[k]) < 0) {
 		fprintf(stderr, "bench_filter: %s\n", tk_error_message());
 		exit(1);
 	}
-	double t0 = omp_get_wtime();
+	double c0 = thread_cpu(), t0 = omp_get_wtime();
 	if (tk_filter_rows(chain, in.width, in.height, in.channels, in.data, 0, in.height,
 	                   out[k].data, 0, in.height) < 0) {
 		fprintf(stderr, "bench_filter: %s\n", tk_error_message());
 		exit(1);
 	}
 	double dt = omp_get_wtime() - t0;
+	*cpu = thread_cpu() - c0;
 	*digest = tk_image_digest(&out[k]);
 	return dt;
 }
@@ -106,8 +119,8 @@ static int serve(void)
 		choose(v);
 		omp_set_num_threads(t);
 		uint64_t dig;
-		double dt = run_case(k, &chain, &dig);
-		printf("%.9f %016llx\n", dt, (unsigned long long)dig);
+		double cpu, dt = run_case(k, &chain, &dig, &cpu);
+		printf("%.9f %.9f %016llx\n", dt, cpu, (unsigned long long)dig);
 		fflush(stdout);
 	}
 	return 0;
@@ -228,7 +241,9 @@ int main(int argc, char **argv)
 					choose(simd[v]);
 					omp_set_num_threads(atoi(thr[t]));
 					uint64_t dig;
-					times[(v * nt + t) * rounds + r] = run_case(k, &chain, &dig);
+					double cpu, dt = run_case(k, &chain, &dig, &cpu);
+					/* one thread: its CPU time; more: wall time */
+					times[(v * nt + t) * rounds + r] = atoi(thr[t]) == 1 ? cpu : dt;
 					if (r == 0 && v == 0 && t == 0)
 						ref = dig;
 					differ |= dig != ref;
