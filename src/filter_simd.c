@@ -23,30 +23,13 @@
 
 #define MAXR (TK_FILTER_MAX_SIZE / 2) /* largest radius */
 #define CHUNK 1024                     /* elements per block of box's row pass (L1) */
-#define INLINE static inline __attribute__((always_inline))
-
-/* stmt with R_ = r, a constant for radii 1 to 7 (so that the tap loops unroll and the
- * weights stay in registers), the variable itself above. */
-#define WITH_RADIUS(r, stmt)                                                          \
-	do {                                                                          \
-		switch (r) {                                                          \
-		case 1: { const int R_ = 1; stmt; } break;                            \
-		case 2: { const int R_ = 2; stmt; } break;                            \
-		case 3: { const int R_ = 3; stmt; } break;                            \
-		case 4: { const int R_ = 4; stmt; } break;                            \
-		case 5: { const int R_ = 5; stmt; } break;                            \
-		case 6: { const int R_ = 6; stmt; } break;                            \
-		case 7: { const int R_ = 7; stmt; } break;                            \
-		default: { const int R_ = r; stmt; } break;                           \
-		}                                                                     \
-	} while (0)
 
 /* ---- gaussian: vertical pass, u8 rows to u16 sums --------------------------------- */
 
 /* v = w0 row[0] + sum_d w_d (row[-d] + row[+d]) over VL8 elements from i: at most
  * 255 x 256, exact in 16-bit lanes (the weights sum to 256). */
-INLINE void gv_block(uint16_t *out, const uint8_t *const *rows, const vu16 *wv, int r,
-                     size_t i)
+static inline void gv_block(uint16_t *out, const uint8_t *const *rows, const vu16 *wv,
+                            int r, size_t i)
 {
 	const uint8_t *m = rows[r] + i;
 	vu16 s0 = wv[0] * vu16_load_u8(m), s1 = wv[0] * vu16_load_u8(m + VL16);
@@ -67,7 +50,8 @@ void TK_SIMD_FN(tk_filter_gauss_vert)(uint16_t *v, const uint8_t *const *rows,
 	for (int d = 1; d <= r; d++)
 		wv[d] = vu16_splat(w[d]);
 	size_t i = n - n % VL8;
-	WITH_RADIUS(r, for (size_t j = 0; j < i; j += VL8) gv_block(v + j, rows, wv, R_, j));
+	for (size_t j = 0; j < i; j += VL8)
+		gv_block(v + j, rows, wv, r, j);
 	if (i == n)
 		return;
 	if (n >= VL8) {
@@ -91,7 +75,7 @@ void TK_SIMD_FN(tk_filter_gauss_vert)(uint16_t *v, const uint8_t *const *rows,
 /* The horizontal sums s = w0 p[0] + sum_d w_d (p[-dc] + p[+dc]) over VL8 elements,
  * in four vectors of 32-bit lanes (they reach 255 x 2^16), and the gaussian's one
  * rounding, b = (s + 2^15) >> 16. */
-INLINE void gh_blur(const uint16_t *p, const vu32 *wv, int r, size_t c, vu32 *b)
+static inline void gh_blur(const uint16_t *p, const vu32 *wv, int r, size_t c, vu32 *b)
 {
 	vu32 s0 = wv[0] * vu32_load_u16(p), s1 = wv[0] * vu32_load_u16(p + VL32);
 	vu32 s2 = wv[0] * vu32_load_u16(p + 2 * VL32), s3 = wv[0] * vu32_load_u16(p + 3 * VL32);
@@ -114,7 +98,7 @@ INLINE void gh_blur(const uint16_t *p, const vu32 *wv, int r, size_t c, vu32 *b)
  * split as hi 2^16 + lo (pmulhw, pmullw): floor(x / 256) = hi 2^8 + (lo >> 8), which
  * fits 16 bits, and x mod 256 = lo & 255; f = floor(x / 256) + p, plus one when the
  * remainder is above half, or exactly half with f odd. */
-INLINE vs16 sharpen_mix(vu16 p, vu16 b, vs16 a)
+static inline vs16 sharpen_mix(vu16 p, vu16 b, vs16 a)
 {
 	vs16 d = (vs16)(p - b);
 	vu16 lo = (vu16)(d * a), hi = (vu16)vs16_mulhi(d, a);
@@ -126,8 +110,8 @@ INLINE vs16 sharpen_mix(vu16 p, vu16 b, vs16 a)
 }
 
 /* VL8 outputs: the blur itself, or (p non-NULL) sharpen's mix of p with it. */
-INLINE void gh_block(uint8_t *out, const uint16_t *mid, const vu32 *wv, int r, size_t c,
-                     const uint8_t *p, vs16 a)
+static inline void gh_block(uint8_t *out, const uint16_t *mid, const vu32 *wv, int r,
+                            size_t c, const uint8_t *p, vs16 a)
 {
 	vu32 b[4];
 	gh_blur(mid, wv, r, c, b);
@@ -150,12 +134,8 @@ static void gauss_horz(uint8_t *out, const uint16_t *mid, const uint16_t *w, int
 	for (int d = 1; d <= r; d++)
 		wv[d] = vu32_splat(w[d]);
 	size_t i = n - n % VL8;
-	if (p)
-		WITH_RADIUS(r, for (size_t j = 0; j < i; j += VL8)
-		                       gh_block(out + j, mid + j, wv, R_, c, p + j, a));
-	else
-		WITH_RADIUS(r, for (size_t j = 0; j < i; j += VL8)
-		                       gh_block(out + j, mid + j, wv, R_, c, NULL, a));
+	for (size_t j = 0; j < i; j += VL8)
+		gh_block(out + j, mid + j, wv, r, c, p ? p + j : NULL, a);
 	if (i == n)
 		return;
 	if (n >= VL8) {
@@ -226,8 +206,8 @@ static const struct {
 
 /* VL8 outputs of a box row: the window sums col[-rc] .. col[+rc] along the row, in
  * 16-bit lanes (255 x 225 < 2^16), then the rounded division. */
-INLINE void box_block(uint8_t *out, const uint16_t *p, int r, size_t c, vu16 half, vu16 mul,
-                      int sh)
+static inline void box_block(uint8_t *out, const uint16_t *p, int r, size_t c, vu16 half,
+                             vu16 mul, int sh)
 {
 	vu16 s0 = vu16_load(p), s1 = vu16_load(p + VL16);
 	for (int d = 1; d <= r; d++) {
@@ -248,8 +228,8 @@ void TK_SIMD_FN(tk_filter_box_row16)(uint8_t *out, const uint16_t *col, int r, s
 	vu16 half = vu16_splat((uint16_t)((d - 1) / 2)), mul = vu16_splat(box_magic[r].mul);
 	int sh = box_magic[r].shift;
 	size_t i = n - n % VL8;
-	WITH_RADIUS(r, for (size_t j = 0; j < i; j += VL8)
-	                       box_block(out + j, col + j, R_, c, half, mul, sh));
+	for (size_t j = 0; j < i; j += VL8)
+		box_block(out + j, col + j, r, c, half, mul, sh);
 	if (i == n)
 		return;
 	if (n >= VL8) {
