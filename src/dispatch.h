@@ -49,8 +49,9 @@
 	X(tk_filter_median5, void,                                                    \
 	  (uint8_t * out, const uint8_t *const *rows, size_t c, size_t n))             \
 	X(tk_filter_gray, void, (uint8_t * out, const uint8_t *a, size_t w, int c))   \
-	X(tk_filter_invert, void, (uint8_t * out, const uint8_t *a, size_t n))        \
-	X(tk_filter_threshold, void, (uint8_t * out, const uint8_t *a, uint8_t level, size_t n))
+	X(tk_filter_invert, void, (uint8_t * out, const uint8_t *a, size_t n, int stream)) \
+	X(tk_filter_threshold, void,                                                  \
+	  (uint8_t * out, const uint8_t *a, uint8_t level, size_t n, int stream))
 
 #define TK_SIMD_FIELD_(name, ret, params) ret(*name) params;
 typedef struct tk_functable {

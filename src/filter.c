@@ -16,6 +16,7 @@
 #include "dispatch.h"
 #include "tk/filter.h"
 #include "tk/omp.h"
+#include "tk/sysinfo.h"
 #include "tk/tk.h"
 
 /* ---- chain set-up ------------------------------------------------------------- */
@@ -373,18 +374,30 @@ static void median5_row(const plane *in, int64_t y, uint32_t w, int c, uint8_t *
 
 /* ---- point filters ------------------------------------------------------------ */
 
+/* stream: the step's output exceeds the last-level cache, so nothing is gained by
+ * storing it through the caches (the memory-bound filters then move a third less data:
+ * no read of the output's old contents). */
 static void point_row(const tk_filter_step *s, const uint8_t *a, uint32_t w, int c,
-                      uint8_t *out)
+                      uint8_t *out, int stream)
 {
 	size_t n = (size_t)w * c;
 	if (s->kind == TK_FILTER_GRAY && c >= 3)
 		tk_fn.tk_filter_gray(out, a, w, c);
 	else if (s->kind == TK_FILTER_INVERT)
-		tk_fn.tk_filter_invert(out, a, n);
+		tk_fn.tk_filter_invert(out, a, n, stream);
 	else if (s->kind == TK_FILTER_THRESHOLD)
-		tk_fn.tk_filter_threshold(out, a, (uint8_t)s->level, n);
+		tk_fn.tk_filter_threshold(out, a, (uint8_t)s->level, n, stream);
 	else
 		memcpy(out, a, n);
+}
+
+/* Whether a step writing `bytes` should stream its stores (see point_row): when its
+ * output alone exceeds the last-level cache (measured: a 100 MB RGB image gains 10-30%;
+ * a 33 MB gray one, with a 32 MB cache, loses). */
+static int stream_output(size_t bytes)
+{
+	uint64_t c3 = tk_sys_cache(3), c2 = c3 ? 0 : tk_sys_cache(2);
+	return (uint64_t)bytes > (c3 ? c3 : c2 ? c2 : ((uint64_t)8 << 20));
 }
 
 /* ---- one step over rows [y0, y1), threads splitting the rows ------------------- */
@@ -421,6 +434,7 @@ static int run_step(const tk_filter_step *s, const plane *in, uint32_t w, int c,
 {
 	int fail = 0;
 	int spatial = s->radius > 0 || s->kind == TK_FILTER_SOBEL;
+	int stream = stream_output((size_t)(y1 - y0) * ostride);
 #pragma omp parallel if (y1 - y0 > 1)
 	{
 		uint64_t lo, hi;
@@ -457,7 +471,7 @@ static int run_step(const tk_filter_step *s, const plane *in, uint32_t w, int c,
 						median5_row(in, y, w, c, o, &sc);
 					break;
 				default:
-					point_row(s, row_at(in, y), w, c, o);
+					point_row(s, row_at(in, y), w, c, o, stream);
 					break;
 				}
 			}

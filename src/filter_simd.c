@@ -15,6 +15,7 @@
  * vectorize (checked in the generated code, gcc and clang) and the scalar variant
  * does not.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "dispatch.h"
@@ -481,15 +482,50 @@ void TK_SIMD_FN(tk_filter_gray)(uint8_t *restrict out, const uint8_t *restrict a
 	}
 }
 
-void TK_SIMD_FN(tk_filter_invert)(uint8_t *restrict out, const uint8_t *restrict a, size_t n)
+/* invert (op 0: 255 - p) and threshold (op 1: 255 where p > level, else 0) on VL8
+ * elements. */
+static inline vu8 point_op(int op, vu8 x, vu8 level)
 {
-	for (size_t i = 0; i < n; i++)
-		out[i] = (uint8_t)(255 - a[i]);
+	return op ? (vu8)(x > level) : vu8_splat(255) - x;
 }
 
-void TK_SIMD_FN(tk_filter_threshold)(uint8_t *restrict out, const uint8_t *restrict a,
-                                     uint8_t level, size_t n)
+/* m < VL8 elements through a zero-padded copy (safe when out is a). */
+static inline void point_part(uint8_t *out, const uint8_t *a, size_t m, int op, vu8 level)
 {
-	for (size_t i = 0; i < n; i++)
-		out[i] = a[i] > level ? 255 : 0;
+	uint8_t t[VL8];
+	memset(t, 0, sizeof t);
+	memcpy(t, a, m);
+	vu8_store(t, point_op(op, vu8_load(t), level));
+	memcpy(out, t, m);
+}
+
+/* A row of a point filter; stream: store around the caches (the output is too large to
+ * stay in them), from the first aligned element on.  Each element is read before it
+ * is written, so out may be a. */
+static void point_row(uint8_t *out, const uint8_t *a, size_t n, int op, uint8_t lv, int stream)
+{
+	vu8 level = vu8_splat(lv);
+	size_t i = 0;
+	if (stream && n >= 2 * VL8) {
+		i = (VL8 - (uintptr_t)out % VL8) % VL8;
+		point_part(out, a, i, op, level);
+		for (; i + VL8 <= n; i += VL8)
+			vu8_store_stream(out + i, point_op(op, vu8_load(a + i), level));
+		vec_stream_fence();
+	} else {
+		for (; i + VL8 <= n; i += VL8)
+			vu8_store(out + i, point_op(op, vu8_load(a + i), level));
+	}
+	point_part(out + i, a + i, n - i, op, level);
+}
+
+void TK_SIMD_FN(tk_filter_invert)(uint8_t *out, const uint8_t *a, size_t n, int stream)
+{
+	point_row(out, a, n, 0, 0, stream);
+}
+
+void TK_SIMD_FN(tk_filter_threshold)(uint8_t *out, const uint8_t *a, uint8_t level, size_t n,
+                                     int stream)
+{
+	point_row(out, a, n, 1, level, stream);
 }

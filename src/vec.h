@@ -181,6 +181,27 @@ static inline vu32 vu32_load(const void *p)
 }
 static inline void vu32_store(void *p, vu32 v) { memcpy(p, &v, sizeof v); }
 
+/* A store that bypasses the caches (p aligned to TK_VBYTES), for outputs too large to
+ * be read again from cache; vec_stream_fence() orders such stores before later ones. */
+static inline void vu8_store_stream(void *p, vu8 v)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	_mm512_stream_si512((__m512i *)p, (__m512i)v);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	_mm256_stream_si256((__m256i *)p, (__m256i)v);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	_mm_stream_si128((__m128i *)p, (__m128i)v);
+#else
+	memcpy(p, &v, sizeof v);
+#endif
+}
+static inline void vec_stream_fence(void)
+{
+#if defined(__x86_64__) && TK_VBYTES >= 16
+	_mm_sfence();
+#endif
+}
+
 /* VL16 bytes widened to 16-bit lanes, VL32 16-bit elements to 32-bit lanes (zero
  * extension: pmovzxbw / pmovzxwd from memory). */
 static inline vu16 vu16_load_u8(const uint8_t *p)
