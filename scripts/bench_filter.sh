@@ -16,7 +16,7 @@ fi
 lib=build/mpi0-omp1-png$png/libtk.a
 make --no-print-directory MPI=0 PNG=$png "$lib" >/dev/null
 # shellcheck disable=SC2086  # $libs is empty or one word
-cc -std=c11 -O2 -Wall -Wextra -Werror -fopenmp -Iinclude -o build/bench_filter \
+cc -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -fopenmp -Iinclude -o build/bench_filter \
 	tests/bench_filter.c "$lib" $libs -lm
 if [ "$1" = "--opencv" ]; then
 	shift
