@@ -463,22 +463,30 @@ void TK_SIMD_FN(tk_filter_median5)(uint8_t *out, const uint8_t *const *rows, siz
 
 /* ---- point filters -------------------------------------------------------------------- */
 
-/* OpenCV 4.6's 15-bit RGB-to-gray weights; w pixels of c >= 3 channels to c - 2
- * (alpha copied). */
+/* OpenCV 4.6's 15-bit RGB-to-gray weights, (9798 R + 19235 G + 3735 B + 2^14) >> 15,
+ * in 16-bit lanes: with each weight split as 256 h + l (h = 38, 75, 14; l = 70, 35,
+ * 151), H = 38 R + 75 G + 14 B <= 32385 and L = 70 R + 35 G + 151 B <= 65280 both fit,
+ * and floor((256 H + L + 2^14) / 2^15) = (H + (L >> 8) + 64) >> 7 exactly. */
+static inline uint8_t gray_px(const uint8_t *p)
+{
+	uint16_t r = p[0], g = p[1], b = p[2];
+	uint16_t h = (uint16_t)(38 * r + 75 * g + 14 * b);
+	uint16_t l = (uint16_t)(70 * r + 35 * g + 151 * b);
+	return (uint8_t)((uint16_t)(h + (l >> 8) + 64) >> 7);
+}
+
+/* w pixels of c >= 3 channels to c - 2 (alpha copied). */
 void TK_SIMD_FN(tk_filter_gray)(uint8_t *restrict out, const uint8_t *restrict a, size_t w,
                                 int c)
 {
 	if (c == 3) {
-		for (size_t x = 0; x < w; x++) {
-			const uint8_t *p = a + x * 3;
-			out[x] = (uint8_t)((p[0] * 9798 + p[1] * 19235 + p[2] * 3735 + 16384) >> 15);
-		}
+		for (size_t x = 0; x < w; x++)
+			out[x] = gray_px(a + x * 3);
 		return;
 	}
 	for (size_t x = 0; x < w; x++) {
-		const uint8_t *p = a + x * 4;
-		out[x * 2] = (uint8_t)((p[0] * 9798 + p[1] * 19235 + p[2] * 3735 + 16384) >> 15);
-		out[x * 2 + 1] = p[3];
+		out[x * 2] = gray_px(a + x * 4);
+		out[x * 2 + 1] = a[x * 4 + 3];
 	}
 }
 
