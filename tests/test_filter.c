@@ -509,6 +509,39 @@ static void point_streaming(void)
 	CU_ASSERT_EQUAL(failures, 0);
 }
 
+/* gray on every RGB triple (a 4096 x 4096 image holds each once), every variant,
+ * against OpenCV 4.6's formula (9798 R + 19235 G + 3735 B + 2^14) >> 15. */
+static void gray_every_triple(void)
+{
+	tk_image in, out;
+	make(&in, 4096, 4096, 3, 0);
+	for (uint32_t i = 0; i < 1u << 24; i++) {
+		in.data[3 * (size_t)i] = (uint8_t)(i >> 16);
+		in.data[3 * (size_t)i + 1] = (uint8_t)(i >> 8);
+		in.data[3 * (size_t)i + 2] = (uint8_t)i;
+	}
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "gray", 0, 0), 0);
+	tk_functable saved = tk_fn;
+	int failures = 0;
+	for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+		if (!use_variant(v))
+			continue;
+		CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+		for (uint32_t i = 0; i < 1u << 24; i++) {
+			uint32_t r = i >> 16, g = (i >> 8) & 255, b = i & 255;
+			uint32_t want = (9798 * r + 19235 * g + 3735 * b + 16384) >> 15;
+			if (out.data[i] != want && failures++ < 5)
+				fprintf(stderr, "\n  gray [%s] of %u %u %u: %u, want %u", tk_simd_name(v), r,
+				        g, b, out.data[i], want);
+		}
+		tk_image_free(&out);
+	}
+	tk_fn = saved;
+	tk_image_free(&in);
+	CU_ASSERT_EQUAL(failures, 0);
+}
+
 /* Every variant gives the scalar variant's bytes: every filter (and chains of them),
  * gray to RGBA, widths 1 to 3 and widths around each vector and block size (16, 32,
  * 64 and 128 elements), so that rows end in every kind of remainder, including rows
@@ -676,6 +709,7 @@ static const tk_test tests[] = {
 	{"every SIMD variant gives the scalar bytes", variants_match_scalar},
 	{"box rounds every window sum, every SIMD variant", box_every_sum},
 	{"invert and threshold with streaming stores", point_streaming},
+	{"gray of every RGB triple, every SIMD variant", gray_every_triple},
 	{"strips x threads equal whole image", strips_and_threads_agree},
 	{"alpha passes through", alpha_passes_through},
 	{NULL, NULL},
