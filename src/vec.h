@@ -317,6 +317,51 @@ static inline vs16 vs16_mulhi(vs16 a, vs16 b)
 #endif
 }
 
+/* Lane l = w0 p[3l] + w1 p[3l + 1] + w2 p[3l + 2] over VL32 interleaved 3-byte pixels
+ * (weights below 2^15): byte shuffles put each pixel's bytes into 16-bit halves of its
+ * lane, pmaddwd multiplies and adds them.  Reads 4 bytes past the 3 VL32 it uses. */
+static inline vu32 vu32_dot3_u8(const uint8_t *p, uint16_t w0, uint16_t w1, uint16_t w2)
+{
+#if defined(__x86_64__) && TK_VBYTES >= 16 && defined(__SSSE3__)
+	/* per 16-byte group, 4 pixels at bytes 0..11: lane k gets (R_k, G_k) and (B_k, 0) */
+	const int8_t rg[16] = {0, -1, 1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1};
+	const int8_t bz[16] = {2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1};
+	const int32_t wrg = (int32_t)((uint32_t)w0 | (uint32_t)w1 << 16), wb = w2;
+#if TK_VBYTES == 64
+	__m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)p));
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(p + 12)), 1);
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(p + 24)), 2);
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(p + 36)), 3);
+	__m512i srg = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)rg));
+	__m512i sb = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)bz));
+	return (vu32)_mm512_add_epi32(
+		_mm512_madd_epi16(_mm512_shuffle_epi8(v, srg), _mm512_set1_epi32(wrg)),
+		_mm512_madd_epi16(_mm512_shuffle_epi8(v, sb), _mm512_set1_epi32(wb)));
+#elif TK_VBYTES == 32
+	__m256i v = _mm256_inserti128_si256(
+		_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)p)),
+		_mm_loadu_si128((const __m128i *)(p + 12)), 1);
+	__m256i srg = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)rg));
+	__m256i sb = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)bz));
+	return (vu32)_mm256_add_epi32(
+		_mm256_madd_epi16(_mm256_shuffle_epi8(v, srg), _mm256_set1_epi32(wrg)),
+		_mm256_madd_epi16(_mm256_shuffle_epi8(v, sb), _mm256_set1_epi32(wb)));
+#else
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	return (vu32)_mm_add_epi32(
+		_mm_madd_epi16(_mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)rg)),
+		               _mm_set1_epi32(wrg)),
+		_mm_madd_epi16(_mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)bz)),
+		               _mm_set1_epi32(wb)));
+#endif
+#else
+	vu32 r;
+	for (int l = 0; l < VL32; l++)
+		r[l] = (uint32_t)w0 * p[3 * l] + (uint32_t)w1 * p[3 * l + 1] + (uint32_t)w2 * p[3 * l + 2];
+	return r;
+#endif
+}
+
 /* Narrowing with unsigned saturation of signed inputs (packusdw / packuswb), lanes in
  * order: lane l of the result is sat(a[l]) for l < half, sat(b[l - half]) after it,
  * where sat clamps the lane read as a signed integer to [0, 2^16 - 1] (resp. 255). */
