@@ -37,7 +37,42 @@
 	X(tk_ep_lanes, void, (uint64_t k0, uint64_t n, double *s, uint64_t q[10]))        \
 	X(tk_math_lanes, void, (int fn, const double *x, double *y, uint64_t n))            \
 	X(tk_philox_fill_lanes, void,                                                  \
-	  (uint64_t first, uint32_t stream, tk_philox_key key, uint32_t *out, uint64_t n))
+	  (uint64_t first, uint32_t stream, tk_philox_key key, uint32_t *out, uint64_t n)) \
+	/* filter (src/filter_simd.c) */ \
+	TK_SIMD_FILTER_KERNELS(X)
+
+/* The image filters' row kernels (src/filter_simd.c; src/filter.c plans the rows and
+ * builds the padded rows they read). */
+#define TK_SIMD_FILTER_KERNELS(X)                                                     \
+	X(tk_filter_gauss_vert, void,                                                 \
+	  (uint16_t * v, const uint8_t *const *rows, const uint16_t *w, int r, size_t n)) \
+	X(tk_filter_gauss_horz, void,                                                 \
+	  (uint8_t * out, const uint16_t *mid, const uint16_t *w, int r, size_t c, size_t n)) \
+	X(tk_filter_sharpen_horz, void,                                               \
+	  (uint8_t * out, const uint16_t *mid, const uint16_t *w, int r, size_t c, size_t n, \
+	   const uint8_t *p, int32_t amount))                                         \
+	X(tk_filter_box_col16, void,                                                  \
+	  (uint16_t * col, const uint8_t *add, const uint8_t *sub, size_t n))          \
+	X(tk_filter_box_row16, void,                                                  \
+	  (uint8_t * out, const uint16_t *col, int r, size_t c, size_t n))             \
+	X(tk_filter_box_col32, void,                                                  \
+	  (uint32_t * col, const uint8_t *add, const uint8_t *sub, size_t n))          \
+	X(tk_filter_box_row32, void,                                                  \
+	  (uint8_t * out, const uint32_t *col, int r, size_t c, size_t n, uint32_t *pre)) \
+	X(tk_filter_sobel_vert, void,                                                 \
+	  (int16_t * sm, int16_t *df, const uint8_t *a, const uint8_t *b, const uint8_t *d, \
+	   size_t n))                                                                 \
+	X(tk_filter_sobel_mag, void,                                                  \
+	  (uint8_t * out, const int16_t *sm, const int16_t *df, size_t c, size_t n))   \
+	X(tk_filter_median3, void,                                                    \
+	  (uint8_t * out, const uint8_t *a, const uint8_t *b, const uint8_t *d, size_t c, \
+	   size_t n))                                                                 \
+	X(tk_filter_median5, void,                                                    \
+	  (uint8_t * out, const uint8_t *const *rows, size_t c, size_t n))             \
+	X(tk_filter_gray, void, (uint8_t * out, const uint8_t *a, size_t w, int c))   \
+	X(tk_filter_invert, void, (uint8_t * out, const uint8_t *a, size_t n, int stream)) \
+	X(tk_filter_threshold, void,                                                  \
+	  (uint8_t * out, const uint8_t *a, uint8_t level, size_t n, int stream))
 
 #define TK_SIMD_FIELD_(name, ret, params) ret(*name) params;
 typedef struct tk_functable {

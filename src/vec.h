@@ -245,6 +245,160 @@ static inline vd vd_sqrt(vd a)
 #endif
 }
 
+/* ---- small unsigned lanes (the image filters) --------------------------------- */
+
+/* Half-width vectors: TK_VBYTES / 2 bytes, so that widening one gives a full vector. */
+typedef uint8_t vu8h __attribute__((vector_size(TK_VBYTES / 2)));
+typedef uint16_t vu16h __attribute__((vector_size(TK_VBYTES / 2)));
+
+typedef int16_t vs16 __attribute__((vector_size(TK_VBYTES)));
+
+/* Lanes per vector of 8-, 16- and 32-bit elements. */
+#define VL8 TK_VBYTES
+#define VL16 (TK_VBYTES / 2)
+#define VL32 (TK_VBYTES / 4)
+
+static inline vu8 vu8_load(const void *p)
+{
+	vu8 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+static inline void vu8_store(void *p, vu8 v) { memcpy(p, &v, sizeof v); }
+static inline vu16 vu16_load(const void *p)
+{
+	vu16 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+static inline void vu16_store(void *p, vu16 v) { memcpy(p, &v, sizeof v); }
+static inline vu32 vu32_load(const void *p)
+{
+	vu32 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+static inline void vu32_store(void *p, vu32 v) { memcpy(p, &v, sizeof v); }
+
+/* A store that bypasses the caches (p aligned to TK_VBYTES), for outputs too large to
+ * be read again from cache; vec_stream_fence() orders such stores before later ones. */
+static inline void vu8_store_stream(void *p, vu8 v)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	_mm512_stream_si512((__m512i *)p, (__m512i)v);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	_mm256_stream_si256((__m256i *)p, (__m256i)v);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	_mm_stream_si128((__m128i *)p, (__m128i)v);
+#else
+	memcpy(p, &v, sizeof v);
+#endif
+}
+static inline void vec_stream_fence(void)
+{
+#if defined(__x86_64__) && TK_VBYTES >= 16
+	_mm_sfence();
+#endif
+}
+
+/* VL16 bytes widened to 16-bit lanes, VL32 16-bit elements to 32-bit lanes (zero
+ * extension: pmovzxbw / pmovzxwd from memory). */
+static inline vu16 vu16_load_u8(const uint8_t *p)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu16)_mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)p));
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu16)_mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)p));
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vu16)_mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)p));
+#else
+	vu8h h;
+	memcpy(&h, p, sizeof h);
+	return __builtin_convertvector(h, vu16);
+#endif
+}
+static inline vu32 vu32_load_u16(const uint16_t *p)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu32)_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p));
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu32)_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vu32)_mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)p));
+#else
+	vu16h h;
+	memcpy(&h, p, sizeof h);
+	return __builtin_convertvector(h, vu32);
+#endif
+}
+
+static inline vu8 vu8_splat(uint8_t x)
+{
+	vu8 v;
+	for (int l = 0; l < VL8; l++)
+		v[l] = x;
+	return v;
+}
+static inline vu16 vu16_splat(uint16_t x)
+{
+	vu16 v;
+	for (int l = 0; l < VL16; l++)
+		v[l] = x;
+	return v;
+}
+static inline vu32 vu32_splat(uint32_t x)
+{
+	vu32 v;
+	for (int l = 0; l < VL32; l++)
+		v[l] = x;
+	return v;
+}
+
+/* Unsigned byte minimum and maximum per lane (pminub / pmaxub). */
+static inline vu8 vu8_min(vu8 a, vu8 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu8)_mm512_min_epu8((__m512i)a, (__m512i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu8)_mm256_min_epu8((__m256i)a, (__m256i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vu8)_mm_min_epu8((__m128i)a, (__m128i)b);
+#else
+	vu8 m = (vu8)(a < b);
+	return (a & m) | (b & ~m);
+#endif
+}
+static inline vu8 vu8_max(vu8 a, vu8 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu8)_mm512_max_epu8((__m512i)a, (__m512i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu8)_mm256_max_epu8((__m256i)a, (__m256i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vu8)_mm_max_epu8((__m128i)a, (__m128i)b);
+#else
+	vu8 m = (vu8)(a > b);
+	return (a & m) | (b & ~m);
+#endif
+}
+
+/* The high 16 bits of the unsigned 32-bit product per lane (pmulhuw). */
+static inline vu16 vu16_mulhi(vu16 a, vu16 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vu16)_mm512_mulhi_epu16((__m512i)a, (__m512i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu16)_mm256_mulhi_epu16((__m256i)a, (__m256i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vu16)_mm_mulhi_epu16((__m128i)a, (__m128i)b);
+#else
+	vu16 r;
+	for (int l = 0; l < VL16; l++)
+		r[l] = (uint16_t)(((uint32_t)a[l] * b[l]) >> 16);
+	return r;
+#endif
+}
+
 /* floor per lane (exact: the same bits everywhere; roundpd where SSE4.1 is there). */
 static inline vd vd_floor(vd a)
 {
@@ -258,6 +412,118 @@ static inline vd vd_floor(vd a)
 	vd r;
 	for (int l = 0; l < VL; l++)
 		r[l] = __builtin_floor(a[l]);
+	return r;
+#endif
+}
+
+/* The high 16 bits of the signed 32-bit product per lane (pmulhw). */
+static inline vs16 vs16_mulhi(vs16 a, vs16 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vs16)_mm512_mulhi_epi16((__m512i)a, (__m512i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vs16)_mm256_mulhi_epi16((__m256i)a, (__m256i)b);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vs16)_mm_mulhi_epi16((__m128i)a, (__m128i)b);
+#else
+	vs16 r;
+	for (int l = 0; l < VL16; l++)
+		r[l] = (int16_t)(((int32_t)a[l] * b[l]) >> 16);
+	return r;
+#endif
+}
+
+/* Lane l = w0 p[3l] + w1 p[3l + 1] + w2 p[3l + 2] over VL32 interleaved 3-byte pixels
+ * (weights below 2^15): byte shuffles put each pixel's bytes into 16-bit halves of its
+ * lane, pmaddwd multiplies and adds them.  Reads 4 bytes past the 3 VL32 it uses. */
+static inline vu32 vu32_dot3_u8(const uint8_t *p, uint16_t w0, uint16_t w1, uint16_t w2)
+{
+#if defined(__x86_64__) && TK_VBYTES >= 16 && defined(__SSSE3__)
+	/* per 16-byte group, 4 pixels at bytes 0..11: lane k gets (R_k, G_k) and (B_k, 0) */
+	const int8_t rg[16] = {0, -1, 1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1};
+	const int8_t bz[16] = {2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1};
+	const int32_t wrg = (int32_t)((uint32_t)w0 | (uint32_t)w1 << 16), wb = w2;
+#if TK_VBYTES == 64
+	__m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)p));
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(p + 12)), 1);
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(p + 24)), 2);
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(p + 36)), 3);
+	__m512i srg = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)rg));
+	__m512i sb = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)bz));
+	return (vu32)_mm512_add_epi32(
+		_mm512_madd_epi16(_mm512_shuffle_epi8(v, srg), _mm512_set1_epi32(wrg)),
+		_mm512_madd_epi16(_mm512_shuffle_epi8(v, sb), _mm512_set1_epi32(wb)));
+#elif TK_VBYTES == 32
+	__m256i v = _mm256_inserti128_si256(
+		_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)p)),
+		_mm_loadu_si128((const __m128i *)(p + 12)), 1);
+	__m256i srg = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)rg));
+	__m256i sb = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)bz));
+	return (vu32)_mm256_add_epi32(
+		_mm256_madd_epi16(_mm256_shuffle_epi8(v, srg), _mm256_set1_epi32(wrg)),
+		_mm256_madd_epi16(_mm256_shuffle_epi8(v, sb), _mm256_set1_epi32(wb)));
+#else
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	return (vu32)_mm_add_epi32(
+		_mm_madd_epi16(_mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)rg)),
+		               _mm_set1_epi32(wrg)),
+		_mm_madd_epi16(_mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)bz)),
+		               _mm_set1_epi32(wb)));
+#endif
+#else
+	vu32 r;
+	for (int l = 0; l < VL32; l++)
+		r[l] = (uint32_t)w0 * p[3 * l] + (uint32_t)w1 * p[3 * l + 1] + (uint32_t)w2 * p[3 * l + 2];
+	return r;
+#endif
+}
+
+/* Narrowing with unsigned saturation of signed inputs (packusdw / packuswb), lanes in
+ * order: lane l of the result is sat(a[l]) for l < half, sat(b[l - half]) after it,
+ * where sat clamps the lane read as a signed integer to [0, 2^16 - 1] (resp. 255). */
+static inline uint16_t sat_u16_(uint32_t x)
+{
+	int32_t s = (int32_t)x;
+	return (uint16_t)(s < 0 ? 0 : s > 65535 ? 65535 : s);
+}
+static inline uint8_t sat_u8_(uint16_t x)
+{
+	int16_t s = (int16_t)x;
+	return (uint8_t)(s < 0 ? 0 : s > 255 ? 255 : s);
+}
+static inline vu16 vu16_pack_u32(vu32 a, vu32 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	const __m512i order = _mm512_set_epi64(7, 5, 3, 1, 6, 4, 2, 0);
+	return (vu16)_mm512_permutexvar_epi64(order, _mm512_packus_epi32((__m512i)a, (__m512i)b));
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu16)_mm256_permute4x64_epi64(_mm256_packus_epi32((__m256i)a, (__m256i)b), 0xD8);
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vu16)_mm_packus_epi32((__m128i)a, (__m128i)b);
+#else
+	vu16 r;
+	for (int l = 0; l < VL32; l++) {
+		r[l] = sat_u16_(a[l]);
+		r[l + VL32] = sat_u16_(b[l]);
+	}
+	return r;
+#endif
+}
+static inline vu8 vu8_pack_u16(vu16 a, vu16 b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	const __m512i order = _mm512_set_epi64(7, 5, 3, 1, 6, 4, 2, 0);
+	return (vu8)_mm512_permutexvar_epi64(order, _mm512_packus_epi16((__m512i)a, (__m512i)b));
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vu8)_mm256_permute4x64_epi64(_mm256_packus_epi16((__m256i)a, (__m256i)b), 0xD8);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vu8)_mm_packus_epi16((__m128i)a, (__m128i)b);
+#else
+	vu8 r;
+	for (int l = 0; l < VL16; l++) {
+		r[l] = sat_u8_(a[l]);
+		r[l + VL16] = sat_u8_(b[l]);
+	}
 	return r;
 #endif
 }

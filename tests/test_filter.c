@@ -1,15 +1,19 @@
 /*
  * test_filter.c: the filters against hand-worked small cases and against slow, direct
  * reference implementations written here (2-D sums, sorting, double square roots, their
- * own reflect-101); then strips with halo rows, as ranks get them, at 1-3 threads give
- * the same bytes as the whole image.
+ * own reflect-101), in every SIMD variant this CPU runs; every variant against the
+ * scalar one, byte for byte, on widths that leave every kind of vector remainder; then
+ * strips with halo rows, as ranks get them, at 1-3 threads give the same bytes as the
+ * whole image.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "tk/filter.h"
 #include "tk/omp.h"
+#include "tk/simd.h"
 #include "tk/tk.h"
 #include "tk_test.h"
 
@@ -371,11 +375,33 @@ static const struct {
 	{"sobel", 0, 0},    {"sharpen", 1.5, 0}, {"median", 0, 3},    {"median", 0, 5},
 };
 
+/* Make variant v the active one (0 when this CPU or build lacks it). */
+static int use_variant(int v)
+{
+	const tk_functable *t = tk_simd_table(v);
+	if (t)
+		tk_fn = *t;
+	return t != NULL;
+}
+
+/* The variants this CPU cannot run, said once. */
+static void note_skipped(void)
+{
+	static int said;
+	for (int v = 0; v < TK_SIMD_NVARIANTS && !said; v++)
+		if (!tk_simd_table(v))
+			fprintf(stderr, "\n  filter: SIMD variant %s not run (this CPU or build lacks it)",
+			        tk_simd_name(v));
+	said = 1;
+}
+
 static void matches_reference(void)
 {
 	static const uint32_t sizes[][2] = {{1, 1}, {2, 3}, {5, 1}, {1, 6}, {37, 23}, {300, 7},
 	                                    {1100, 4}, {2049, 3}}; /* blocks and tiles of row passes */
 	int failures = 0;
+	tk_functable saved = tk_fn;
+	note_skipped();
 	for (size_t f = 0; f < TK_ARRAY_SIZE(spatial); f++) {
 		tk_filter_chain c;
 		CU_ASSERT_EQUAL_FATAL(chain(&c, spatial[f].list, spatial[f].sigma, spatial[f].size),
@@ -387,19 +413,196 @@ static void matches_reference(void)
 				random_fill(&in, f * 100 + z * 10 + (uint64_t)ch);
 				make(&ref, in.width, in.height, ch, 0);
 				reference_step(&c.step[0], &in, &ref);
-				CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
-				if (memcmp(out.data, ref.data, tk_image_bytes(&in)) != 0) {
-					if (failures++ < 5)
-						fprintf(stderr, "\n  %s (sigma %g size %d) %ux%ux%d differs",
+				for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+					if (!use_variant(v))
+						continue;
+					CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+					if (memcmp(out.data, ref.data, tk_image_bytes(&in)) != 0 &&
+					    failures++ < 5)
+						fprintf(stderr, "\n  %s (sigma %g size %d) %ux%ux%d [%s] differs",
 						        spatial[f].list, spatial[f].sigma, spatial[f].size,
-						        in.width, in.height, ch);
+						        in.width, in.height, ch, tk_simd_name(v));
+					tk_image_free(&out);
 				}
 				tk_image_free(&in);
-				tk_image_free(&out);
 				tk_image_free(&ref);
 			}
 	}
+	tk_fn = saved;
 	CU_ASSERT_EQUAL(failures, 0);
+}
+
+/* Box's rounded division for every window sum s = 0 .. 255 k^2 of every size k up to
+ * 15 (the 16-bit lanes' range), in every variant: a k-row image whose column sums are
+ * floor(j / k) makes the window sums along the middle row step by exactly one, and
+ * each output must be round(s / k^2), s counted here. */
+static void box_every_sum(void)
+{
+	tk_functable saved = tk_fn;
+	int failures = 0;
+	for (int k = 3; k <= 15; k += 2) {
+		int r = k / 2, d = k * k;
+		uint32_t w = (uint32_t)(255 * d + 2 * k);
+		tk_image in, out;
+		make(&in, w, (uint32_t)k, 1, 0);
+		for (uint32_t j = 0; j < w; j++) {
+			int cs = (int)j / k > 255 * k ? 255 * k : (int)j / k;
+			for (int y = 0; y < k; y++)
+				in.data[(size_t)y * w + j] = (uint8_t)(cs / k + (y < cs % k));
+		}
+		tk_filter_chain c;
+		CU_ASSERT_EQUAL_FATAL(chain(&c, "box", 0, k), 0);
+		for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+			if (!use_variant(v))
+				continue;
+			CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+			for (uint32_t x = (uint32_t)r; x + (uint32_t)r < w; x++) {
+				int sum = 0; /* column sums of the window: floor(j / k), capped */
+				for (int dx = -r; dx <= r; dx++) {
+					int j = (int)x + dx;
+					sum += j / k > 255 * k ? 255 * k : j / k;
+				}
+				if (px(&out, (int)x, r, 0) != (sum + d / 2) / d && failures++ < 5)
+					fprintf(stderr, "\n  box %d [%s]: window sum %d gives %d", k,
+					        tk_simd_name(v), sum, px(&out, (int)x, r, 0));
+			}
+			tk_image_free(&out);
+		}
+		tk_image_free(&in);
+	}
+	tk_fn = saved;
+	CU_ASSERT_EQUAL(failures, 0);
+}
+
+/* invert and threshold with streaming stores (the path for outputs larger than the
+ * last-level cache), called directly: every start alignment and length up to 300, out
+ * separate and in place, in every variant, against 255 - p and p > level by hand. */
+static void point_streaming(void)
+{
+	enum { N = 300, PAD = 64 };
+	static uint8_t in[N + PAD], out[N + PAD], want[N + PAD];
+	int failures = 0;
+	for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+		const tk_functable *t = tk_simd_table(v);
+		if (!t)
+			continue;
+		for (int op = 0; op < 2; op++)
+			for (size_t off = 0; off < PAD; off += 7)
+				for (size_t n = 0; n <= N; n += n < 140 ? 1 : 37)
+					for (int inplace = 0; inplace < 2; inplace++) {
+						for (size_t i = 0; i < n; i++) {
+							in[off + i] = (uint8_t)(i * 37 + off + (size_t)op);
+							want[i] = op ? (in[off + i] > 100 ? 255 : 0)
+							             : (uint8_t)(255 - in[off + i]);
+						}
+						uint8_t *o = inplace ? in + off : out + off;
+						if (op)
+							t->tk_filter_threshold(o, in + off, 100, n, 1);
+						else
+							t->tk_filter_invert(o, in + off, n, 1);
+						if (memcmp(o, want, n) != 0 && failures++ < 5)
+							fprintf(stderr, "\n  %s [%s] offset %zu n %zu%s differs",
+							        op ? "threshold" : "invert", tk_simd_name(v), off,
+							        n, inplace ? " in place" : "");
+					}
+	}
+	CU_ASSERT_EQUAL(failures, 0);
+}
+
+/* gray on every RGB triple (a 4096 x 4096 image holds each once), every variant,
+ * against OpenCV 4.6's formula (9798 R + 19235 G + 3735 B + 2^14) >> 15. */
+static void gray_every_triple(void)
+{
+	tk_image in, out;
+	make(&in, 4096, 4096, 3, 0);
+	for (uint32_t i = 0; i < 1u << 24; i++) {
+		in.data[3 * (size_t)i] = (uint8_t)(i >> 16);
+		in.data[3 * (size_t)i + 1] = (uint8_t)(i >> 8);
+		in.data[3 * (size_t)i + 2] = (uint8_t)i;
+	}
+	tk_filter_chain c;
+	CU_ASSERT_EQUAL_FATAL(chain(&c, "gray", 0, 0), 0);
+	tk_functable saved = tk_fn;
+	int failures = 0;
+	for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+		if (!use_variant(v))
+			continue;
+		CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+		for (uint32_t i = 0; i < 1u << 24; i++) {
+			uint32_t r = i >> 16, g = (i >> 8) & 255, b = i & 255;
+			uint32_t want = (9798 * r + 19235 * g + 3735 * b + 16384) >> 15;
+			if (out.data[i] != want && failures++ < 5)
+				fprintf(stderr, "\n  gray [%s] of %u %u %u: %u, want %u", tk_simd_name(v), r,
+				        g, b, out.data[i], want);
+		}
+		tk_image_free(&out);
+	}
+	tk_fn = saved;
+	tk_image_free(&in);
+	CU_ASSERT_EQUAL(failures, 0);
+}
+
+/* Every variant gives the scalar variant's bytes: every filter (and chains of them),
+ * gray to RGBA, widths 1 to 3 and widths around each vector and block size (16, 32,
+ * 64 and 128 elements), so that rows end in every kind of remainder, including rows
+ * shorter than one vector. */
+static void variants_match_scalar(void)
+{
+	static const struct {
+		const char *list;
+		double sigma, amount;
+		int size;
+	} cases[] = {
+		{"gaussian", 1, 0, 0},   {"gaussian", 2, 0, 0},   {"gaussian", 3, 0, 0},
+		{"gaussian", 0, 0, 3},   {"gaussian", 0, 0, 5},   {"gaussian", 12, 0, 0},
+		{"box", 0, 0, 3},        {"box", 0, 0, 5},        {"box", 0, 0, 15},
+		{"box", 0, 0, 21},       {"sobel", 0, 0, 0},      {"sharpen", 1, 1, 0},
+		{"sharpen", 2.5, 37.5, 0}, {"sharpen", 0.7, 0.3, 0}, {"median", 0, 0, 3},
+		{"median", 0, 0, 5},     {"gray", 0, 0, 0},       {"invert", 0, 0, 0},
+		{"threshold", 0, 0, 0},  {"gray,sobel,median", 0, 0, 5},
+	};
+	static const uint32_t widths[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63,
+	                                  64, 65, 127, 128, 129, 200, 257};
+	static const uint32_t heights[] = {1, 2, 3, 7};
+	int failures = 0, compared = 0, max_threads = tk_thread_max();
+	tk_functable saved = tk_fn;
+	note_skipped();
+	tk_thread_set(1); /* thousands of tiny images: no team to wake for each */
+	for (size_t k = 0; k < TK_ARRAY_SIZE(cases); k++) {
+		tk_filter_params p = TK_FILTER_PARAMS_INIT;
+		p.sigma = cases[k].sigma;
+		p.amount = cases[k].amount;
+		p.size = cases[k].size;
+		tk_filter_chain c;
+		CU_ASSERT_EQUAL_FATAL(tk_filter_chain_init(&c, cases[k].list, &p), 0);
+		for (size_t wi = 0; wi < TK_ARRAY_SIZE(widths); wi++)
+			for (size_t hi = 0; hi < TK_ARRAY_SIZE(heights); hi++)
+				for (int ch = 1; ch <= 4; ch++) {
+					tk_image in, ref, out;
+					make(&in, widths[wi], heights[hi], ch, 0);
+					random_fill(&in, k * 1000 + wi * 10 + hi + (uint64_t)ch * 7);
+					CU_ASSERT_FATAL(use_variant(TK_SIMD_SCALAR));
+					CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &ref), 0);
+					for (int v = 1; v < TK_SIMD_NVARIANTS; v++) {
+						if (!use_variant(v))
+							continue;
+						CU_ASSERT_EQUAL_FATAL(tk_filter_image(&c, &in, &out), 0);
+						compared++;
+						if (memcmp(out.data, ref.data, tk_image_bytes(&ref)) != 0 &&
+						    failures++ < 5)
+							fprintf(stderr, "\n  %s %ux%ux%d: %s differs from scalar",
+							        cases[k].list, in.width, in.height, ch,
+							        tk_simd_name(v));
+						tk_image_free(&out);
+					}
+					tk_image_free(&in);
+					tk_image_free(&ref);
+				}
+	}
+	tk_fn = saved;
+	tk_thread_set(max_threads);
+	CU_ASSERT_EQUAL(failures, 0);
+	CU_ASSERT(compared > 0 || !tk_simd_table(TK_SIMD_V128)); /* the 128-bit one is always there */
 }
 
 /* ---- strips ------------------------------------------------------------------- */
@@ -502,7 +705,11 @@ static const tk_test tests[] = {
 	{"median removes salt and pepper", median_removes_salt_and_pepper},
 	{"gray, invert, threshold by hand", gray_invert_threshold},
 	{"chain errors", chain_errors},
-	{"matches direct reference", matches_reference},
+	{"matches direct reference, every SIMD variant", matches_reference},
+	{"every SIMD variant gives the scalar bytes", variants_match_scalar},
+	{"box rounds every window sum, every SIMD variant", box_every_sum},
+	{"invert and threshold with streaming stores", point_streaming},
+	{"gray of every RGB triple, every SIMD variant", gray_every_triple},
 	{"strips x threads equal whole image", strips_and_threads_agree},
 	{"alpha passes through", alpha_passes_through},
 	{NULL, NULL},

@@ -31,6 +31,64 @@ fi
 same_digest filter-gray-threshold -- filter --filter gray,threshold --level 100 --input "$FD/rgb.ppm"
 same_digest filter-folder -- filter --filter gray,box --size 5 --input "$WORK/imgs"
 
+# every SIMD variant this CPU runs gives the scalar variant's digest (--simd, and TK_SIMD
+# for one case); the ones it cannot run are named
+simd_all=$("$TK" info | sed -n 's/^  SIMD variants *\([^(]*\).*/\1/p' | tr -d ',')
+for v in sse2 avx2 avx512; do
+	case " $simd_all " in
+	*" $v "*) ;;
+	*) echo "  filter --simd $v: not run (this CPU or build has: $simd_all)" ;;
+	esac
+done
+filter_simd_same() { # filter_simd_same NAME -- ARGS...
+	local name=$1 ref d v n=0
+	shift 2
+	run_json "$WORK/simd.json" env -- "$@" --simd scalar
+	ref=$(json_field "$WORK/simd.json" digest)
+	if [ -z "$ref" ]; then
+		fail "$name [scalar]: no digest: $(head -c 300 "$WORK/simd.json.err")"
+		return
+	fi
+	for v in $simd_all; do
+		[ "$v" = scalar ] && continue
+		run_json "$WORK/simd.json" env -- "$@" --simd "$v"
+		d=$(json_field "$WORK/simd.json" digest)
+		if [ "$d" != "$ref" ]; then
+			fail "$name [--simd $v]: digest '${d}' differs from scalar $ref"
+		else
+			pass
+			n=$((n + 1))
+		fi
+	done
+	echo "  $name: digest $ref in scalar and $n other SIMD variant(s)"
+}
+filter_simd_same filter-simd-gaussian -- filter --filter gaussian --sigma 3 --generate 1013x37x3
+filter_simd_same filter-simd-gaussian-small -- filter --filter gaussian --size 5 --generate 65x9
+filter_simd_same filter-simd-box -- filter --filter box --size 5 --generate 333x41x4
+filter_simd_same filter-simd-box-large -- filter --filter box --size 21 --generate 129x40x2
+filter_simd_same filter-simd-sharpen -- filter --filter sharpen --sigma 2 --amount 3.5 \
+	--generate 777x19x3
+filter_simd_same filter-simd-median -- filter --filter median --size 5 --generate 259x23x3
+filter_simd_same filter-simd-chain -- filter --filter gray,median,sobel,invert,threshold \
+	--generate 301x97x4
+filter_simd_same filter-simd-thin -- filter --filter gaussian,median,box --size 3 --generate 2x7x3
+if [ $png = 1 ]; then
+	filter_simd_same filter-simd-png -- filter --filter median,sharpen --input "$FD/rgba.png"
+fi
+for v in $simd_all; do
+	run_json "$WORK/simd.json" env TK_SIMD="$v" -- filter --filter gaussian,sobel --sigma 2 \
+		--generate 300x50x3
+	d=$(json_field "$WORK/simd.json" digest)
+	run_json "$WORK/simd2.json" env -- filter --filter gaussian,sobel --sigma 2 \
+		--generate 300x50x3 --simd scalar
+	if [ -n "$d" ] && [ "$d" = "$(json_field "$WORK/simd2.json" digest)" ] &&
+		grep -q "\"simd\":\"$v\"" "$WORK/simd.json"; then
+		pass
+	else
+		fail "filter TK_SIMD=$v: digest '$d' or variant not recorded: $(head -c 300 "$WORK/simd.json")"
+	fi
+done
+
 expect_error filter-truncated 3 "bad_truncated.pgm: truncated" -- filter --filter gaussian \
 	--input "$FD/bad_truncated.pgm" --output "$WORK/o.pgm"
 expect_error filter-absurd-dims 4 "too large" -- filter --filter box --input "$FD/bad_huge.pgm"
