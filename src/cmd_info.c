@@ -27,6 +27,26 @@ static void size_str(char *buf, size_t n, uint64_t bytes)
 		snprintf(buf, n, "%.0f KiB", (double)bytes / 1024);
 }
 
+/* A comma-separated list, wrapped at `width` columns, each line indented by `indent`. */
+static void print_wrapped(const char *list, int indent, int width)
+{
+	int col = 0;
+	while (*list) {
+		size_t len = strcspn(list, ",");
+		int last = list[len] == '\0';
+		if (col > 0 && col + 1 + (int)len + 1 > width) {
+			putchar('\n');
+			col = 0;
+		}
+		col += col == 0 ? printf("%*s", indent, "") : printf(" ");
+		col += printf("%.*s%s", (int)len, list, last ? "" : ",");
+		list += len + !last;
+		while (*list == ' ')
+			list++;
+	}
+	putchar('\n');
+}
+
 int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 {
 	const tk_opt opts[] = {TK_OPT_END};
@@ -125,8 +145,9 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 	printf("  SIMD variants  %s (active: %s%s)\n", tk_simd_choices(),
 	       tk_simd_name(tk_simd_active()),
 	       tk_simd_active() == tk_simd_best() ? ", the best this CPU runs" : ", chosen");
-	printf("  kernels        every hot kernel runs the active variant:\n"
-	       "                 %s\n", tk_simd_kernel_list());
+	printf("  kernels        each of these runs its %s variant:\n",
+	       tk_simd_name(tk_simd_active()));
+	print_wrapped(tk_simd_kernel_list(), 17, 88);
 	printf("  timer          CLOCK_MONOTONIC, resolution %.3g s\n", tk_timer_resolution());
 	printf("  this run       %d rank%s x %d thread%s (%s mode)\n", ctx->ranks,
 	       ctx->ranks == 1 ? "" : "s", ctx->threads, ctx->threads == 1 ? "" : "s",
