@@ -42,13 +42,14 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 	size_str(mem, sizeof mem, tk_sys_memory());
 	if (ctx->format == TK_FMT_JSON) {
 		printf("{\"schema\":\"toolkit.info/1\",\"version\":\"%s\",\"compiler\":\"%s\","
-		       "\"cflags\":\"%s\",\"mpi\":\"%s\",\"openmp\":\"%s\",\"png\":%s,"
+		       "\"cflags\":\"%s\",\"mpi\":\"%s\",\"mpi_build\":\"%s\","
+		       "\"mpi_launcher\":\"%s\",\"openmp\":\"%s\",\"png\":%s,"
 		       "\"cores\":%d,\"cores_online\":%d,\"cpu\":\"%s\",\"l1d_bytes\":%llu,"
 		       "\"l2_bytes\":%llu,\"l3_bytes\":%llu,\"memory_bytes\":%llu,"
 		       "\"timer_resolution_s\":%.3g,\"ranks\":%d,\"threads\":%d,"
 		       "\"cpu_features\":\"%s\",\"simd_available\":\"%s\",\"simd\":\"%s\"}\n",
 		       TK_VERSION, tk_build_compiler(), tk_build_flags(), tk_comm_library(),
-		       tk_omp_version(), TK_HAVE_PNG ? "true" : "false", tk_sys_cores(),
+		       tk_build_mpi(), TK_HAVE_MPI ? tk_build_mpirun() : "", tk_omp_version(), TK_HAVE_PNG ? "true" : "false", tk_sys_cores(),
 		       tk_sys_cores_online(), tk_sys_cpu_model(),
 		       (unsigned long long)tk_sys_cache(1), (unsigned long long)tk_sys_cache(2),
 		       (unsigned long long)tk_sys_cache(3), (unsigned long long)tk_sys_memory(),
@@ -60,6 +61,8 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 	printf("  compiler       %s\n", tk_build_compiler());
 	printf("  flags          %s\n", tk_build_flags());
 	printf("  MPI            %s\n", tk_comm_library());
+	printf("  MPI build      %s%s%s\n", tk_build_mpi(), TK_HAVE_MPI ? "; launcher " : "",
+	       TK_HAVE_MPI ? tk_build_mpirun() : "");
 	printf("  OpenMP         %s\n", tk_omp_version());
 	printf("  PNG support    %s\n", TK_HAVE_PNG ? "yes (libpng)" : "no (PNM only)");
 	printf("  cpu            %s\n", tk_sys_cpu_model());

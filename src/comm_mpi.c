@@ -70,8 +70,15 @@ const char *tk_comm_library(void)
 	if (!library[0]) {
 		int len = 0;
 		MPI_Get_library_version(library, &len);
-		/* first line only, without trailing punctuation */
+		/* first line only, without trailing punctuation; MPICH's "MPICH Version:\t4.0.2"
+		 * reads as "MPICH 4.0.2" */
 		library[strcspn(library, "\n,")] = '\0';
+		char *v = strstr(library, " Version:");
+		if (v) {
+			char *num = v + strlen(" Version:");
+			num += strspn(num, " \t");
+			memmove(v + 1, num, strlen(num) + 1);
+		}
 	}
 	return library;
 }
