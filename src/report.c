@@ -18,6 +18,7 @@
 #include "tk/sysinfo.h"
 #include "tk/timer.h"
 #include "tk/tk.h"
+#include "tk/world.h"
 
 extern char **environ;
 
@@ -292,8 +293,14 @@ static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	tk_json_string(out, tk_omp_version());
 	fputs(",\"host\":", out);
 	tk_json_string(out, tk_sys_host());
-	fprintf(out, ",\"cores\":%d,\"ranks\":%d,\"threads\":%d,\"argv\":[", tk_sys_cores(),
-	        ctx->ranks, ctx->threads);
+	fprintf(out, ",\"cores\":%d,\"ranks\":%d,\"threads\":%d,", tk_sys_cores(), ctx->ranks,
+	        ctx->threads);
+	if (tk_world_collected()) {
+		fputs("\"world\":", out);
+		tk_world_json(out);
+		fputc(',', out);
+	}
+	fputs("\"argv\":[", out);
 	for (int i = 0; i < ctx->argc; i++) {
 		fputs(i ? "," : "", out);
 		tk_json_string(out, ctx->argv[i]);
@@ -436,6 +443,7 @@ void tk_progress_begin(const tk_run_ctx *ctx, const char *label, uint64_t local_
 
 void tk_progress_add(uint64_t n)
 {
+	tk_world_sample(); /* where this thread runs, seen inside the kernel */
 	if (!prog.on)
 		return;
 	uint64_t done;

@@ -162,6 +162,8 @@ text_exact() {
 }
 
 for f in "$HERE"/modes.d/*.sh; do
+	# TK_MODES_ONLY=NAME runs modes.d/NAME.sh alone (while working on one family)
+	[ -n "${TK_MODES_ONLY:-}" ] && [ "$(basename "$f" .sh)" != "$TK_MODES_ONLY" ] && continue
 	echo "== $(basename "$f" .sh)"
 	# shellcheck source=/dev/null
 	. "$f"

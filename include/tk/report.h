@@ -54,6 +54,7 @@ typedef struct tk_run_ctx {
 	const char *mode;  /* serial, omp, mpi, hybrid */
 	tk_format format;
 	int progress;      /* rank 0, stderr is a terminal, not --quiet */
+	int placement;     /* --placement: print the map of ranks and threads */
 	int argc;
 	char **argv;
 	double t_start;    /* tk_now() at process start, for wall time */
