@@ -107,7 +107,20 @@ void tk_comm_allreduce_u64(uint64_t *buf, size_t n, tk_op op)
 {
 	if (!inited)
 		return;
-	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_UINT64_T, mpi_op(op), MPI_COMM_WORLD);
+	if (op == TK_SUM) {
+		MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+		return;
+	}
+	/* MIN and MAX as signed numbers of the same order: flipping the top bit maps
+	 * 0..2^64-1 onto INT64_MIN..INT64_MAX.  Debian's MPICH 4.0.2 compares MPI_UINT64_T
+	 * as signed (the MIN of 5 and 2^64-1 comes back as 2^64-1), so the unsigned
+	 * type is not trusted here. */
+	const uint64_t top = (uint64_t)1 << 63;
+	for (size_t i = 0; i < n; i++)
+		buf[i] ^= top;
+	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_INT64_T, mpi_op(op), MPI_COMM_WORLD);
+	for (size_t i = 0; i < n; i++)
+		buf[i] ^= top;
 }
 
 void tk_comm_allreduce_i64(int64_t *buf, size_t n, tk_op op)
