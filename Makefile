@@ -6,6 +6,7 @@
 #   make test         install what is missing (scripts/deps.sh), run every test
 #   make test-clang   the unit and cross-mode tests built with clang, digests as gcc's
 #   make test-aarch64 the aarch64 build under qemu-user gives this machine's digests
+#   make test-cluster every kernel across 4 hosts made of network namespaces (root)
 #   make test-mpich   the MPI tests and cross-mode digests built with MPICH (mpicc.mpich)
 #   MPICC=mpicc.mpich build with this MPI compiler wrapper (any flavour; MPIRUN= its launcher)
 #   make demo         build and run the Monte Carlo comparison in omp and mpi modes
@@ -131,7 +132,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: all toolkit test test-mpich test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind
+.PHONY: all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -291,6 +292,15 @@ lint:
 	$(Q)for f in $(SHELL_SCRIPTS); do bash -n $$f || exit 1; done
 	$(Q)if command -v shellcheck >/dev/null; then shellcheck -S warning $(SHELL_SCRIPTS); \
 	else echo "lint: shellcheck not installed (scripts/deps.sh shellcheck): bash -n only"; fi
+
+# A throw-away cluster of 4 hosts (network namespaces on this machine, scripts/cluster.sh):
+# every kernel across hosts gives the serial digest, a killed rank ends the job, a
+# missing host fails fast (tests/cluster.sh; about a minute; needs root, else skipped)
+test-cluster:
+	$(Q)scripts/deps.sh cc mpi
+	@echo "== the toolkit across a namespace cluster"
+	$(Q)$(MAKE) --no-print-directory MPI=1 toolkit
+	$(Q)tests/cluster.sh ./toolkit
 
 # A throw-away single-node Slurm on localhost runs every jobs/ script (tests/slurm.sh)
 test-slurm:
