@@ -209,6 +209,21 @@ int tk_cli_begin_driver(tk_run_ctx *ctx, const char *cmd, const char *synopsis, 
 	return cli_begin(ctx, cmd, synopsis, argc, argv, own, pos, maxpos, npos, 1);
 }
 
+/* The kernel's time in the comm layer: per kind and in all, max over ranks. */
+static void comm_share(tk_result *r)
+{
+	double t[TK_COMM_NKINDS + 1];
+	tk_comm_times(t);
+	t[TK_COMM_NKINDS] = 0;
+	for (int i = 0; i < TK_COMM_NKINDS; i++)
+		t[TK_COMM_NKINDS] += t[i];
+	tk_comm_allreduce_f64(t, TK_COMM_NKINDS + 1, TK_MAX);
+	for (int i = 0; i < TK_COMM_NKINDS && i < (int)TK_ARRAY_SIZE(r->comm_s); i++)
+		r->comm_s[i] = t[i];
+	r->comm_total_s = t[TK_COMM_NKINDS];
+	r->comm_on = 1;
+}
+
 int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
                const void *params, tk_result *r)
 {
@@ -218,9 +233,11 @@ int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
 	/* where the threads run: sampled just before and after the kernel on the pool's
 	 * threads (and inside kernels that report progress) */
 	tk_world_sample_all();
+	tk_comm_times_reset();
 	rc = tk_error_agree(rc == 0 ? k->run(params, ctx, r) : rc);
 	if (rc < 0)
 		return rc;
+	comm_share(r);
 	tk_world_sample_all();
 	tk_world_collect(ctx->threads);
 	rc = tk_error_agree(tk_report(r, ctx));

@@ -21,6 +21,25 @@ static MPI_Win counter_win = MPI_WIN_NULL;
 static uint64_t *counter_mem;
 static uint64_t counter_n;
 
+/* ---- time in the layer, per kind ----------------------------------------------- */
+const char *const tk_comm_kind_names[TK_COMM_NKINDS] = {
+	"scatter", "halo", "gather", "combine", "bcast", "sync", "handout"};
+static double spent[TK_COMM_NKINDS];
+#define TIMED(kind, stmt)                                                                 \
+	do {                                                                              \
+		double t0_ = MPI_Wtime();                                                 \
+		stmt;                                                                     \
+		double dt_ = MPI_Wtime() - t0_;                                           \
+		_Pragma("omp atomic") spent[kind] += dt_;                                 \
+	} while (0)
+
+void tk_comm_times(double seconds[TK_COMM_NKINDS])
+{
+	memcpy(seconds, spent, sizeof spent);
+}
+
+void tk_comm_times_reset(void) { memset(spent, 0, sizeof spent); }
+
 /* Started by a launcher?  mpirun, mpiexec and srun set one of these in each rank. */
 static int under_launcher(void)
 {
@@ -95,7 +114,7 @@ void tk_comm_abort(int exit_code)
 void tk_comm_barrier(void)
 {
 	if (inited)
-		MPI_Barrier(MPI_COMM_WORLD);
+		TIMED(TK_COMM_SYNC, MPI_Barrier(MPI_COMM_WORLD));
 }
 
 static MPI_Op mpi_op(tk_op op)
@@ -108,7 +127,8 @@ void tk_comm_allreduce_u64(uint64_t *buf, size_t n, tk_op op)
 	if (!inited)
 		return;
 	if (op == TK_SUM) {
-		MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+		TIMED(TK_COMM_COMBINE, MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_UINT64_T,
+		                                     MPI_SUM, MPI_COMM_WORLD));
 		return;
 	}
 	/* MIN and MAX as signed numbers of the same order: flipping the top bit maps
@@ -118,7 +138,8 @@ void tk_comm_allreduce_u64(uint64_t *buf, size_t n, tk_op op)
 	const uint64_t top = (uint64_t)1 << 63;
 	for (size_t i = 0; i < n; i++)
 		buf[i] ^= top;
-	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_INT64_T, mpi_op(op), MPI_COMM_WORLD);
+	TIMED(TK_COMM_COMBINE, MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_INT64_T, mpi_op(op),
+	                                     MPI_COMM_WORLD));
 	for (size_t i = 0; i < n; i++)
 		buf[i] ^= top;
 }
@@ -127,14 +148,16 @@ void tk_comm_allreduce_i64(int64_t *buf, size_t n, tk_op op)
 {
 	if (!inited)
 		return;
-	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_INT64_T, mpi_op(op), MPI_COMM_WORLD);
+	TIMED(TK_COMM_COMBINE, MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_INT64_T, mpi_op(op),
+	                                     MPI_COMM_WORLD));
 }
 
 void tk_comm_allreduce_f64(double *buf, size_t n, tk_op op)
 {
 	if (!inited)
 		return;
-	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, mpi_op(op), MPI_COMM_WORLD);
+	TIMED(TK_COMM_COMBINE, MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, mpi_op(op),
+	                                     MPI_COMM_WORLD));
 }
 
 void tk_comm_bcast(void *buf, size_t bytes, int root)
@@ -143,7 +166,8 @@ void tk_comm_bcast(void *buf, size_t bytes, int root)
 		return;
 	for (size_t off = 0; off < bytes; off += CHUNK) {
 		size_t n = bytes - off < CHUNK ? bytes - off : CHUNK;
-		MPI_Bcast((char *)buf + off, (int)n, MPI_BYTE, root, MPI_COMM_WORLD);
+		TIMED(TK_COMM_BCAST,
+		      MPI_Bcast((char *)buf + off, (int)n, MPI_BYTE, root, MPI_COMM_WORLD));
 	}
 }
 
@@ -164,7 +188,7 @@ static void recv_bytes(void *buf, size_t bytes, int src, int tag)
 	}
 }
 
-void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *rbytes,
+static void do_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *rbytes,
                      int root)
 {
 	if (rank_ != root) {
@@ -183,7 +207,7 @@ void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *
 	}
 }
 
-void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
+static void do_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
                       int root)
 {
 	if (rank_ != root) {
@@ -202,7 +226,7 @@ void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t
 	}
 }
 
-void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
+static void do_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
                       size_t rbytes, int src)
 {
 	if (!inited) {
@@ -223,6 +247,79 @@ void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
 	MPI_Sendrecv(sbuf, (int)sbytes, MPI_BYTE, dest < 0 ? MPI_PROC_NULL : dest, 13, rbuf,
 	             (int)rbytes, MPI_BYTE, src < 0 ? MPI_PROC_NULL : src, 13,
 	             MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *rbytes,
+                     int root)
+{
+	TIMED(TK_COMM_GATHER, do_gatherv(sbuf, sbytes, rbuf, rbytes, root));
+}
+
+void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
+                      int root)
+{
+	TIMED(TK_COMM_SCATTER, do_scatterv(sbuf, sbytes, rbuf, rbytes, root));
+}
+
+void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
+                      size_t rbytes, int src)
+{
+	TIMED(TK_COMM_HALO, do_sendrecv(sbuf, sbytes, dest, rbuf, rbytes, src));
+}
+
+/* ---- micro-benchmarks -------------------------------------------------------------- */
+
+double tk_comm_pingpong(size_t bytes, int iters, int peer)
+{
+	if (!inited || peer <= 0 || peer >= size_ || iters < 1 || bytes > INT_MAX)
+		return -1;
+	char *buf = calloc(bytes ? bytes : 1, 1);
+	int ok = buf != NULL, all = 0;
+	MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	if (!all) {
+		free(buf);
+		return -1;
+	}
+	double t = 0;
+	MPI_Barrier(MPI_COMM_WORLD);
+	/* one untimed round trip first: connections are set up lazily */
+	for (int i = -1; i < iters; i++) {
+		double t0 = MPI_Wtime();
+		if (rank_ == 0) {
+			MPI_Send(buf, (int)bytes, MPI_BYTE, peer, 14, MPI_COMM_WORLD);
+			MPI_Recv(buf, (int)bytes, MPI_BYTE, peer, 14, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+		} else if (rank_ == peer) {
+			MPI_Recv(buf, (int)bytes, MPI_BYTE, 0, 14, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+			MPI_Send(buf, (int)bytes, MPI_BYTE, 0, 14, MPI_COMM_WORLD);
+		}
+		if (i >= 0)
+			t += MPI_Wtime() - t0;
+	}
+	free(buf);
+	MPI_Barrier(MPI_COMM_WORLD);
+	return rank_ == 0 ? t / iters / 2 : 0;
+}
+
+double tk_comm_allreduce_time(size_t n, int iters)
+{
+	if (!inited || iters < 1 || n > INT_MAX)
+		return -1;
+	double *buf = calloc(n ? n : 1, sizeof *buf);
+	int ok = buf != NULL, all = 0;
+	MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	if (!all) {
+		free(buf);
+		return -1;
+	}
+	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+	MPI_Barrier(MPI_COMM_WORLD);
+	double t0 = MPI_Wtime();
+	for (int i = 0; i < iters; i++)
+		MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+	double t = (MPI_Wtime() - t0) / iters;
+	free(buf);
+	MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+	return t;
 }
 
 static uint64_t local_next; /* the counter of a world of one (no MPI_Init) */
@@ -252,8 +349,8 @@ uint64_t tk_comm_counter_next(void)
 		v = local_next++;
 		return v < counter_n ? v : counter_n;
 	}
-	MPI_Fetch_and_op(&one, &v, MPI_UINT64_T, 0, 0, MPI_SUM, counter_win);
-	MPI_Win_flush(0, counter_win);
+	TIMED(TK_COMM_HANDOUT, MPI_Fetch_and_op(&one, &v, MPI_UINT64_T, 0, 0, MPI_SUM, counter_win);
+	      MPI_Win_flush(0, counter_win));
 	return v < counter_n ? v : counter_n;
 }
 

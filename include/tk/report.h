@@ -46,6 +46,10 @@ typedef struct tk_result {
 	const char *rate_unit; /* "samples/s", "Mop/s", "GB/s": rate = work / kernel_max */
 	double rate_scale;   /* rate = work / kernel_max / rate_scale (1e6 for Mop/s) */
 	uint64_t digest;
+	/* time in the comm layer during the kernel, per kind (tk_comm_kind) and in all,
+	 * each the max over ranks; comm_on: measured (every run through tk_cli_run) */
+	double comm_s[8], comm_total_s;
+	int comm_on;
 } tk_result;
 
 /* The run's context, filled by the command front end (main.c). */
