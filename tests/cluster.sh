@@ -194,5 +194,44 @@ else
 	fail "unreachable host: exit $rc after $took s: $(head -c 300 "$WORK/bad.out")"
 fi
 
+# ---- crossing the network --------------------------------------------------------
+# The same job and the comm layer's ping-pong with 2 ranks on one host (shared memory)
+# and on two hosts (TCP over the veth pair), then with both hosts' links shaped to
+# 1 Gbit/s (tc tbf).  The shaped bandwidth is checked against the shaping's own rate:
+# the ping-pong must not report more than the link carries.
+field() { sed -n "s/.*\"$2\":\([-0-9.e+]*\).*/\1/p" "$1" | head -n 1; }
+comm_at() { # comm_at FILE BYTES: one-way seconds of the ping-pong at BYTES
+	sed -n "s/.*\"test\":\"latency\".*\"bytes\":$2,.*\"time_s\":\([-0-9.e+]*\).*/\1/p" "$1"
+}
+job="filter --filter gaussian --sigma 2 --generate 1920x1080x3"
+cross() { # cross TAG LABEL H: the comm sweep and the job with 2 ranks on H hosts
+	local tag=$1 label=$2 h=$3 hosts
+	hosts=$([ "$h" = 1 ] && echo h1:2 || echo h1:1,h2:1)
+	timeout 60 "$CL" exec "$P" h1 "mpirun $MCA --host $hosts --bind-to none -np 2 $TK comm \
+		--test latency --max-bytes 1Mi --format json" >"$WORK/x.$tag.comm" 2>"$WORK/x.$tag.err" &&
+		timeout 60 "$CL" exec "$P" h1 "mpirun $MCA --host $hosts --bind-to none -np 2 $TK $job \
+		--format json --quiet" >"$WORK/x.$tag.job" 2>>"$WORK/x.$tag.err" || {
+		fail "crossing the network ($label): $(grep -v setpgid "$WORK/x.$tag.err" | head -n 2)"
+		return 1
+	}
+	grep -q '"verified":true' "$WORK/x.$tag.job" || fail "crossing the network ($label): job not verified"
+	awk -v l="$label" -v lat="$(comm_at "$WORK/x.$tag.comm" 8)" -v big="$(comm_at "$WORK/x.$tag.comm" 1048576)" \
+		-v k="$(field "$WORK/x.$tag.job" kernel_s)" -v c="$(field "$WORK/x.$tag.job" comm_s)" \
+		-v g="$(field "$WORK/x.$tag.job" gather_s)" -v sc="$(field "$WORK/x.$tag.job" scatter_s)" \
+		-v hl="$(field "$WORK/x.$tag.job" halo_s)" \
+		'BEGIN {printf "  %-22s %9.1f %10.1f   %9.4f %9.4f %9.4f %9.4f %9.4f\n", l, lat * 1e6, 1048576 / big / 1e6, k, c, sc, hl, g}'
+}
+echo "  crossing the network: 2 ranks; ping-pong 8 B one-way, 1 MiB bandwidth; $job"
+printf "  %-22s %9s %10s   %9s %9s %9s %9s %9s\n" "" "lat us" "MB/s" "kernel s" "comm s" "scatter s" "halo s" "gather s"
+cross shm "one host (shm)" 1 && cross tcp "two hosts (veth)" 2 && {
+	"$CL" shape "$P" h1 1gbit && "$CL" shape "$P" h2 1gbit || fail "tc tbf shaping"
+	if cross tbf "two hosts, 1 Gbit/s" 2; then
+		mbs=$(awk -v big="$(comm_at "$WORK/x.tbf.comm" 1048576)" 'BEGIN {printf "%.0f", 1048576 / big / 1e6}')
+		# 1 Gbit/s is 125 MB/s: the measured bandwidth must be below it (and not absurdly so)
+		[ "$mbs" -le 130 ] && [ "$mbs" -ge 20 ] && pass ||
+			fail "crossing the network: $mbs MB/s over a link shaped to 1 Gbit/s (125 MB/s)"
+	fi
+}
+
 echo "cluster: $passed passed, $failed failed${known_failed:+, KNOWN failing:$known_failed} ($(($(date +%s) - t0)) s)"
 [ $failed -eq 0 ]
