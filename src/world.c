@@ -125,10 +125,25 @@ void tk_world_sample(void)
 	samples[t]++;
 }
 
+/* The CPUs the rank's threads may use: the union of every thread's own mask.  Not the
+ * process's mask read once: with OMP_PROC_BIND the OpenMP runtime binds the initial
+ * thread to its place before main, so its mask is that place, not the rank's CPUs. */
+static uint64_t threads_mask[WCPUS / 64];
+
 void tk_world_sample_all(void)
 {
 #pragma omp parallel
-	tk_world_sample();
+	{
+		tk_world_sample();
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		if (sched_getaffinity(0, sizeof set, &set) == 0) {
+#pragma omp critical(tk_world_mask)
+			for (int c = 0; c < WCPUS && c < CPU_SETSIZE; c++)
+				if (CPU_ISSET(c, &set))
+					threads_mask[c / 64] |= 1ull << (c % 64);
+		}
+	}
 }
 
 /* A core's identity: package and core id from sysfs (the CPU number when unknown). */
@@ -209,7 +224,13 @@ static void fill_mine(rank_rec *m, int threads)
 	m->online = tk_sys_cores_online();
 	cpu_set_t set;
 	CPU_ZERO(&set);
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
+	int have = 0;
+	for (int i = 0; i < WCPUS / 64; i++)
+		have |= threads_mask[i] != 0;
+	for (int c = 0; have && c < WCPUS && c < CPU_SETSIZE; c++)
+		if (threads_mask[c / 64] >> (c % 64) & 1)
+			CPU_SET(c, &set);
+	if (!have && sched_getaffinity(0, sizeof set, &set) != 0)
 		for (int c = 0; c < m->online && c < CPU_SETSIZE; c++)
 			CPU_SET(c, &set);
 	int cores[WCPUS], nc = 0;
