@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tk/comm.h"
+#include "tk/timer.h"
 
 #define CHUNK ((size_t)1 << 30)
 
@@ -27,9 +28,9 @@ const char *const tk_comm_kind_names[TK_COMM_NKINDS] = {
 static double spent[TK_COMM_NKINDS];
 #define TIMED(kind, stmt)                                                                 \
 	do {                                                                              \
-		double t0_ = MPI_Wtime();                                                 \
+		double t0_ = tk_now(); /* MPI_Wtime is not to be called before init */   \
 		stmt;                                                                     \
-		double dt_ = MPI_Wtime() - t0_;                                           \
+		double dt_ = tk_now() - t0_;                                              \
 		_Pragma("omp atomic") spent[kind] += dt_;                                 \
 	} while (0)
 

@@ -85,3 +85,24 @@ EOF
 			fail "bench with a launcher without MPI wiring ($l): exit $rc: $(grep -m1 mpi "$WORK/l.out")"
 	done
 fi
+
+# mismatched flavours: this build started by the other MPI's launcher gets worlds of one
+# rank; each copy says so and --mode mpi fails fast (both installed: make test-mpich)
+other=""
+case ${TK_MPIRUN_KIND:-} in
+hydra) command -v mpirun.openmpi >/dev/null && other="mpirun.openmpi --oversubscribe" ;;
+openmpi) command -v mpiexec.mpich >/dev/null && other="mpiexec.mpich" ;;
+esac
+if [ $have_mpi = 1 ] && [ -n "$other" ]; then
+	s=$SECONDS
+	# shellcheck disable=SC2086 # the launcher and its options
+	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 60 $other -np 2 "$TK" \
+		montecarlo --samples 1000 --mode mpi >/dev/null 2>"$WORK/f.err"
+	rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $((SECONDS - s)) -le 20 ] &&
+		grep -q "launcher started 2 tasks" "$WORK/f.err" && grep -q "do not match" "$WORK/f.err"; then
+		pass
+	else
+		fail "built for one MPI, launched by ${other%% *}: exit $rc: $(head -c 300 "$WORK/f.err")"
+	fi
+fi
