@@ -12,6 +12,7 @@
 #   make demo         build and run the Monte Carlo comparison in omp and mpi modes
 #   make bench        a scaling sweep with toolkit bench
 #   make install PREFIX=/usr/local
+#   CURL=0|1          without / with libcurl (filter --input LIST of URLs); auto by default
 #   V=1               show full commands; SAN=1 AddressSanitizer + UBSan build
 # Objects live per configuration (build/mpi1-omp1-png1/...), so switching never links
 # stale objects.
@@ -19,6 +20,7 @@
 MPI ?= auto
 OPENMP ?= 1
 PNG ?= auto
+CURL ?= auto
 SAN ?= 0
 PREFIX ?= /usr/local
 CC ?= cc
@@ -78,10 +80,22 @@ ifeq ($(PNG),1)
 PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS := $(or $(shell pkg-config --libs libpng 2>/dev/null),-lpng)
 endif
+ifeq ($(CURL),auto)
+CURL := $(if $(shell pkg-config --exists libcurl 2>/dev/null && echo y),1,$(if $(wildcard /usr/include/curl/curl.h /usr/include/*/curl/curl.h),1,0))
+endif
+ifeq ($(CURL),1)
+ifeq ($(shell pkg-config --exists libcurl 2>/dev/null && echo y)$(wildcard /usr/include/curl/curl.h /usr/include/*/curl/curl.h),)
+$(error CURL=1 but libcurl's header was not found: install it (scripts/deps.sh curl, or apt-get install libcurl4-openssl-dev) or build with CURL=0)
+endif
+CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS := $(or $(shell pkg-config --libs libcurl 2>/dev/null),-lcurl)
+endif
 
+# a build without libcurl has its own folder (fetch.c differs); with it, the name is as before
+CURL_SUFFIX := $(if $(filter 0,$(CURL)),-nocurl)
 space := $(subst ,, )
 comma := ,
-CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)$(if $(filter-out openmpi,$(MPI_KIND)),-$(MPI_KIND))-omp$(OPENMP)-png$(PNG)$(if $(filter 1,$(SAN)),-san)$(if $(subst x$(strip $(ARCH_DEFAULT))x,,x$(strip $(ARCH))x),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
+CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)$(if $(filter-out openmpi,$(MPI_KIND)),-$(MPI_KIND))-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(if $(filter 1,$(SAN)),-san)$(if $(subst x$(strip $(ARCH_DEFAULT))x,,x$(strip $(ARCH))x),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
 BUILD := build/$(CONFIG)
 
 WARN := -Wall -Wextra -Werror -Wundef -Wstrict-prototypes -Wmissing-prototypes -Wshadow
@@ -93,7 +107,7 @@ OPT := $(OPT0) $(ARCH)
 # CFLAGS_TK without the target: the kernel variants add their own (SIMD_FLAGS_*)
 CFLAGS_NOARCH = -std=c11 $(OPT0) $(WARN) -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Iinclude -DTK_HAVE_MPI=$(MPI) -DTK_HAVE_OPENMP=$(OPENMP) -DTK_HAVE_PNG=$(PNG) \
-	$(PNG_CFLAGS) $(CFLAGS)
+	-DTK_HAVE_CURL=$(CURL) $(PNG_CFLAGS) $(CURL_CFLAGS) $(CFLAGS)
 CFLAGS_TK = $(CFLAGS_NOARCH) $(ARCH)
 ifeq ($(OPENMP),1)
 CFLAGS_NOARCH += -fopenmp
@@ -104,7 +118,7 @@ endif
 ifeq ($(SAN),1)
 LDFLAGS_TK += -fsanitize=address,undefined
 endif
-LIBS_TK := $(PNG_LIBS) -lm $(LDFLAGS) $(LIBS)
+LIBS_TK := $(PNG_LIBS) $(CURL_LIBS) -lm $(LDFLAGS) $(LIBS)
 # provenance for `toolkit info`
 CC_VERSION := $(shell $(CC) -dumpfullversion 2>/dev/null || $(CC) -dumpversion 2>/dev/null)
 CFLAGS_NOARCH += -DTK_BUILD_CC='"$(CC) $(CC_VERSION)"' \
@@ -132,7 +146,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind
+.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -142,6 +156,18 @@ toolkit: $(BUILD)/toolkit
 $(BUILD)/toolkit: $(CMD_OBJ) $(BUILD)/libtk.a
 	@echo "  LD    $@"
 	$(Q)$(LINK) $(LDFLAGS_TK) -o $@ $(CMD_OBJ) $(BUILD)/libtk.a $(LIBS_TK)
+
+# The source revision for every JSON record: git describe when built from a git checkout,
+# "unknown" otherwise.  The header is rewritten only when the revision changes, so only
+# report.c is recompiled after a commit.
+REVISION := $(or $(shell git describe --always --dirty --tags 2>/dev/null),unknown)
+$(BUILD)/revision.h: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '#define TK_BUILD_REVISION "%s"\n' '$(REVISION)' >$@.new; \
+	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+$(BUILD)/report.o: $(BUILD)/revision.h
+$(BUILD)/report.o: CFLAGS_TK += -I$(BUILD)
+FORCE:
 
 $(BUILD)/libtk.a: $(LIB_OBJ)
 	@echo "  AR    $@"
@@ -198,7 +224,7 @@ deps:
 # checks (so ./toolkit is the MPI build afterwards).  Each step is a fresh make so that
 # MPI auto-detection sees what deps.sh installed.
 test:
-	$(Q)scripts/deps.sh cc mpi mpich cunit png gnuplot shellcheck numpy clang aarch64
+	$(Q)scripts/deps.sh cc mpi mpich cunit png curl gnuplot shellcheck numpy clang aarch64
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory MPI=0 check
 	$(Q)$(MAKE) --no-print-directory test-clang
@@ -254,12 +280,12 @@ clang-check: $(BUILD)/toolkit $(BUILD)/run_tests
 # own build/aarch64-.../ folder) run under qemu-user must give this machine's digests
 # for every kernel (tests/cross.sh).  A given ARCH applies to this machine's build only.
 AARCH64_CC := aarch64-linux-gnu-gcc
-AARCH64_BUILD := build/aarch64-mpi0-omp$(OPENMP)-png0
+AARCH64_BUILD := build/aarch64-mpi0-omp$(OPENMP)-png0-nocurl
 test-aarch64:
 	$(Q)scripts/deps.sh cc aarch64
 	$(Q)$(MAKE) --no-print-directory MPI=0 aarch64-check
 aarch64-check: $(BUILD)/toolkit
-	$(Q)$(MAKE) --no-print-directory CC=$(AARCH64_CC) PNG=0 ARCH=-march=armv8-a $(AARCH64_BUILD)/toolkit
+	$(Q)$(MAKE) --no-print-directory CC=$(AARCH64_CC) PNG=0 CURL=0 ARCH=-march=armv8-a $(AARCH64_BUILD)/toolkit
 	$(Q)tests/cross.sh $(BUILD)/toolkit $(AARCH64_BUILD)/toolkit
 
 san:
@@ -269,12 +295,12 @@ san:
 # its best variant under it: check the unit tests and a run of each kernel family
 VG := valgrind -q --error-exitcode=9 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
 valgrind:
-	$(Q)$(MAKE) --no-print-directory MPI=0 build/mpi0-omp$(OPENMP)-png$(PNG)/run_tests build/mpi0-omp$(OPENMP)-png$(PNG)/toolkit
-	$(Q)TK_TEST_DATA=tests/data $(VG) build/mpi0-omp$(OPENMP)-png$(PNG)/run_tests >/dev/null
-	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)/toolkit montecarlo --model ep --class S --quiet >/dev/null
-	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)/toolkit montecarlo --samples 1e6 --quiet >/dev/null
-	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)/toolkit reduce --generate 1e6 --ops all --quiet >/dev/null
-	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)/toolkit filter --filter gaussian,median --generate 301x97x3 --output /tmp/tk-vg-$$$$.png --quiet >/dev/null; rc=$$?; rm -f /tmp/tk-vg-$$$$.png; exit $$rc
+	$(Q)$(MAKE) --no-print-directory MPI=0 build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/run_tests build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit
+	$(Q)TK_TEST_DATA=tests/data $(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/run_tests >/dev/null
+	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit montecarlo --model ep --class S --quiet >/dev/null
+	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit montecarlo --samples 1e6 --quiet >/dev/null
+	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit reduce --generate 1e6 --ops all --quiet >/dev/null
+	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit filter --filter gaussian,median --generate 301x97x3 --output /tmp/tk-vg-$$$$.png --quiet >/dev/null; rc=$$?; rm -f /tmp/tk-vg-$$$$.png; exit $$rc
 	@echo "valgrind: clean"
 
 demo: deps

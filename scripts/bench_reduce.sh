@@ -4,6 +4,7 @@
 # Prints GB/s (bytes reduced / kernel seconds, best of 3) for: the membw probe, reduce
 # with the default ops (sum,min,max,mean,var,std), hist alone per strategy, and numpy's
 # sum, var, min+max and histogram on an array of the same size.
+# SIMD="scalar avx2 avx512" repeats the toolkit rows for each vector variant (--simd).
 set -u
 TK=${TK:-./toolkit}
 N=${1:-134217728}
@@ -19,11 +20,13 @@ rate() { # the best "rate" value of 3 runs of: toolkit ARGS --format json
 	echo "$best"
 }
 
+for simd in ${SIMD:-auto}; do
+export TK_SIMD=$simd
 for T in 1 2; do
 	bw=$(rate "$TK" reduce --model membw --threads $T --membw-reps 5)
 	st=$(rate "$TK" reduce --generate $N --threads $T)
-	printf "threads %d: membw %6.2f GB/s | reduce sum,min,max,mean,var,std %6.2f GB/s (%3.0f%%)" \
-		$T "$bw" "$st" "$(awk -v a="$st" -v b="$bw" 'BEGIN { print 100 * a / b }')"
+	printf "simd %s, threads %d: membw %6.2f GB/s | reduce sum,min,max,mean,var,std %6.2f GB/s (%3.0f%%)" \
+		"$simd" $T "$bw" "$st" "$(awk -v a="$st" -v b="$bw" 'BEGIN { print 100 * a / b }')"
 	for s in private atomic critical; do
 		n=$N
 		[ $s = private ] || n=$((N / 16)) # per-value locking is slow by design
@@ -32,6 +35,8 @@ for T in 1 2; do
 	done
 	echo
 done
+done
+unset TK_SIMD
 if command -v mpirun >/dev/null && ! "$TK" info | grep -q "^  MPI  *none"; then
 	st=$(rate mpirun --oversubscribe --bind-to none -np 2 "$TK" reduce --generate $N)
 	printf "mpirun -np 2: reduce %.2f GB/s\n" "$st"

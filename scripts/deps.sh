@@ -2,11 +2,12 @@
 # deps.sh [--check] [WHAT...]: make sure what the toolkit needs is installed.
 #   WHAT: cc (C compiler with OpenMP), mpi (Open MPI: mpicc, mpirun), mpich (Debian's
 #         MPICH beside it: mpicc.mpich, mpiexec.mpich; make test-mpich), cunit, png,
-#         gnuplot (plots), shellcheck (lint), numpy (the
+#         curl (libcurl, for filter --input LIST of URLs; python3 runs the tests' local
+#         image server), gnuplot (plots), shellcheck (lint), numpy (the
 #         tests' independent reference for reduce, Debian's python3-numpy),
 #         clang (clang with OpenMP: libomp-dev), aarch64 (a cross gcc for aarch64 with
 #         OpenMP and qemu-user to run what it builds: make test-aarch64).
-#         Default: cc mpi cunit png.
+#         Default: cc mpi cunit png curl.
 # Missing pieces are installed with apt-get when running as root on a Debian-like
 # system; otherwise (or with --check) the exact command to run is printed and the
 # script exits 1.  Called by `make test`, `make demo` and `make bench`.
@@ -16,7 +17,7 @@ if [ "${1:-}" = "--check" ]; then
 	check_only=1
 	shift
 fi
-[ $# -eq 0 ] && set -- cc mpi cunit png
+[ $# -eq 0 ] && set -- cc mpi cunit png curl
 CC=${CC:-cc}
 command -v "$CC" >/dev/null 2>&1 || CC=gcc
 
@@ -44,6 +45,10 @@ for what in "$@"; do
 		;;
 	cunit) has_header CUnit/CUnit.h "" || missing="$missing libcunit1-dev" ;;
 	png) has_header png.h "$(pkg-config --cflags libpng 2>/dev/null)" || missing="$missing libpng-dev pkg-config" ;;
+	curl)
+		has_header curl/curl.h "$(pkg-config --cflags libcurl 2>/dev/null)" || missing="$missing libcurl4-openssl-dev"
+		command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+		;;
 	gnuplot) command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox" ;;
 	shellcheck) command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck" ;;
 	numpy) /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy" ;;
@@ -58,7 +63,7 @@ for what in "$@"; do
 		command -v qemu-aarch64 >/dev/null 2>&1 || missing="$missing qemu-user"
 		;;
 	*)
-		echo "deps.sh: unknown dependency '$what' (known: cc mpi mpich cunit png gnuplot shellcheck numpy clang aarch64)" >&2
+		echo "deps.sh: unknown dependency '$what' (known: cc mpi mpich cunit png curl gnuplot shellcheck numpy clang aarch64)" >&2
 		exit 2
 		;;
 	esac

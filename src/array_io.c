@@ -20,6 +20,7 @@
 #include "tk/reduce.h"
 #include "tk/rng.h"
 #include "tk/tk.h"
+#include "tkmath.h"
 
 #define HEADER_MAX (1u << 20)     /* we refuse .npy headers above 1 MiB */
 #define READ_CHUNK (1u << 20)     /* values converted per read for small dtypes */
@@ -400,8 +401,11 @@ static double value_from(const uint32_t w[4], tk_dist dist)
 	double u1 = tk_u01_52(w[0], w[1]);
 	if (dist == TK_DIST_UNIFORM)
 		return u1;
-	double u2 = tk_u01_52(w[2], w[3]); /* u1 in (0, 1): the log is finite */
-	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+	double u2 = tk_u01_52(w[2], w[3]), s, c; /* u1 in (0, 1): the log is finite */
+	/* the toolkit's own log and cos (tkmath.h), not libm's: the data, and so every
+	 * digest of a normal --generate, are the same on every CPU */
+	tk_sincos_2pi(u2, &s, &c);
+	return sqrt(-2.0 * tk_log(u1)) * c;
 }
 
 double tk_generate_value(uint64_t seed, tk_dist dist, uint64_t i)

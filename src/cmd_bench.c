@@ -56,6 +56,8 @@ typedef struct run_out {
 	char err[200];   /* first line of stderr, for the report */
 	int ranks, threads; /* the world the run reported (0: none) */
 	int reports;     /* JSON reports it printed: N independent copies print N */
+	double rss_max, rss_sum;     /* peak resident bytes: max and sum over ranks */
+	double busy_min, busy_max;   /* filter pools: the least and most busy worker, s */
 } run_out;
 
 typedef struct config {
@@ -76,6 +78,9 @@ typedef struct config {
 	double others;      /* share of the machine's CPU time other processes took */
 	char digest[24];
 	char error[240];
+	double rss_max, rss_sum; /* medians of the runs' peak resident memory, bytes */
+	double busy_min, busy_max; /* medians of the runs' least / most busy worker (pools) */
+	const char *study;  /* --compare: the study section the row belongs to, or NULL */
 } config;
 
 typedef struct bench {
@@ -402,6 +407,10 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 		o->kernel_s = json_num(line, "kernel_s");
 		o->verified = strstr(line, "\"verified\":true") != NULL;
 		json_str(line, "digest", o->digest, sizeof o->digest);
+		o->rss_max = json_num(line, "peak_rss_max_bytes");
+		o->rss_sum = json_num(line, "peak_rss_sum_bytes");
+		o->busy_min = json_num(line, "worker_busy_min_s");
+		o->busy_max = json_num(line, "worker_busy_max_s");
 		const char *rate = strstr(line, "\"rate\":{");
 		if (rate) {
 			o->rate = json_num(rate, "value");
@@ -605,8 +614,9 @@ static int run_config(const bench *b, config *c, const char *serial_digest)
 		c->nruns++;
 	}
 	c->others = others_share(m0, cpu_mark_now());
-	double ks[MAX_RUNS], ws[MAX_RUNS], rs[MAX_RUNS];
-	int nk = 0, nr = 0;
+	double ks[MAX_RUNS], ws[MAX_RUNS], rs[MAX_RUNS], m1[MAX_RUNS], m2[MAX_RUNS],
+		b1[MAX_RUNS], b2[MAX_RUNS];
+	int nk = 0, nr = 0, nm = 0, nb = 0;
 	c->verified = 1;
 	c->identical = 1;
 	snprintf(c->digest, sizeof c->digest, "%s", c->runs[0].digest);
@@ -650,6 +660,14 @@ static int run_config(const bench *b, config *c, const char *serial_digest)
 		ks[nk] = o->kernel_s;
 		ws[nk] = o->wall_s;
 		nk++;
+		if (isfinite(o->rss_max) && isfinite(o->rss_sum)) {
+			m1[nm] = o->rss_max;
+			m2[nm++] = o->rss_sum;
+		}
+		if (isfinite(o->busy_min) && isfinite(o->busy_max)) {
+			b1[nb] = o->busy_min;
+			b2[nb++] = o->busy_max;
+		}
 		if (isfinite(o->rate)) {
 			rs[nr++] = o->rate;
 			snprintf(c->rate_unit, sizeof c->rate_unit, "%s", o->rate_unit);
@@ -658,6 +676,10 @@ static int run_config(const bench *b, config *c, const char *serial_digest)
 	tk_stats_of(ks, (size_t)nk, &c->kst);
 	tk_stats_of(ws, (size_t)nk, &c->wst);
 	c->rate = nr ? tk_median_sort(rs, (size_t)nr) : NAN;
+	c->rss_max = nm ? tk_median_sort(m1, (size_t)nm) : NAN;
+	c->rss_sum = nm ? tk_median_sort(m2, (size_t)nm) : NAN;
+	c->busy_min = nb ? tk_median_sort(b1, (size_t)nb) : NAN;
+	c->busy_max = nb ? tk_median_sort(b2, (size_t)nb) : NAN;
 	return 0;
 }
 
@@ -678,6 +700,7 @@ static config *add_config(bench *b, const tk_kernel *k, int mode, int r, int t, 
 	c->oversub = w > tk_sys_cores();
 	c->vec_speedup = NAN;
 	c->rate = NAN;
+	c->rss_max = c->rss_sum = c->busy_min = c->busy_max = NAN;
 	uint64_t base = b->size_given ? b->size : k->bench_size;
 	c->size = k->size_opt ? (b->scaling == 1 ? base * (uint64_t)w : base) : 0;
 	return c;
@@ -724,7 +747,7 @@ static void print_columns(void)
 	        "speedup", "effic", "K-F e");
 	if (lanes_col)
 		fprintf(tab, " %7s", "lanes");
-	fprintf(tab, " %4s %-4s %-4s %s\n", "out", "ver", "same", "note");
+	fprintf(tab, " %8s %4s %-4s %-4s %s\n", "mem MiB", "out", "ver", "same", "note");
 }
 
 static void print_header(const bench *b, const tk_kernel *k)
@@ -779,6 +802,10 @@ static void print_config(const config *c)
 		snprintf(note + strlen(note), sizeof note - strlen(note),
 		         "%sbusy: other processes took %.0f%% of the CPUs", note[0] ? "; " : "",
 		         100 * c->others);
+	if (isfinite(c->rss_sum)) /* peak resident memory, summed over the ranks */
+		fprintf(tab, " %8.1f", c->rss_sum / 1048576.0);
+	else
+		fprintf(tab, " %8s", "-");
 	fprintf(tab, " %4zu %-4s %-4s %s\n", c->kst.outliers, c->verified ? "yes" : "NO",
 	        c->identical ? "yes" : "NO", note);
 	if (c->failed)
@@ -828,7 +855,8 @@ static void csv_doc(const bench *b, FILE *f)
 	fputs("kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,"
 	      "kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,"
 	      "speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,"
-	      "others_cpu,outliers,digest\n",
+	      "others_cpu,outliers,digest,peak_rss_max_bytes,peak_rss_sum_bytes,"
+	      "worker_busy_min_s,worker_busy_max_s,study\n",
 	      f);
 	for (int i = 0; i < b->ncfg; i++) {
 		const config *c = &b->cfg[i];
@@ -849,7 +877,12 @@ static void csv_doc(const bench *b, FILE *f)
 		csv_num(f, c->rate);
 		fprintf(f, ",%s,%s", c->rate_unit, c->oversub ? "yes" : "no");
 		csv_num(f, c->others);
-		fprintf(f, ",%zu,%s\n", c->kst.outliers, c->digest);
+		fprintf(f, ",%zu,%s", c->kst.outliers, c->digest);
+		csv_num(f, c->rss_max);
+		csv_num(f, c->rss_sum);
+		csv_num(f, c->busy_min);
+		csv_num(f, c->busy_max);
+		fprintf(f, ",%s\n", c->study ? c->study : "");
 	}
 }
 
@@ -928,6 +961,12 @@ static void json_doc(const bench *b, FILE *f)
 		tk_json_string(f, c->rate_unit);
 		fprintf(f, ",\"oversubscribed\":%s", c->oversub ? "true" : "false");
 		json_kv_num(f, "others_cpu", c->others, 1);
+		json_kv_num(f, "peak_rss_max_bytes", c->rss_max, 1);
+		json_kv_num(f, "peak_rss_sum_bytes", c->rss_sum, 1);
+		json_kv_num(f, "worker_busy_min_s", c->busy_min, 1);
+		json_kv_num(f, "worker_busy_max_s", c->busy_max, 1);
+		fputs(",\"study\":", f);
+		tk_json_string(f, c->study ? c->study : "");
 		fprintf(f, ",\"outliers\":%zu,\"digest\":\"%s\",\"error\":", c->kst.outliers,
 		        c->digest);
 		tk_json_string(f, c->error);
@@ -1218,6 +1257,304 @@ static int add_lanes(bench *b, const tk_kernel *k, uint64_t size, const int *vs,
 	return first;
 }
 
+
+/* ---- the I/O study (--compare 5-7): a local image server, a URL list, skewed work ---- */
+
+/* A gray PGM of w x h, a textured pattern from seed. */
+static int write_pgm(const char *path, int w, int h, uint32_t seed)
+{
+	FILE *f = fopen(path, "wb");
+	TK_REQUIRE(f, TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
+	fprintf(f, "P5\n%d %d\n255\n", w, h);
+	uint32_t x = seed * 2654435761u + 1;
+	for (int r = 0; r < h; r++)
+		for (int c = 0; c < w; c++) {
+			x = x * 1664525u + 1013904223u;
+			fputc((int)(((r ^ c) & 0xff) / 2 + (x >> 26)), f);
+		}
+	TK_REQUIRE(fclose(f) == 0, TK_EIO, "bench: cannot write %s", path);
+	return 0;
+}
+
+/* scripts/imgserve.py (a source tree) or PREFIX/share/toolkit/imgserve.py, or "" */
+static void server_script(const bench *b, char *out, size_t n)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", b->exe);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(out, n, "%.4000s/scripts/imgserve.py", dir);
+	if (access(out, R_OK) != 0)
+		snprintf(out, n, "%.4000s/../share/toolkit/imgserve.py", dir);
+	if (access(out, R_OK) != 0 || !in_path("python3"))
+		out[0] = '\0';
+}
+
+/* Start the local image server on root (latency s per request); its port is read from
+ * a file it writes.  Returns its pid (its own process group), or -1. */
+static pid_t start_server(const char *script, const char *root, double latency, int *port)
+{
+	char pf[4200], lat[32];
+	snprintf(pf, sizeof pf, "%.4096s/port", root);
+	snprintf(lat, sizeof lat, "%g", latency);
+	unlink(pf);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		setpgid(0, 0);
+		int dn = open("/dev/null", O_RDWR);
+		if (dn >= 0) {
+			dup2(dn, 1);
+			dup2(dn, 2);
+		}
+		execlp("python3", "python3", script, "--root", root, "--latency", lat, "--lifetime",
+		       "900", "--port-file", pf, (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	for (int i = 0; i < 100; i++) { /* up to 10 s */
+		FILE *f = fopen(pf, "r");
+		if (f) {
+			int ok = fscanf(f, "%d", port) == 1;
+			fclose(f);
+			if (ok)
+				return pid;
+		}
+		usleep(100000);
+	}
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+static void stop_server(pid_t pid)
+{
+	if (pid > 0) {
+		kill(-pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* speedups of rows of kernel k in group g, omp (or mpi) at each worker count, as text */
+static void say_curve(const bench *b, int g, int mode, char *out, size_t n)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = g; i < b->ncfg && b->cfg[i].study == b->cfg[g].study; i++) {
+		const config *c = &b->cfg[i];
+		if (c->k != b->cfg[g].k || (c->mode != mode && c->mode != M_SERIAL) || !c->kst.n)
+			continue;
+		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%d: %.2fx", len ? ", " : "",
+		                        c->workers, c->speedup);
+	}
+}
+
+/* the best speedup of group g's kernel in mode, and at how many workers */
+static double best_speedup(const bench *b, int g, int mode, int *at)
+{
+	double best = NAN;
+	*at = 0;
+	for (int i = g; i < b->ncfg && b->cfg[i].study == b->cfg[g].study; i++) {
+		const config *c = &b->cfg[i];
+		if (c->k == b->cfg[g].k && c->mode == mode && c->kst.n &&
+		    !(c->speedup <= best)) {
+			best = c->speedup;
+			*at = c->workers;
+		}
+	}
+	return best;
+}
+
+static const char study_crossover[] = "crossover", study_pool[] = "pool",
+                  study_memory[] = "memory";
+
+/* 5: CPU-bound pi and a URL list over the local server at 1..16 threads (and ranks);
+ * 6: a skewed folder, static vs dynamic; 7: one large image, threads vs ranks.
+ * Prints its summary lines into sum (a memory stream). */
+static int run_io_study(bench *b, FILE *sum)
+{
+	int cores = tk_sys_cores(), rc = 0;
+	const tk_kernel *pi = tk_kernel_find("montecarlo", "pi");
+	const tk_kernel *list = tk_kernel_find("filter", "list");
+	const tk_kernel *folder = tk_kernel_find("filter", "folder");
+	const tk_kernel *image = tk_kernel_find("filter", "image");
+	char script[4200], dir[] = "/tmp/toolkit-io-XXXXXX";
+	server_script(b, script, sizeof script);
+	TK_REQUIRE(mkdtemp(dir), TK_EIO, "bench: mkdtemp: %s", strerror(errno));
+	static char list_args[9000], skew_static[9000], skew_dynamic[9000];
+	char path[4400], imgs[4200], skew[4200];
+	snprintf(imgs, sizeof imgs, "%s/imgs", dir);
+	snprintf(skew, sizeof skew, "%s/skew", dir);
+	rc = mkdir(imgs, 0700) || mkdir(skew, 0700)
+	             ? tk_error_set(TK_EIO, "bench: mkdir in %s: %s", dir, strerror(errno))
+	             : 0;
+	const int nurl = 48;
+	for (int i = 0; i < nurl && rc == 0; i++) {
+		snprintf(path, sizeof path, "%s/u%02d.pgm", imgs, i);
+		rc = write_pgm(path, 400, 300, (uint32_t)i);
+	}
+	/* skewed: 4 large images first, then 28 small ones; static blocks give the first
+	 * worker all the large ones */
+	for (int i = 0; i < 32 && rc == 0; i++) {
+		snprintf(path, sizeof path, "%s/%s%02d.pgm", skew, i < 4 ? "a" : "b", i);
+		rc = i < 4 ? write_pgm(path, 4000, 3000, (uint32_t)i)
+		           : write_pgm(path, 320, 240, (uint32_t)i);
+	}
+	int port = 0;
+	pid_t server = -1;
+	const double latency = 0.020;
+	if (rc == 0 && script[0])
+		server = start_server(script, imgs, latency, &port);
+	if (rc == 0 && server > 0) {
+		snprintf(path, sizeof path, "%s/urls.txt", dir);
+		FILE *f = fopen(path, "w");
+		for (int i = 0; f && i < nurl; i++)
+			fprintf(f, "http://127.0.0.1:%d/u%02d.pgm\n", port, i);
+		rc = f && fclose(f) == 0 ? 0 : tk_error_set(TK_EIO, "bench: cannot write %s", path);
+		snprintf(list_args, sizeof list_args, "--filter gaussian --sigma 1.5 --input %s", path);
+	}
+	static const int ws[] = {1, 2, 4, 8, 16};
+	int g5 = b->ncfg, g5l = -1;
+	for (int i = 0; i < 5 && rc == 0; i++) {
+		config *c = add_config(b, pi, ws[i] == 1 ? M_SERIAL : M_OMP, 1, ws[i], ws[i]);
+		c->size = (uint64_t)1 << 26;
+		c->study = study_crossover;
+	}
+	if (rc == 0)
+		rc = run_group(b, g5, "5a. CPU-bound: montecarlo.pi, 2^26 samples, 1 to 16 threads");
+	if (rc == 0 && server > 0) {
+		g5l = b->ncfg;
+		for (int i = 0; i < 5; i++) {
+			config *c = add_config(b, list, ws[i] == 1 ? M_SERIAL : M_OMP, 1, ws[i], ws[i]);
+			c->extra = list_args;
+			c->study = study_crossover;
+		}
+		for (int r = 2; b->have_mpi && r <= 4; r *= 2) {
+			config *c = add_config(b, list, M_MPI, r, 1, r);
+			c->extra = list_args;
+			c->study = study_crossover;
+		}
+		char title[200];
+		snprintf(title, sizeof title, "5b. Waiting-bound: filter.list, %d images of 400x300 "
+		                              "fetched from the local server (%.0f ms a request)",
+		         nurl, latency * 1e3);
+		rc = run_group(b, g5l, title);
+	} else if (rc == 0) {
+		fprintf(tab, "\n5b. skipped: the local image server needs python3 and "
+		             "scripts/imgserve.py\n");
+	}
+	stop_server(server);
+	/* 6. the pool lesson */
+	int g6 = b->ncfg;
+	snprintf(skew_static, sizeof skew_static, "--filter gaussian --sigma 1.5 --input %s "
+	                                          "--schedule static", skew);
+	snprintf(skew_dynamic, sizeof skew_dynamic, "--filter gaussian --sigma 1.5 --input %s "
+	                                            "--schedule dynamic", skew);
+	int w = cores < 2 ? 2 : cores;
+	if (rc == 0) {
+		config *c = add_config(b, folder, M_SERIAL, 1, 1, 1);
+		c->extra = skew_dynamic;
+		c->study = study_pool;
+		c = add_config(b, folder, M_OMP, 1, w, w);
+		c->extra = skew_static;
+		c->label = "static";
+		c->study = study_pool;
+		c = add_config(b, folder, M_OMP, 1, w, w);
+		c->extra = skew_dynamic;
+		c->label = "dynamic";
+		c->study = study_pool;
+		rc = run_group(b, g6, "6. The pool: a folder of 4 large (4000x3000) and 28 small "
+		                      "images, dealt out in advance (static) or from a queue "
+		                      "(dynamic)");
+	}
+	/* 7. memory per mode: one large image, threads vs ranks */
+	int g7 = b->ncfg;
+	if (rc == 0) {
+		config *c = add_config(b, image, M_SERIAL, 1, 1, 1); /* the baseline of the rows */
+		c->study = study_memory;
+		c = add_config(b, image, M_OMP, 1, 2, 2);
+		c->study = study_memory;
+		if (b->have_mpi) {
+			c = add_config(b, image, M_MPI, 2, 1, 2);
+			c->study = study_memory;
+		}
+		rc = run_group(b, g7, "7. Memory: filter.image on one 7680x4320 image, 1x1, 1x2 "
+		                      "threads vs 2x1 ranks (mem MiB: peak resident, summed over ranks)");
+	}
+	remove_tree(dir);
+	TK_CHECK(rc);
+
+	/* the words */
+	char curve[400];
+	int at;
+	fprintf(sum, "Threads past the core count: CPU-bound vs waiting-bound (%d cores)\n", cores);
+	say_curve(b, g5, M_OMP, curve, sizeof curve);
+	double best = best_speedup(b, g5, M_OMP, &at);
+	const config *pi16 = &b->cfg[g5 + 4], *pi2 = &b->cfg[g5 + 1];
+	fprintf(sum, "  montecarlo.pi: threads %s\n", curve);
+	if (pi16->kst.n && pi2->kst.n)
+		fprintf(sum, "    -> best %.2fx at %d threads; 16 threads give %.2fx against %.2fx at "
+		             "2: %s\n",
+		        best, at, pi16->speedup, pi2->speedup,
+		        pi16->speedup <= pi2->speedup * 1.10
+		            ? "no gain past the cores: 4 or more workers on 2 cores is time-sharing"
+		            : "still gaining past the cores (not CPU-bound here?)");
+	if (g5l >= 0) {
+		say_curve(b, g5l, M_OMP, curve, sizeof curve);
+		best = best_speedup(b, g5l, M_OMP, &at);
+		fprintf(sum, "  filter.list over the local server: threads %s\n", curve);
+		fprintf(sum, "    -> best %.2fx at %d threads on %d cores: %s\n", best, at, cores,
+		        best > 1.25 * cores
+		            ? "keeps gaining past the core count: waiting-bound (a waiting thread "
+		              "costs no core)"
+		            : "does not gain past the core count: not waiting-bound here");
+		say_curve(b, g5l, M_MPI, curve, sizeof curve);
+		const config *s = &b->cfg[g5l];
+		const config *r4 = NULL, *t4 = NULL;
+		for (int i = g5l; i < b->ncfg; i++) {
+			if (b->cfg[i].mode == M_MPI && b->cfg[i].workers == 4)
+				r4 = &b->cfg[i];
+			if (b->cfg[i].mode == M_OMP && b->cfg[i].workers == 4)
+				t4 = &b->cfg[i];
+		}
+		if (r4 && t4 && r4->kst.n && t4->kst.n && s->wst.n)
+			fprintf(sum, "    ranks gain too: 4 ranks %.2fx (4 threads %.2fx), at a higher "
+			             "start cost: whole process %.3f s with 4 ranks, %.3f s with 4 "
+			             "threads\n",
+			        r4->speedup, t4->speedup, r4->wst.median, t4->wst.median);
+	}
+	const config *st = &b->cfg[g6 + 1], *dy = &b->cfg[g6 + 2];
+	if (st->kst.n && dy->kst.n) {
+		fprintf(sum, "The pool lesson (skewed work, %d workers):\n", w);
+		fprintf(sum, "  static:  %.3f s; its workers were busy %.3f s and %.3f s: one idle "
+		             "%.0f%% of the run\n",
+		        st->kst.median, st->busy_max, st->busy_min,
+		        st->busy_max > 0 ? 100 * (1 - st->busy_min / st->busy_max) : NAN);
+		fprintf(sum, "  dynamic: %.3f s; busy %.3f s and %.3f s (%.0f%% idle): %.2fx faster "
+		             "than static%s\n",
+		        dy->kst.median, dy->busy_max, dy->busy_min,
+		        dy->busy_max > 0 ? 100 * (1 - dy->busy_min / dy->busy_max) : NAN,
+		        st->kst.median / dy->kst.median,
+		        !strcmp(st->digest, dy->digest) ? "; same digest" : "; DIGESTS DIFFER");
+	}
+	const config *m1 = &b->cfg[g7 + 1], *m2 = b->ncfg > g7 + 2 ? &b->cfg[g7 + 2] : NULL;
+	if (m1->kst.n && isfinite(m1->rss_sum)) {
+		fprintf(sum, "Memory for the same job (one 7680x4320 image):\n  1 rank x 2 threads: "
+		             "%.0f MiB",
+		        m1->rss_sum / 1048576.0);
+		if (m2 && m2->kst.n && isfinite(m2->rss_sum))
+			fprintf(sum, "; 2 ranks x 1 thread: %.0f MiB in all (largest rank %.0f MiB): "
+			             "threads share memory, ranks use %.2fx as much",
+			        m2->rss_sum / 1048576.0, m2->rss_max / 1048576.0,
+			        m2->rss_sum / m1->rss_sum);
+		fputc('\n', sum);
+	}
+	return 0;
+}
+
 static int run_compare(bench *b)
 {
 	int cores = tk_sys_cores(), w = cores < 2 ? 2 : cores;
@@ -1324,6 +1661,16 @@ static int run_compare(bench *b)
 	mode_w = 12;
 	TK_CHECK(run_group(b, g4, "4. Locks: reduce with per-thread partials, atomics, a "
 	                          "critical section (2^22 values)"));
+	char *io_words = NULL;
+	size_t io_len = 0;
+	FILE *io_sum = open_memstream(&io_words, &io_len);
+	TK_REQUIRE(io_sum, TK_ENOMEM, "bench: out of memory");
+	int io_rc = run_io_study(b, io_sum);
+	fclose(io_sum);
+	if (io_rc < 0) {
+		free(io_words);
+		return io_rc;
+	}
 
 	fprintf(tab, "\nSummary (medians of %d runs; speedup = serial kernel time / parallel)\n",
 	        b->repeat);
@@ -1366,6 +1713,29 @@ static int run_compare(bench *b)
 	fprintf(tab, "  private partials %.4f s, atomic updates %.4f s (%.1fx), a critical "
 	             "section %.4f s (%.1fx)\n",
 	        t[0], t[1], t[1] / t[0], t[2], t[2] / t[0]);
+	fprintf(tab, "  -> on this CPU %s\n",
+	        t[2] / t[0] >= 10 ? "a lock in the hot loop serialises the threads: keep "
+	                            "partials private and combine once"
+	        : t[2] / t[0] >= 2 ? "a lock in the hot loop costs a clear factor: private "
+	                             "partials pay"
+	                           : "locks are cheap in this loop (other CPUs differ a lot: "
+	                             "measure)");
+	/* break-even of an MPI launch: the extra start cost against the time ranks save */
+	const config *p1 = &b->cfg[groups[0]], *pm = find_cfg(b, groups[0], M_MPI, w);
+	if (b->have_mpi && b->ncfg > g1 + 2 && b->cfg[g1 + 2].wst.n && s1->wst.n && pm &&
+	    pm->kst.n && p1->kst.n && pm->speedup > 1) {
+		double extra = b->cfg[g1 + 2].wst.median - s1->wst.median;
+		double per_sample = p1->kst.median / (double)p1->size;
+		double n_even = extra / (per_sample * (1 - 1 / pm->speedup));
+		fprintf(tab, "When does an MPI launch pay off?\n  %d ranks cost %.0f ms more to start "
+		             "than one process; pi runs at %.3g samples/s on 1 core and %.2fx on %d "
+		             "ranks, so ranks pay off above about %.2g samples (%.2f s of serial "
+		             "work)\n",
+		        w, extra * 1e3, 1 / per_sample, pm->speedup, w, n_even, n_even * per_sample);
+	}
+	if (io_words)
+		fputs(io_words, tab);
+	free(io_words);
 	fprintf(tab, "Threads share memory and start in microseconds; processes start in "
 	             "milliseconds (more under a launcher) and must communicate; vector lanes "
 	             "cost nothing to start but need the same operation on neighbouring data.\n");

@@ -9,7 +9,9 @@
 #include "cmd.h"
 #include "tk/cli.h"
 #include "tk/comm.h"
+#include "tk/fetch.h"
 #include "tk/filter_run.h"
+#include "tk/opt.h"
 #include "tk/image.h"
 #include "tk/kernel.h"
 #include "tk/tk.h"
@@ -79,13 +81,55 @@ static int check_options(tk_filter_job *job, const char *generate, tk_filter_par
 	return generate ? check_generate_memory(job, generate) : 0;
 }
 
-/* Rank 0 looks, everyone hears: is the input a folder? */
-static int input_is_folder(const char *input)
+/* --schedule static|dynamic[,CHUNK]: CHUNK a whole number of items from 1 to 2^32 */
+static int parse_schedule(const char *s, tk_filter_job *job)
 {
-	int64_t v = 0;
+	const char *comma = strchr(s, ',');
+	size_t len = comma ? (size_t)(comma - s) : strlen(s);
+	uint64_t chunk = 0;
+	int kind = len == 6 && strncmp(s, "static", 6) == 0    ? 1
+	           : len == 7 && strncmp(s, "dynamic", 7) == 0 ? 0
+	                                                        : -1;
+	int ok = kind >= 0 && (!comma || (tk_parse_u64(comma + 1, &chunk) == 0 && chunk >= 1 &&
+	                                  chunk <= (uint64_t)1 << 32));
+	TK_REQUIRE(ok, TK_EUSAGE,
+	           "filter: --schedule '%s': expected static or dynamic, optionally with a chunk "
+	           "of 1 to 2^32 items (dynamic,4)",
+	           s);
+	job->sched_static = kind;
+	job->chunk = chunk;
+	return 0;
+}
+
+enum { IN_IMAGE, IN_FOLDER, IN_LIST };
+
+/* An input file that is neither named nor shaped like an image is a list. */
+static int looks_like_list(const char *path)
+{
+	if (tk_image_known_extension(path))
+		return 0;
+	unsigned char m[8] = {0};
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0; /* the image reader says why */
+	size_t got = fread(m, 1, sizeof m, f);
+	fclose(f);
+	static const unsigned char png_sig[4] = {0x89, 'P', 'N', 'G'};
+	int image = (got >= 4 && memcmp(m, png_sig, 4) == 0) ||
+	            (got >= 3 && m[0] == 'P' && m[1] >= '1' && m[1] <= '7' &&
+	             (m[2] == ' ' || m[2] == '\n' || m[2] == '\r' || m[2] == '\t' || m[2] == '#'));
+	return !image;
+}
+
+/* Rank 0 looks, everyone hears: is the input an image, a folder or a list? */
+static int input_kind(const char *input)
+{
+	int64_t v = IN_IMAGE;
 	struct stat st;
-	if (tk_comm_rank() == 0 && input && stat(input, &st) == 0 && S_ISDIR(st.st_mode))
-		v = 1;
+	if (tk_comm_rank() == 0 && input && stat(input, &st) == 0)
+		v = S_ISDIR(st.st_mode)                              ? IN_FOLDER
+		    : S_ISREG(st.st_mode) && looks_like_list(input) ? IN_LIST
+		                                                     : IN_IMAGE;
 	tk_comm_bcast(&v, sizeof v, 0);
 	return (int)v;
 }
@@ -94,8 +138,9 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 {
 	static tk_filter_job job; /* large (the chain's kernels): not on the stack */
 	tk_filter_params p = TK_FILTER_PARAMS_INIT;
-	const char *generate = NULL;
+	const char *generate = NULL, *schedule = NULL;
 	int failed = 0;
+	tk_fetch_opts fetch = TK_FETCH_OPTS_INIT;
 	memset(&job, 0, sizeof job);
 	job.seed = 42;
 	job.failed = &failed;
@@ -105,7 +150,9 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 		 "threshold",
 		 NULL, 0, 0, 0, NULL},
 		{"input", TK_OPT_STR, &job.input, "PATH",
-		 "image file (PNG, PGM/PPM) or folder of images", NULL, 0, 0, 0, NULL},
+		 "image file (PNG, PGM/PPM), folder of images, or list file (one path or http(s) "
+		 "URL per line)",
+		 NULL, 0, 0, 0, NULL},
 		{"output", TK_OPT_STR, &job.output, "PATH",
 		 "output file (format from its extension) or folder; none: digest only", NULL, 0,
 		 0, 0, NULL},
@@ -127,6 +174,17 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 		{"follow-symlinks", TK_OPT_FLAG, &job.follow_links, NULL,
 		 "folder mode: also read links that lead out of the input folder", NULL, 0, 0, 0,
 		 NULL},
+		{"schedule", TK_OPT_STR, &schedule, "KIND[,CHUNK]",
+		 "folder/list: static (dealt out in advance, like Pool.map) or dynamic (a shared "
+		 "queue, first come first served; the default), CHUNK items at a time",
+		 NULL, 0, 0, 0, NULL},
+		{"timeout", TK_OPT_F64, &fetch.timeout, "S",
+		 "list: seconds allowed for one URL transfer (default 30)", NULL, 0, 3600, 1, NULL},
+		{"connect-timeout", TK_OPT_F64, &fetch.connect_timeout, "S",
+		 "list: seconds allowed to connect (default 5)", NULL, 0, 600, 1, NULL},
+		{"retries", TK_OPT_INT, &fetch.retries, "N",
+		 "list: further attempts after a connect error, timeout or HTTP 5xx (default 2)",
+		 NULL, 0, 20, 0, NULL},
 		TK_OPT_END,
 	};
 	int rc = tk_cli_begin(ctx, "filter",
@@ -135,12 +193,23 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 	if (rc != 0)
 		return rc > 0 ? 0 : rc;
 	rc = tk_error_agree(check_options(&job, generate, &p));
+	if (rc == 0 && schedule)
+		rc = tk_error_agree(parse_schedule(schedule, &job));
 	if (rc < 0)
 		return rc;
+	job.fetch = fetch;
 
-	int folder = input_is_folder(job.input);
+	int kind = input_kind(job.input);
+	if (schedule && kind == IN_IMAGE)
+		return tk_error_agree(tk_error_set(TK_EUSAGE, "filter: --schedule applies to a "
+		                                              "folder or a list of images, not to one "
+		                                              "image"));
+	job.list = kind == IN_LIST;
+	if (job.list)
+		tk_fetch_global_init();
 	tk_result r;
-	rc = tk_cli_run(ctx, "filter", folder ? "folder" : "image", &job, &r);
+	static const char *const kinds[] = {"image", "folder", "list"};
+	rc = tk_cli_run(ctx, "filter", kinds[kind], &job, &r);
 	if (rc < 0)
 		return rc;
 	if (failed > 0)

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "tk/cli.h"
 #include "tk/comm.h"
+#include "tk/fetch.h"
 #include "tk/omp.h"
 #include "tk/simd.h"
 #include "tk/sysinfo.h"
@@ -29,7 +30,7 @@ static void size_str(char *buf, size_t n, uint64_t bytes)
 int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 {
 	const tk_opt opts[] = {TK_OPT_END};
-	int rc = tk_cli_begin(ctx, "info", "[--format text|json]", argc, argv, opts, NULL, 0,
+	int rc = tk_cli_begin(ctx, "info", "[--format text|json|csv]", argc, argv, opts, NULL, 0,
 	                      NULL);
 	if (rc != 0)
 		return rc > 0 ? 0 : rc;
@@ -40,21 +41,74 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 	size_str(l2, sizeof l2, tk_sys_cache(2));
 	size_str(l3, sizeof l3, tk_sys_cache(3));
 	size_str(mem, sizeof mem, tk_sys_memory());
-	if (ctx->format == TK_FMT_JSON) {
-		printf("{\"schema\":\"toolkit.info/1\",\"version\":\"%s\",\"compiler\":\"%s\","
-		       "\"cflags\":\"%s\",\"mpi\":\"%s\",\"mpi_build\":\"%s\","
-		       "\"mpi_launcher\":\"%s\",\"openmp\":\"%s\",\"png\":%s,"
-		       "\"cores\":%d,\"cores_online\":%d,\"cpu\":\"%s\",\"l1d_bytes\":%llu,"
-		       "\"l2_bytes\":%llu,\"l3_bytes\":%llu,\"memory_bytes\":%llu,"
-		       "\"timer_resolution_s\":%.3g,\"ranks\":%d,\"threads\":%d,"
-		       "\"cpu_features\":\"%s\",\"simd_available\":\"%s\",\"simd\":\"%s\"}\n",
-		       TK_VERSION, tk_build_compiler(), tk_build_flags(), tk_comm_library(),
-		       tk_build_mpi(), TK_HAVE_MPI ? tk_build_mpirun() : "", tk_omp_version(), TK_HAVE_PNG ? "true" : "false", tk_sys_cores(),
-		       tk_sys_cores_online(), tk_sys_cpu_model(),
-		       (unsigned long long)tk_sys_cache(1), (unsigned long long)tk_sys_cache(2),
-		       (unsigned long long)tk_sys_cache(3), (unsigned long long)tk_sys_memory(),
-		       tk_timer_resolution(), ctx->ranks, ctx->threads, tk_simd_cpu_features(),
-		       tk_simd_choices(), tk_simd_name(tk_simd_active()));
+	if (ctx->format != TK_FMT_TEXT) {
+		/* one table of fields for JSON and CSV: numbers unquoted in JSON */
+		char num[10][32];
+		snprintf(num[0], 32, "%d", tk_sys_cores());
+		snprintf(num[1], 32, "%d", tk_sys_cores_online());
+		snprintf(num[2], 32, "%llu", (unsigned long long)tk_sys_cache(1));
+		snprintf(num[3], 32, "%llu", (unsigned long long)tk_sys_cache(2));
+		snprintf(num[4], 32, "%llu", (unsigned long long)tk_sys_cache(3));
+		snprintf(num[5], 32, "%llu", (unsigned long long)tk_sys_memory());
+		snprintf(num[6], 32, "%.3g", tk_timer_resolution());
+		snprintf(num[7], 32, "%d", ctx->ranks);
+		snprintf(num[8], 32, "%d", ctx->threads);
+		const struct {
+			const char *key, *val;
+			int is_num;
+		} kv[] = {
+			{"version", TK_VERSION, 0},
+			{"revision", tk_build_revision(), 0},
+			{"compiler", tk_build_compiler(), 0},
+			{"cflags", tk_build_flags(), 0},
+			{"mpi", tk_comm_library(), 0},
+			{"mpi_build", tk_build_mpi(), 0},
+			{"mpi_launcher", TK_HAVE_MPI ? tk_build_mpirun() : "", 0},
+			{"openmp", tk_omp_version(), 0},
+			{"png", TK_HAVE_PNG ? "true" : "false", 1},
+			{"curl", tk_fetch_library(), 0},
+			{"cores", num[0], 1},
+			{"cores_online", num[1], 1},
+			{"cpu", tk_sys_cpu_model(), 0},
+			{"l1d_bytes", num[2], 1},
+			{"l2_bytes", num[3], 1},
+			{"l3_bytes", num[4], 1},
+			{"memory_bytes", num[5], 1},
+			{"timer_resolution_s", num[6], 1},
+			{"ranks", num[7], 1},
+			{"threads", num[8], 1},
+			{"cpu_features", tk_simd_cpu_features(), 0},
+			{"simd_available", tk_simd_choices(), 0},
+			{"simd", tk_simd_name(tk_simd_active()), 0},
+		};
+		size_t n = sizeof kv / sizeof kv[0];
+		if (ctx->format == TK_FMT_JSON) {
+			fputs("{\"schema\":\"toolkit.info/1\"", stdout);
+			for (size_t i = 0; i < n; i++) {
+				printf(",\"%s\":", kv[i].key);
+				if (kv[i].is_num)
+					fputs(kv[i].val, stdout);
+				else
+					tk_json_string(stdout, kv[i].val);
+			}
+			fputs("}\n", stdout);
+		} else {
+			for (size_t i = 0; i < n; i++)
+				printf("%s%s", i ? "," : "", kv[i].key);
+			fputc('\n', stdout);
+			for (size_t i = 0; i < n; i++) {
+				fputs(i ? "," : "", stdout);
+				if (kv[i].is_num) {
+					fputs(kv[i].val, stdout);
+				} else { /* RFC 4180: quoted, quotes doubled */
+					fputc('"', stdout);
+					for (const char *c = kv[i].val; *c; c++)
+						fputs(*c == '"' ? "\"\"" : (char[2]){*c, 0}, stdout);
+					fputc('"', stdout);
+				}
+			}
+			fputc('\n', stdout);
+		}
 		return 0;
 	}
 	printf("toolkit %s\n", TK_VERSION);
@@ -65,6 +119,8 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 	       TK_HAVE_MPI ? tk_build_mpirun() : "");
 	printf("  OpenMP         %s\n", tk_omp_version());
 	printf("  PNG support    %s\n", TK_HAVE_PNG ? "yes (libpng)" : "no (PNM only)");
+	printf("  URL support    %s\n", TK_HAVE_CURL ? tk_fetch_library() : "no (built with CURL=0)");
+	printf("  revision       %s\n", tk_build_revision());
 	printf("  cpu            %s\n", tk_sys_cpu_model());
 	printf("  cores          %d usable, %d online\n", tk_sys_cores(), tk_sys_cores_online());
 	printf("  caches         L1d %s, L2 %s, L3 %s (per cpu0's view)\n", l1, l2, l3);

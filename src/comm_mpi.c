@@ -3,11 +3,14 @@
  * <mpi.h> (CoMD's parallel.c).  Byte counts are size_t; transfers larger than an int
  * can describe are split into chunks, so a 3 GiB image strip is no special case.
  */
+#include <errno.h>
 #include <limits.h>
 #include <mpi.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tk/comm.h"
 #include "tk/timer.h"
@@ -16,7 +19,7 @@
 
 /* before tk_comm_init (or for commands that never start MPI, such as bench, which
  * launches mpirun itself) the layer behaves as one rank of one */
-static int rank_, size_ = 1, inited;
+static int rank_, size_ = 1, inited, thread_level;
 static char library[MPI_MAX_LIBRARY_VERSION_STRING];
 static MPI_Win counter_win = MPI_WIN_NULL;
 static uint64_t *counter_mem;
@@ -60,8 +63,11 @@ int tk_comm_init(int *argc, char ***argv)
 	 * build start as fast as those of an MPI=0 build. */
 	if (!under_launcher())
 		return 0;
-	if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+	/* MULTIPLE when the library has it: filter's workers ask for items from any thread,
+	 * and rank 0 answers on a thread of its own (the counter below) */
+	if (MPI_Init_thread(argc, argv, MPI_THREAD_MULTIPLE, &provided) != MPI_SUCCESS)
 		return -5;
+	thread_level = provided;
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
 	MPI_Comm_size(MPI_COMM_WORLD, &size_);
 	/* errors in collectives abort every rank rather than leaving one waiting */
@@ -323,6 +329,64 @@ double tk_comm_allreduce_time(size_t n, int iters)
 	return t;
 }
 
+/* The shared counter.  With MPI_THREAD_MULTIPLE it is two-sided: rank 0 keeps the
+ * counter and a thread of its own answers the other ranks' requests, so a request is
+ * answered while rank 0's workers are busy with their own images (a passive-target
+ * RMA counter may wait for the target to enter MPI: with no progress thread, a rank
+ * asking rank 0 for work could wait until rank 0 finished its current image).  Rank 0's
+ * own workers take from the counter directly.  Without MULTIPLE: an RMA counter,
+ * called from the main thread only. */
+#define TAG_ASK 7301
+#define TAG_GIVE 7302
+#define ASK_DONE UINT64_MAX
+static MPI_Comm counter_comm = MPI_COMM_NULL;
+static uint64_t counter_next0; /* rank 0: the next index (atomic) */
+static pthread_t server;
+static int server_on;
+static pthread_mutex_t ask_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void nap_us(long us)
+{
+	struct timespec ts = {0, us * 1000};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Rank 0's server: one request at a time, polled (a blocking receive would spin a core);
+ * the pause grows from 20 us to 1 ms while nobody asks.  Ends when every other rank
+ * has said it is done. */
+static void *serve_counter(void *arg)
+{
+	(void)arg;
+	int done = 0;
+	long pause = 20;
+	uint64_t ask = 0;
+	MPI_Request rq;
+	MPI_Irecv(&ask, 1, MPI_UINT64_T, MPI_ANY_SOURCE, TAG_ASK, counter_comm, &rq);
+	while (done < size_ - 1) {
+		int flag = 0;
+		MPI_Status st;
+		MPI_Test(&rq, &flag, &st);
+		if (!flag) {
+			nap_us(pause);
+			pause = pause < 1000 ? pause * 2 : 1000;
+			continue;
+		}
+		pause = 20;
+		if (ask == ASK_DONE) {
+			done++;
+		} else {
+			uint64_t v = __atomic_fetch_add(&counter_next0, 1, __ATOMIC_RELAXED);
+			MPI_Send(&v, 1, MPI_UINT64_T, st.MPI_SOURCE, TAG_GIVE, counter_comm);
+		}
+		if (done < size_ - 1)
+			MPI_Irecv(&ask, 1, MPI_UINT64_T, MPI_ANY_SOURCE, TAG_ASK, counter_comm, &rq);
+	}
+	return NULL;
+}
+
+int tk_comm_counter_any_thread(void) { return !inited || thread_level >= MPI_THREAD_MULTIPLE; }
+
 static uint64_t local_next; /* the counter of a world of one (no MPI_Init) */
 
 int tk_comm_counter_create(uint64_t n)
@@ -331,6 +395,18 @@ int tk_comm_counter_create(uint64_t n)
 	local_next = 0;
 	if (!inited)
 		return 0;
+	if (thread_level >= MPI_THREAD_MULTIPLE) {
+		if (MPI_Comm_dup(MPI_COMM_WORLD, &counter_comm) != MPI_SUCCESS)
+			return -5;
+		counter_next0 = 0;
+		server_on = rank_ == 0 && size_ > 1 &&
+		            pthread_create(&server, NULL, serve_counter, NULL) == 0;
+		if (rank_ == 0 && size_ > 1 && !server_on) {
+			fprintf(stderr, "toolkit: error: cannot start the work counter's thread\n");
+			MPI_Abort(MPI_COMM_WORLD, 5);
+		}
+		return 0;
+	}
 	MPI_Aint bytes = rank_ == 0 ? (MPI_Aint)sizeof(uint64_t) : 0;
 	if (MPI_Win_allocate(bytes, sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD,
 	                     &counter_mem, &counter_win) != MPI_SUCCESS)
@@ -350,6 +426,18 @@ uint64_t tk_comm_counter_next(void)
 		v = local_next++;
 		return v < counter_n ? v : counter_n;
 	}
+	if (counter_comm != MPI_COMM_NULL) {
+		if (rank_ == 0) {
+			v = __atomic_fetch_add(&counter_next0, 1, __ATOMIC_RELAXED);
+		} else {
+			pthread_mutex_lock(&ask_lock);
+			TIMED(TK_COMM_HANDOUT,
+			      MPI_Send(&one, 1, MPI_UINT64_T, 0, TAG_ASK, counter_comm);
+			      MPI_Recv(&v, 1, MPI_UINT64_T, 0, TAG_GIVE, counter_comm, MPI_STATUS_IGNORE));
+			pthread_mutex_unlock(&ask_lock);
+		}
+		return v < counter_n ? v : counter_n;
+	}
 	TIMED(TK_COMM_HANDOUT, MPI_Fetch_and_op(&one, &v, MPI_UINT64_T, 0, 0, MPI_SUM, counter_win);
 	      MPI_Win_flush(0, counter_win));
 	return v < counter_n ? v : counter_n;
@@ -357,6 +445,16 @@ uint64_t tk_comm_counter_next(void)
 
 void tk_comm_counter_free(void)
 {
+	if (counter_comm != MPI_COMM_NULL) {
+		uint64_t done = ASK_DONE;
+		if (rank_ != 0)
+			MPI_Send(&done, 1, MPI_UINT64_T, 0, TAG_ASK, counter_comm);
+		else if (server_on)
+			pthread_join(server, NULL);
+		server_on = 0;
+		MPI_Comm_free(&counter_comm);
+		return;
+	}
 	if (counter_win == MPI_WIN_NULL)
 		return;
 	MPI_Win_unlock_all(counter_win);

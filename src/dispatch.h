@@ -12,12 +12,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "reduce_simd.h"
+#include "tk/montecarlo.h"
 #include "tk/rng.h"
 #include "tk/simd.h"
 
 /* X(name, return type, (parameters)) for each kernel with variants. */
-#define TK_SIMD_KERNELS(X)                                                            \
-	X(tk_mc_pi_hits_lanes, uint64_t, (tk_philox_key key, uint64_t first, uint64_t n))
+#define TK_SIMD_KERNELS(X)                                                                \
+	X(tk_mc_pi_hits_lanes, uint64_t, (tk_philox_key key, uint64_t first, uint64_t n)) \
+	/* reduce (src/reduce_simd.c, src/xsum_simd.c) */                                 \
+	X(tk_reduce_scan_block, int,                                                      \
+	  (const double *x, size_t len, double K, double c1, double c2, tk_reduce_scan *o)) \
+	X(tk_reduce_dsums, void,                                                          \
+	  (const double *x, size_t len, double K, double *s1, double *s2))                \
+	X(tk_reduce_bin_codes, void,                                                      \
+	  (const double *x, size_t len, double lo, double hi, uint32_t bins, uint32_t *code)) \
+	X(tk_membw_sum, double, (const double *a, size_t n))                              \
+	X(tk_xsum_split_block, void,                                                      \
+	  (const double *x, size_t n, double c1, double c2, const double *y, size_t ny,   \
+	   tk_xsum_split *o)) \
+	/* montecarlo (src/montecarlo_simd.c, src/rng_simd.c) */ \
+	X(tk_mc_option_lanes, void,                                                    \
+	  (const tk_mc_option_terms *t, uint64_t lo, uint64_t hi, double s[2]))         \
+	X(tk_ep_lanes, void, (uint64_t k0, uint64_t n, double *s, uint64_t q[10]))        \
+	X(tk_math_lanes, void, (int fn, const double *x, double *y, uint64_t n))            \
+	X(tk_philox_fill_lanes, void,                                                  \
+	  (uint64_t first, uint32_t stream, tk_philox_key key, uint32_t *out, uint64_t n))
 
 #define TK_SIMD_FIELD_(name, ret, params) ret(*name) params;
 typedef struct tk_functable {

@@ -4,12 +4,16 @@
  *
  * Rule: the work is NPB's own batches of 2^16 pairs; batch k starts at the generator
  * jumped 2^17 k steps ahead of the seed, so any rank or thread can start anywhere.  A
- * batch's sums are formed in pair order; batch sums meet in an exact accumulator, so
- * the reported sums do not depend on ranks x threads.
+ * batch's sums are formed in pair order with NPB's arithmetic (the log is the
+ * toolkit's own, tkmath.h, so the bits do not depend on the CPU's libm); the SIMD
+ * kernel (montecarlo_simd.c, tk_ep_lanes) runs one batch per vector lane.  Batch sums
+ * meet in an exact accumulator, so the reported sums do not depend on ranks x threads
+ * or on the SIMD variant.
  */
 #include <math.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "tk/comm.h"
 #include "tk/montecarlo.h"
 #include "tk/timer.h"
@@ -20,7 +24,7 @@
 #define NK (1u << MK) /* pairs per batch */
 #define NQ 10
 #define MASK46 ((1ull << 46) - 1)
-#define LANES 8
+#define GROUP 16 /* batches per call: a multiple of every variant's lanes (2 VL) */
 
 /* NPB 3.0-3.3 signed sums; NPB 3.4 sums of absolute values and accepted pairs. */
 static const tk_ep_ref refs[] = {
@@ -63,40 +67,11 @@ uint64_t tk_ep_jump(uint64_t x, uint64_t n)
 	return x;
 }
 
-void tk_ep_batch(uint64_t k, double s[4], uint64_t q[NQ])
+void tk_ep_batch(uint64_t k, double s[4], uint64_t q[NQ]) { tk_ep_batches(k, 1, s, q); }
+
+void tk_ep_batches(uint64_t k0, uint64_t n, double *s, uint64_t q[NQ])
 {
-	/* 2 NK uniforms, generated 8 lanes apart: lane l holds x_(8j + l + 1) */
-	static _Thread_local double u[2 * NK];
-	uint64_t start = tk_ep_jump(TK_EP_SEED, 2ull * NK * k);
-	uint64_t v[LANES], step = tk_ep_jump(1, LANES);
-	for (int l = 0; l < LANES; l++)
-		v[l] = tk_ep_jump(start, (uint64_t)l + 1);
-	for (uint32_t j = 0; j < 2 * NK; j += LANES) {
-		for (int l = 0; l < LANES; l++) {
-			u[j + l] = (double)v[l] * 0x1p-46;
-			v[l] = mulmod46(step, v[l]);
-		}
-	}
-	double sx = 0, sy = 0, ax = 0, ay = 0;
-	for (uint32_t i = 0; i < NK; i++) {
-		double x1 = 2.0 * u[2 * i] - 1.0, x2 = 2.0 * u[2 * i + 1] - 1.0;
-		double t1 = x1 * x1 + x2 * x2;
-		if (t1 > 1.0)
-			continue;
-		double t2 = sqrt(-2.0 * log(t1) / t1);
-		double t3 = x1 * t2, t4 = x2 * t2;
-		double m = fabs(t3) > fabs(t4) ? fabs(t3) : fabs(t4);
-		int l = (int)m;
-		q[l < NQ ? l : NQ - 1]++;
-		sx += t3;
-		sy += t4;
-		ax += fabs(t3);
-		ay += fabs(t4);
-	}
-	s[0] = sx;
-	s[1] = sy;
-	s[2] = ax;
-	s[3] = ay;
+	tk_fn.tk_ep_lanes(k0, n, s, q);
 }
 
 static int rel_ok(double got, double want) { return fabs((got - want) / want) <= 1e-8; }
@@ -122,12 +97,14 @@ int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 		for (int i = 0; i < 4; i++)
 			tk_xsum_init(&mine[i]);
 #pragma omp for schedule(dynamic, 1)
-		for (uint64_t k = b0; k < b1; k++) {
-			double s[4];
-			tk_ep_batch(k, s, qm);
-			for (int i = 0; i < 4; i++)
-				tk_xsum_add(&mine[i], s[i]);
-			tk_progress_add(1);
+		for (uint64_t g = b0; g < b1; g += GROUP) {
+			uint64_t n = b1 - g < GROUP ? b1 - g : GROUP;
+			double s[4 * GROUP];
+			tk_ep_batches(g, n, s, qm);
+			for (uint64_t k = 0; k < n; k++)
+				for (int i = 0; i < 4; i++)
+					tk_xsum_add(&mine[i], s[4 * k + (uint64_t)i]);
+			tk_progress_add(n);
 		}
 #pragma omp critical(tk_mc_ep)
 		{

@@ -15,11 +15,33 @@
 
 static char err_msg[TK_ERRMSG_MAX];
 static int err_code;
+/* a worker thread's own record (tk_error_local): items handled by different threads
+ * at once each keep their own first error */
+static _Thread_local char *local_msg;
+static _Thread_local size_t local_cap;
+static _Thread_local int local_code;
+
+void tk_error_local(char *buf, size_t cap)
+{
+	local_msg = buf;
+	local_cap = cap;
+	local_code = 0;
+	if (buf && cap)
+		buf[0] = '\0';
+}
 
 int tk_error_set(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	if (local_msg) {
+		if (local_code == 0) {
+			vsnprintf(local_msg, local_cap, fmt, ap);
+			local_code = code;
+		}
+		va_end(ap);
+		return code;
+	}
 #pragma omp critical(tk_error)
 	{
 		if (err_code == 0) {
@@ -31,11 +53,16 @@ int tk_error_set(int code, const char *fmt, ...)
 	return code;
 }
 
-const char *tk_error_message(void) { return err_msg; }
-int tk_error_code(void) { return err_code; }
+const char *tk_error_message(void) { return local_msg ? local_msg : err_msg; }
+int tk_error_code(void) { return local_msg ? local_code : err_code; }
 
 void tk_error_clear(void)
 {
+	if (local_msg) {
+		local_code = 0;
+		local_msg[0] = '\0';
+		return;
+	}
 	err_code = 0;
 	err_msg[0] = '\0';
 }

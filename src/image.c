@@ -98,16 +98,24 @@ uint64_t tk_image_16bit_count(const char **first)
 	return n;
 }
 
-int tk_image_read(const char *path, tk_image *img)
+int64_t tk_stream_size(FILE *f)
 {
-	memset(img, 0, sizeof *img);
-	FILE *f = fopen(path, "rb");
-	TK_REQUIRE(f, TK_EIO, "%s: cannot open (%s)", path, strerror(errno));
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return tk_error_set(TK_EIO, "%s: is a folder, not an image", path);
-	}
+	int fd = fileno(f);
+	if (fd >= 0)
+		return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1;
+	long pos = ftell(f); /* a memory stream: no descriptor, but it can seek */
+	if (pos < 0 || fseek(f, 0, SEEK_END) != 0)
+		return -1;
+	long end = ftell(f);
+	if (fseek(f, pos, SEEK_SET) != 0)
+		return -1;
+	return end;
+}
+
+/* Decode an open stream, recognised by its first bytes; name labels the messages. */
+static int read_stream(FILE *f, const char *path, tk_image *img)
+{
 	unsigned char magic[8] = {0};
 	size_t got = fread(magic, 1, sizeof magic, f);
 	rewind(f);
@@ -122,11 +130,39 @@ int tk_image_read(const char *path, tk_image *img)
 		                  path, magic[1]);
 	else if (got == 0)
 		rc = tk_error_set(TK_EIO, "%s: empty file, not an image", path);
+	else if (got >= 1 && (magic[0] == '<' || (got >= 5 && memcmp(magic, "<!DOC", 5) == 0)))
+		rc = tk_error_set(TK_EIO, "%s: not a PNG or PNM image (it looks like HTML)", path);
 	else
 		rc = tk_error_set(TK_EIO, "%s: not a PNG or PNM image", path);
-	fclose(f);
 	if (rc < 0)
 		tk_image_free(img);
+	return rc;
+}
+
+int tk_image_read(const char *path, tk_image *img)
+{
+	memset(img, 0, sizeof *img);
+	FILE *f = fopen(path, "rb");
+	TK_REQUIRE(f, TK_EIO, "%s: cannot open (%s)", path, strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return tk_error_set(TK_EIO, "%s: is a folder, not an image", path);
+	}
+	int rc = read_stream(f, path, img);
+	fclose(f);
+	return rc;
+}
+
+int tk_image_read_mem(const char *name, const unsigned char *data, size_t len, tk_image *img)
+{
+	memset(img, 0, sizeof *img);
+	if (len == 0)
+		return tk_error_set(TK_EIO, "%s: empty, not an image", name);
+	FILE *f = fmemopen((void *)data, len, "rb");
+	TK_REQUIRE(f, TK_ENOMEM, "%s: cannot open in memory (%s)", name, strerror(errno));
+	int rc = read_stream(f, name, img);
+	fclose(f);
 	return rc;
 }
 

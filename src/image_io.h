@@ -10,6 +10,9 @@
 
 #include "tk/image.h"
 
+/* Bytes in the stream: a regular file's size, or a memory stream's (fmemopen); -1 for
+ * a pipe or anything else whose size is unknown. */
+int64_t tk_stream_size(FILE *f);
 int tk_pnm_read(FILE *f, const char *path, tk_image *img);
 int tk_pnm_write(FILE *f, const char *path, const tk_image *img);
 int tk_png_read(FILE *f, const char *path, tk_image *img);

@@ -4,12 +4,16 @@
  * Rule (montecarlo.h): blocks of TK_MC_BLOCK samples fixed in the global index space,
  * each rank a contiguous run of blocks, threads sharing a rank's blocks; integer counts
  * are summed exactly, floating block sums go into an exact accumulator, so the result
- * is independent of ranks x threads.
+ * is independent of ranks x threads.  The inner loops are the SIMD kernels of
+ * montecarlo_simd.c (every variant the same bits); every digested number uses the
+ * toolkit's own exp/log/sincos (tkmath.h), never libm's, whose last bits depend on the
+ * CPU.  Only the Black-Scholes reference (not in the digest) uses libm.
  */
 #include <math.h>
 #include <string.h>
 
 #include "dispatch.h"
+#include "tkmath.h"
 #include "tk/comm.h"
 #include "tk/montecarlo.h"
 #include "tk/omp.h"
@@ -127,32 +131,9 @@ double tk_black_scholes(double spot, double strike, double rate, double sigma,
 	return spot * norm_cdf(d1) - disc * norm_cdf(d2);
 }
 
-/* Payoff sums of samples [lo, hi): s[0] = sum of payoffs, s[1] = sum of squares,
- * added in index order.  Sample i takes Philox block i: a Box-Muller normal from
- * two 53-bit uniforms. */
-static void option_block(const tk_mc_params *p, uint64_t lo, uint64_t hi, double s[2])
+void tk_mc_option_sums(const tk_mc_option_terms *t, uint64_t lo, uint64_t hi, double s[2])
 {
-	tk_philox_key key = tk_philox_seed(p->seed);
-	const double drift = (p->rate - 0.5 * p->sigma * p->sigma) * p->maturity;
-	const double vol = p->sigma * sqrt(p->maturity);
-	uint32_t w[4 * 256];
-	double sum = 0, sum2 = 0;
-	for (uint64_t i = lo; i < hi; i += 256) {
-		uint64_t m = hi - i < 256 ? hi - i : 256;
-		tk_philox_fill(i, TK_STREAM_OPTION, key, w, m);
-		for (uint64_t j = 0; j < m; j++) {
-			double u1 = tk_u01_52(w[4 * j], w[4 * j + 1]);
-			double u2 = tk_u01_52(w[4 * j + 2], w[4 * j + 3]);
-			double z = sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
-			double st = p->spot * exp(drift + vol * z);
-			double pay = p->put ? p->strike - st : st - p->strike;
-			pay = pay > 0 ? pay : 0;
-			sum += pay;
-			sum2 += pay * pay;
-		}
-	}
-	s[0] = sum;
-	s[1] = sum2;
+	tk_fn.tk_mc_option_lanes(t, lo, hi, s);
 }
 
 static int check_option(const tk_mc_params *p)
@@ -175,6 +156,14 @@ int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 	tk_xsum_init(&acc[1]);
 	tk_comm_barrier();
 	double t0 = tk_now();
+	tk_mc_option_terms t = {
+		.seed = p->seed,
+		.spot = p->spot,
+		.strike = p->strike,
+		.drift = (p->rate - 0.5 * p->sigma * p->sigma) * p->maturity,
+		.vol = p->sigma * sqrt(p->maturity),
+		.sign = p->put ? -1.0 : 1.0,
+	};
 	tk_progress_begin(ctx, "montecarlo option", b1 - b0);
 #pragma omp parallel
 	{
@@ -186,7 +175,7 @@ int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 			uint64_t lo = b * TK_MC_BLOCK;
 			uint64_t hi = lo + TK_MC_BLOCK < n ? lo + TK_MC_BLOCK : n;
 			double s[2];
-			option_block(p, lo, hi, s);
+			tk_mc_option_sums(&t, lo, hi, s);
 			tk_xsum_add(&mine[0], s[0]);
 			tk_xsum_add(&mine[1], s[1]);
 			tk_progress_add(1);
@@ -205,7 +194,7 @@ int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 	double sum = tk_xsum_round(&acc[0]), sum2 = tk_xsum_round(&acc[1]);
 	double nd = (double)n, mean = sum / nd;
 	double var = (sum2 - sum * mean) / (nd - 1);
-	double disc = exp(-p->rate * p->maturity);
+	double disc = tk_exp(-p->rate * p->maturity);
 	double price = disc * mean, se = disc * sqrt(var > 0 ? var / nd : 0);
 	double bs = tk_black_scholes(p->spot, p->strike, p->rate, p->sigma, p->maturity,
 	                             p->put);

@@ -70,17 +70,17 @@ static void set_transforms(png_structp png, png_infop info, const char *path)
  * transforms, while info describes the stored samples. */
 static int check_file_can_hold(FILE *f, const char *path, png_structp png, png_infop info)
 {
-	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+	int64_t size = tk_stream_size(f);
+	if (size < 0)
 		return 0; /* not a regular file: the reader finds out */
 	uint64_t w = png_get_image_width(png, info), h = png_get_image_height(png, info);
 	uint64_t bpp = (uint64_t)png_get_bit_depth(png, info) * png_get_channels(png, info);
 	uint64_t bytes = w * h / 8 * bpp; /* w, h < 2^32, bpp <= 64: no overflow */
-	TK_REQUIRE(bytes / 1032 <= (uint64_t)st.st_size, TK_EIO,
+	TK_REQUIRE(bytes / 1032 <= (uint64_t)size, TK_EIO,
 	           "%s: truncated: header says %llu x %llu, %llu bytes of pixels, more than a "
 	           "%llu-byte file can hold compressed",
 	           path, (unsigned long long)w, (unsigned long long)h,
-	           (unsigned long long)bytes, (unsigned long long)st.st_size);
+	           (unsigned long long)bytes, (unsigned long long)size);
 	return 0;
 }
 

@@ -135,16 +135,16 @@ int tk_pnm_read(FILE *f, const char *path, tk_image *img)
 	int binary = type >= 5;
 	/* refuse before allocating if the file cannot hold the raster: binary samples are
 	 * 1 or 2 bytes, plain ones at least a digit and a separator (the last: a digit) */
-	struct stat st;
 	long pos = ftell(f);
+	int64_t size = tk_stream_size(f);
 	uint64_t samples = dim[0] * dim[1] * (uint64_t)channels;
 	uint64_t need = binary ? samples * (maxval > 255 ? 2 : 1) : 2 * samples - 1;
-	if (pos >= 0 && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
-		TK_REQUIRE((uint64_t)st.st_size - (uint64_t)pos >= need, TK_EIO,
+	if (pos >= 0 && size >= pos)
+		TK_REQUIRE((uint64_t)size - (uint64_t)pos >= need, TK_EIO,
 		           "%s: truncated: header says %llu x %llu but only %llu of at least "
 		           "%llu raster bytes are present",
 		           path, (unsigned long long)dim[0], (unsigned long long)dim[1],
-		           (unsigned long long)((uint64_t)st.st_size - (uint64_t)pos),
+		           (unsigned long long)((uint64_t)size - (uint64_t)pos),
 		           (unsigned long long)need);
 	TK_CHECK(tk_image_init_for(path, img, (uint32_t)dim[0], (uint32_t)dim[1], channels));
 	if (maxval > 255)

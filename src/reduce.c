@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "tk/comm.h"
 #include "tk/omp.h"
 #include "tk/reduce.h"
@@ -22,7 +23,6 @@
 
 #define BLOCK TK_REDUCE_BLOCK
 #define NONE TK_REDUCE_NONE
-#define LANES 16
 #define MAX_BINS (UINT32_C(1) << 28)
 /* shared (atomic) accumulators are normalised at least this often, < 2^30 adds */
 #define ATOMIC_CHUNK (UINT64_C(1) << 28)
@@ -130,25 +130,13 @@ void tk_reduce_slice(uint64_t n, int rank, int size, uint64_t *lo, uint64_t *hi)
 
 /* ---- the stats pass ---------------------------------------------------------- */
 
-/* Loads are requested ahead inside the block loops, so that memory traffic overlaps the
- * arithmetic: into L1 16 KiB ahead and into L2 64 KiB ahead (on one core the hardware
- * prefetcher alone left the stats pass at about the sum of its compute and memory
- * times; in interleaved runs the L1 prefetch took ~35% off, the L2 one ~5% more; the
- * histogram pass did not gain from the L2 one).
- * Through an integer, so that no out-of-bounds pointer is formed near the end (a
- * prefetch of any address is harmless). */
-#define AHEAD_L1 (2048 * 8)
-#define AHEAD_L2 (8192 * 8)
-#define PREFETCH_L1(p) __builtin_prefetch((const void *)((uintptr_t)(p) + AHEAD_L1), 0, 3)
-#define PREFETCH_L2(p) __builtin_prefetch((const void *)((uintptr_t)(p) + AHEAD_L2), 0, 2)
-
 /* One thread's partial results; aligned so threads never share a cache line. */
 typedef struct part {
 	tk_xsum sum, s1, s2;   /* sum of x; sums of d = x - K and of d * d */
 	double min, max;
 	uint64_t imin, imax;   /* first index of min / max (NONE: none yet) */
 	uint64_t nan, pinf, ninf, first_nan;
-	int e_guess;           /* exponent bound for the fused xsum split (see block_scan) */
+	int e_guess;           /* exponent bound for the fused xsum split (see block_stats) */
 	char pad[64];
 } __attribute__((aligned(64))) part;
 
@@ -162,35 +150,6 @@ static void part_init(part *p)
 	p->max = -INFINITY;
 	p->imin = p->imax = p->first_nan = NONE;
 	p->e_guess = INT32_MIN; /* none yet */
-}
-
-/* Sums of d = x - K and d * d over x[0..len) in LANES fixed lanes, then a fixed tree:
- * the result depends on the values only, not on the thread or the address.  The lanes
- * and the tree are those of block_scan, so both give the same bits on a full block. */
-static void dsums(const double *x, size_t len, double K, double *s1, double *s2)
-{
-	double a[LANES] = {0}, b[LANES] = {0};
-	size_t i = 0;
-	for (; i + LANES <= len; i += LANES) {
-		for (int l = 0; l < LANES; l++) {
-			double d = x[i + l] - K;
-			a[l] += d;
-			b[l] += d * d;
-		}
-	}
-	for (; i < len; i++) {
-		double d = x[i] - K;
-		a[i % LANES] += d;
-		b[i % LANES] += d * d;
-	}
-	for (int w = LANES / 2; w >= 1; w /= 2) {
-		for (int l = 0; l < w; l++) {
-			a[l] += a[l + w];
-			b[l] += b[l + w];
-		}
-	}
-	*s1 = a[0];
-	*s2 = b[0];
 }
 
 /* The values of a block that enter the sums: all of them, or without the NaNs. */
@@ -209,20 +168,12 @@ static const double *sum_values(const double *x, size_t len, int skip_nan, uint6
 	return tmp;
 }
 
-/* What block_scan finds in a full block. */
-typedef struct scan {
-	double mn, mx;     /* min and max (NaN left out) */
-	double s1, s2;     /* sums of d = x - K and d * d, fixed lanes and tree */
-	double t1, t2;     /* the xsum split's exact sums with the guessed exponent */
-	int rest;          /* the split left bits below its second level */
-} scan;
-
-/* A full block without NaN/inf: block_scan has done min/max, the d sums, and the xsum
+/* A full block without NaN/inf: tk_reduce_scan_block has done min/max, the d sums, and the xsum
  * split with the thread's guess of the exponent bound e (the previous block's); the
  * split is exact whenever every |x| < 2^e, else the block is split again with its own
  * bound.  Either way the sum is exact, so the guess changes only the speed. */
 static void block_fast(const double *x, size_t len, uint64_t g, int do_sum, int do_var,
-                       part *p, const scan *b, double c1, double c2, int guessed)
+                       part *p, const tk_reduce_scan *b, double c1, double c2, int guessed)
 {
 	/* blocks come in increasing index order: a later equal value is not first */
 	if (b->mn < p->min || p->imin == NONE) {
@@ -256,91 +207,19 @@ static void block_fast(const double *x, size_t len, uint64_t g, int do_sum, int 
 	}
 }
 
-typedef double v8d __attribute__((vector_size(64)));
-typedef int64_t v8i __attribute__((vector_size(64)));
-
-/* a where m is true (-1), else b; a macro, as vector returns change the ABI */
-#define VSEL(m, a, b) ((v8d)(((v8i)(a) & (m)) | ((v8i)(b) & ~(m))))
-/* a < b ? a : b and a > b ? a : b per lane (so b when either is NaN): one instruction
- * with AVX-512 (vminpd/vmaxpd have exactly these semantics), a select elsewhere. */
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#define VMIN(a, b) ((v8d)_mm512_min_pd((__m512d)(a), (__m512d)(b)))
-#define VMAX(a, b) ((v8d)_mm512_max_pd((__m512d)(a), (__m512d)(b)))
-#else
-#define VMIN(a, b) VSEL((a) < (b), a, b)
-#define VMAX(a, b) VSEL((a) > (b), a, b)
-#endif
-
-/* The common case in one vectorised loop (GCC vector extensions, so the lane order is
- * fixed by the code, not by the compiler): min, max, the sums of d = x - K and d * d in
- * 16 lanes, and the exact accumulator's split with constants c1, c2 (xsum.h) fused in,
- * so that the block is read from memory once.  len is a multiple of 16.  Returns 0
- * when the block may hold NaN or inf: a NaN or inf makes the d sums NaN or inf (a NaN
- * never wins a comparison, so min/max alone would not show it); such blocks, and the
- * rare finite blocks whose d * d overflows, are redone by the careful path. */
-static int block_scan(const double *x, size_t len, double K, double c1, double c2, scan *o)
-{
-	const v8d inf = {INFINITY, INFINITY, INFINITY, INFINITY,
-	                 INFINITY, INFINITY, INFINITY, INFINITY};
-	const v8d k = {K, K, K, K, K, K, K, K};
-	const v8d C1 = {c1, c1, c1, c1, c1, c1, c1, c1}, C2 = {c2, c2, c2, c2, c2, c2, c2, c2};
-	v8d lo = inf, hi = -inf, a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0};
-	v8d q1 = {0}, q2 = {0};
-	v8i rest = {0};
-	for (size_t i = 0; i < len; i += 16) {
-		v8d v, w;
-		PREFETCH_L1(x + i);
-		PREFETCH_L1(x + i + 8);
-		PREFETCH_L2(x + i);
-		PREFETCH_L2(x + i + 8);
-		memcpy(&v, x + i, sizeof v);
-		memcpy(&w, x + i + 8, sizeof w);
-		lo = VMIN(v, lo);
-		hi = VMAX(v, hi);
-		lo = VMIN(w, lo);
-		hi = VMAX(w, hi);
-		v8d d = v - k, e = w - k;
-		a0 += d;
-		a1 += e;
-		b0 += d * d;
-		b1 += e * e;
-		v8d qv = (v + C1) - C1, qw = (w + C1) - C1;
-		v8d rv = v - qv, rw = w - qw;
-		v8d pv = (rv + C2) - C2, pw = (rw + C2) - C2;
-		q1 += qv + qw; /* exact (xsum.h): any order */
-		q2 += pv + pw;
-		rest |= (v8i)(rv - pv) | (v8i)(rw - pw);
-	}
-	double l = lo[0], h = hi[0], t1 = 0, t2 = 0;
-	int64_t r = 0;
-	for (int j = 0; j < 8; j++) {
-		l = lo[j] < l ? lo[j] : l;
-		h = hi[j] > h ? hi[j] : h;
-		t1 += q1[j];
-		t2 += q2[j];
-		r |= rest[j];
-	}
-	a0 += a1;
-	b0 += b1;
-	o->s1 = ((a0[0] + a0[4]) + (a0[2] + a0[6])) + ((a0[1] + a0[5]) + (a0[3] + a0[7]));
-	o->s2 = ((b0[0] + b0[4]) + (b0[2] + b0[6])) + ((b0[1] + b0[5]) + (b0[3] + b0[7]));
-	o->mn = l;
-	o->mx = h;
-	o->t1 = t1;
-	o->t2 = t2;
-	o->rest = r != 0;
-	return isfinite(o->s1) && isfinite(o->s2);
-}
-
+/* One block into the thread's partials.  The common case is one read of the block by
+ * the vector kernel tk_reduce_scan_block (src/reduce_simd.c: min, max, the d sums in 16
+ * fixed lanes and the exact accumulator's split fused in, the same bits in every
+ * variant); a short last block, NaN/inf, or a finite block whose d * d overflowed take
+ * the careful path below. */
 static void block_stats(const double *x, size_t len, uint64_t g, double K, int skip_nan,
                         int do_sum, int do_var, part *p, double *tmp)
 {
 	if (len == BLOCK) {
-		scan b;
+		tk_reduce_scan b;
 		double c1 = 0, c2 = 0;
 		int guessed = p->e_guess != INT32_MIN && tk_xsum_split_consts(p->e_guess, &c1, &c2);
-		if (block_scan(x, len, K, c1, c2, &b)) {
+		if (tk_fn.tk_reduce_scan_block(x, len, K, c1, c2, &b)) {
 			block_fast(x, len, g, do_sum, do_var, p, &b, c1, c2, guessed);
 			return;
 		}
@@ -373,7 +252,7 @@ static void block_stats(const double *x, size_t len, uint64_t g, double K, int s
 		tk_xsum_add_array(&p->sum, y, m);
 	if (do_var) {
 		double s1, s2;
-		dsums(y, m, K, &s1, &s2);
+		tk_fn.tk_reduce_dsums(y, m, K, &s1, &s2);
 		tk_xsum_add(&p->s1, s1);
 		tk_xsum_add(&p->s2, s2);
 	}
@@ -490,7 +369,7 @@ static void var_pass(const double *x, uint64_t nloc, double K, int skip_nan, tk_
 				nans += xb[i] != xb[i];
 			const double *y = sum_values(xb, len, skip_nan, nans, tmp, &m);
 			double s1, s2;
-			dsums(y, m, K, &s1, &s2);
+			tk_fn.tk_reduce_dsums(y, m, K, &s1, &s2);
 			tk_xsum_add(&a, s1);
 			tk_xsum_add(&b, s2);
 		}
@@ -543,82 +422,18 @@ int64_t tk_reduce_bin(double v, double lo, double hi, uint32_t bins, const doubl
 	return k;
 }
 
-/* Codes of a block: bin, or bins (below), bins + 1 (above), bins + 2 (NaN), bins + 3
- * (-inf), bins + 4 (+inf): one pass gives the histogram and the NaN/inf counts.
- * The scalar form, for the tail and as the definition of the vector form. */
-static uint32_t bin_code(double v, double lo, double hi, double norm, uint32_t bins,
-                         const double *edges)
-{
-	if (!(v >= lo && v <= hi))
-		return v < lo ? bins + 3 * (v == -INFINITY)
-		              : (v > hi ? bins + 1 + 3 * (v == INFINITY) : bins + 2);
-	int64_t k = (int64_t)((v - lo) * norm), last = (int64_t)bins - 1;
-	k = k > last ? last : k;
-	k -= v < edges[k];
-	k += (v >= edges[k + 1]) & (k != last);
-	return (uint32_t)k;
-}
-
-#define VSELI(m, a, b) (((a) & (m)) | ((b) & ~(m)))
-
-static void bin_codes(const double *x, size_t len, double lo, double hi, uint32_t bins,
-                      const double *edges, uint32_t *code)
-{
-	double norm = (double)bins / (hi - lo);
-	const v8d vlo = {lo, lo, lo, lo, lo, lo, lo, lo}, vhi = {hi, hi, hi, hi, hi, hi, hi, hi};
-	const v8d vnorm = {norm, norm, norm, norm, norm, norm, norm, norm};
-	const double step = (hi - lo) / (double)bins;
-	const v8d vstep = {step, step, step, step, step, step, step, step};
-	const int64_t l = (int64_t)bins - 1, b = (int64_t)bins;
-	const v8i last = {l, l, l, l, l, l, l, l}, vb = {b, b, b, b, b, b, b, b};
-	const v8i one = {1, 1, 1, 1, 1, 1, 1, 1};
-	const v8d vinf = {INFINITY, INFINITY, INFINITY, INFINITY,
-	                  INFINITY, INFINITY, INFINITY, INFINITY};
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		v8d v, e0, e1;
-		PREFETCH_L1(x + i);
-		memcpy(&v, x + i, sizeof v);
-		v8i in = (v >= vlo) & (v <= vhi);
-		v8d w = VSEL(in, v, vlo);
-		v8i k = __builtin_convertvector((w - vlo) * vnorm, v8i);
-		k = VSELI(k > last, last, k);
-		/* edges[k] and edges[k + 1], computed as tk_reduce_edges does (the same
-		 * operations, so the same bits) instead of gathered */
-		v8d kd = __builtin_convertvector(k, v8d);
-		e0 = kd * vstep + vlo;
-		e1 = (kd + 1.0) * vstep + vlo;
-		e1 = VSEL(k == last, vhi, e1);
-		v8i dec = w < e0;      /* -1 where numpy decrements */
-		k += dec;
-		e1 = VSEL(dec, e0, e1); /* edges[k + 1] of the decremented k */
-		k -= (w >= e1) & (k != last);
-		v8i out = vb + ((v > vhi) & one) + ((v != v) & (one + one)) +
-		          (((v == vinf) | (v == -vinf)) & (one + one + one));
-		k = VSELI(in, k, out);
-		for (int j = 0; j < 8; j++)
-			code[i + j] = (uint32_t)k[j];
-	}
-	for (; i < len; i++)
-		code[i] = bin_code(x[i], lo, hi, norm, bins, edges);
-}
-
 static int hist_pass(const double *x, uint64_t nloc, const tk_reduce_opts *o,
                      tk_reduce_stats *s)
 {
 	uint32_t bins = s->bins;
 	size_t nc = (size_t)bins + 5;
-	double *edges = tk_alloc(bins + 1, sizeof *edges);
 	uint64_t *shared = tk_alloc(nc, sizeof *shared);
-	int st = edges && shared ? 0 : TK_ENOMEM;
-	st = tk_error_share(st);
+	int st = tk_error_share(shared ? 0 : TK_ENOMEM);
 	if (st < 0) {
-		tk_free(edges);
 		tk_free(shared);
 		return st;
 	}
 	memset(shared, 0, nc * sizeof *shared);
-	tk_reduce_edges(s->hist_lo, s->hist_hi, bins, edges);
 	uint64_t nblk = nloc / BLOCK + (nloc % BLOCK != 0);
 	int copies = nc <= 16384 ? 4 : 1; /* sub-histograms against store-forwarding stalls */
 	int failed = 0;
@@ -637,7 +452,7 @@ static int hist_pass(const double *x, uint64_t nloc, const tk_reduce_opts *o,
 		for (uint64_t k = 0; k < nblk; k++) {
 			const double *xb = x + k * BLOCK;
 			size_t len = nloc - k * BLOCK < BLOCK ? nloc - k * BLOCK : BLOCK;
-			bin_codes(xb, len, s->hist_lo, s->hist_hi, bins, edges, code);
+			tk_fn.tk_reduce_bin_codes(xb, len, s->hist_lo, s->hist_hi, bins, code);
 			if (o->strategy == TK_STRATEGY_PRIVATE) {
 				if (!mine)
 					continue;
@@ -672,7 +487,6 @@ static int hist_pass(const double *x, uint64_t nloc, const tk_reduce_opts *o,
 			free(mine);
 		}
 	}
-	tk_free(edges);
 	st = failed ? tk_error_set(TK_ENOMEM, "reduce: out of memory for histograms") : 0;
 	st = tk_error_share(st);
 	if (st < 0) {
@@ -895,22 +709,7 @@ double tk_membw(uint64_t bytes, int reps, int *ok)
 		{
 			uint64_t i0, i1;
 			tk_split(n, (uint64_t)tk_thread_count(), (uint64_t)tk_thread_id(), &i0, &i1);
-			v8d acc0 = {0}, acc1 = {0};
-			uint64_t i = i0;
-			for (; i < i1 && i % 8 != 0; i++)
-				total += a[i];
-			for (; i + 16 <= i1; i += 16) {
-				v8d v, w;
-				memcpy(&v, a + i, sizeof v);
-				memcpy(&w, a + i + 8, sizeof w);
-				acc0 += v;
-				acc1 += w;
-			}
-			for (; i < i1; i++)
-				total += a[i];
-			acc0 += acc1;
-			for (int l = 0; l < 8; l++)
-				total += acc0[l];
+			total += tk_fn.tk_membw_sum(a + i0, (size_t)(i1 - i0));
 		}
 		double dt[1] = {tk_now() - t0};
 		tk_comm_allreduce_f64(dt, 1, TK_MAX);

@@ -47,8 +47,10 @@ static const tk_kernel kernels[] = {
 	{"filter", "image", "filter one image split in row strips over ranks (halo exchange)",
 	 "memory", filter_image, "--filter gaussian --sigma 2 --generate 7680x4320", NULL, 0},
 	/* a folder of images needs files: bench has no preset for it */
-	{"filter", "folder", "filter every image of a folder, handed out one at a time", "io",
-	 filter_folder, NULL, NULL, 0},
+	{"filter", "folder", "filter every image of a folder, a pool of workers taking whole "
+	 "images", "io", filter_folder, NULL, NULL, 0},
+	{"filter", "list", "filter every image of a list of paths and http(s) URLs, fetched by "
+	 "the workers", "io", filter_folder, NULL, NULL, 0},
 };
 
 const tk_kernel *tk_kernel_list(size_t *n)

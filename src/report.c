@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "revision.h" /* TK_BUILD_REVISION, written by the Makefile */
 #include "tk/comm.h"
 #include "tk/omp.h"
 #include "tk/report.h"
@@ -51,6 +54,11 @@ static tk_field *add_field(tk_result *r, const char *name, tk_ftype type, int in
 void tk_result_u64(tk_result *r, const char *name, uint64_t v)
 {
 	add_field(r, name, TK_F_U64, 1)->u = v;
+}
+
+void tk_result_hex(tk_result *r, const char *name, uint64_t v)
+{
+	add_field(r, name, TK_F_HEX, 1)->u = v;
 }
 
 void tk_result_i64(tk_result *r, const char *name, int64_t v)
@@ -141,7 +149,8 @@ uint64_t tk_result_digest(const tk_result *r)
 			continue;
 		h = tk_fnv1a(h, f->name, strlen(f->name) + 1);
 		switch (f->type) {
-		case TK_F_U64: h = hash_u64(h, f->u); break;
+		case TK_F_U64:
+		case TK_F_HEX: h = hash_u64(h, f->u); break;
 		case TK_F_I64: h = hash_u64(h, (uint64_t)f->i); break;
 		case TK_F_F64: {
 			uint64_t bits;
@@ -158,6 +167,37 @@ uint64_t tk_result_digest(const tk_result *r)
 	}
 	return h;
 }
+
+/* Peak resident memory of this process in bytes (getrusage: ru_maxrss, KiB on Linux). */
+static uint64_t peak_rss(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (uint64_t)ru.ru_maxrss * 1024;
+}
+
+/* Collective: the ranks' peak resident memory, max and sum, into r. */
+static void gather_memory(tk_result *r)
+{
+	uint64_t mx = peak_rss(), sum = mx;
+	tk_comm_allreduce_u64(&mx, 1, TK_MAX);
+	tk_comm_allreduce_u64(&sum, 1, TK_SUM);
+	r->rss_max = mx;
+	r->rss_sum = sum;
+}
+
+/* The time of the report as ISO 8601 UTC, e.g. 2024-05-01T12:00:00Z. */
+static const char *utc_now(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, n, "unknown");
+	return buf;
+}
+
+const char *tk_build_revision(void) { return TK_BUILD_REVISION; }
 
 static double rate_of(const tk_result *r)
 {
@@ -197,6 +237,7 @@ static void json_field(FILE *out, const tk_field *f)
 	fputc(':', out);
 	switch (f->type) {
 	case TK_F_U64: fprintf(out, "%llu", (unsigned long long)f->u); break;
+	case TK_F_HEX: fprintf(out, "\"%016llx\"", (unsigned long long)f->u); break;
 	case TK_F_I64: fprintf(out, "%lld", (long long)f->i); break;
 	case TK_F_F64: json_double(out, f->f); break;
 	case TK_F_STR: tk_json_string(out, f->s); break;
@@ -290,7 +331,15 @@ static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	json_double(out, rate_of(r));
 	fputs(",\"unit\":", out);
 	tk_json_string(out, r->rate_unit);
-	fputs("},\"provenance\":{\"version\":\"" TK_VERSION "\",\"compiler\":", out);
+	fprintf(out, "},\"memory\":{\"peak_rss_max_bytes\":%llu,\"peak_rss_sum_bytes\":%llu,"
+	             "\"ranks\":%d}",
+	        (unsigned long long)r->rss_max, (unsigned long long)r->rss_sum, ctx->ranks);
+	char when[32];
+	fputs(",\"provenance\":{\"version\":\"" TK_VERSION "\",\"revision\":", out);
+	tk_json_string(out, tk_build_revision());
+	fputs(",\"timestamp\":", out);
+	tk_json_string(out, utc_now(when, sizeof when));
+	fputs(",\"compiler\":", out);
 	tk_json_string(out, tk_build_compiler());
 	fputs(",\"cflags\":", out);
 	tk_json_string(out, tk_build_flags());
@@ -335,6 +384,7 @@ static void csv_value(FILE *out, const tk_field *f)
 {
 	switch (f->type) {
 	case TK_F_U64: fprintf(out, "%llu", (unsigned long long)f->u); break;
+	case TK_F_HEX: fprintf(out, "%016llx", (unsigned long long)f->u); break;
 	case TK_F_I64: fprintf(out, "%lld", (long long)f->i); break;
 	case TK_F_F64: fprintf(out, "%.17g", f->f); break;
 	case TK_F_STR: fprintf(out, "\"%s\"", f->s); break;
@@ -352,7 +402,8 @@ static void report_csv(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 		fputc(',', out);
 		csv_name(out, &r->fields[i]);
 	}
-	fputs(",verified,digest,kernel_s,kernel_min_s,kernel_avg_s,io_s,wall_s,rate,rate_unit\n",
+	fputs(",verified,digest,kernel_s,kernel_min_s,kernel_avg_s,io_s,wall_s,rate,rate_unit,"
+	      "peak_rss_max_bytes,peak_rss_sum_bytes,revision,timestamp\n",
 	      out);
 	fprintf(out, "%s,%s,%s,%d,%d,%llu,%s", r->command, r->kernel, ctx->mode, ctx->ranks,
 	        ctx->threads, (unsigned long long)r->size, r->size_unit);
@@ -360,10 +411,13 @@ static void report_csv(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 		fputc(',', out);
 		csv_value(out, &r->fields[i]);
 	}
-	fprintf(out, ",%s,%016llx,%.9g,%.9g,%.9g,%.9g,%.9g,%.6g,%s\n",
+	char when[32];
+	fprintf(out, ",%s,%016llx,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%s,%llu,%llu,%s,%s\n",
 	        r->verified == 1 ? "yes" : r->verified == 0 ? "no" : "n/a",
 	        (unsigned long long)r->digest, r->kernel_max, r->kernel_min, r->kernel_avg,
-	        r->io_s, tk_now() - ctx->t_start, rate_of(r), r->rate_unit);
+	        r->io_s, tk_now() - ctx->t_start, rate_of(r), r->rate_unit,
+	        (unsigned long long)r->rss_max, (unsigned long long)r->rss_sum,
+	        tk_build_revision(), utc_now(when, sizeof when));
 }
 
 const char *tk_fmt_f64(char *buf, size_t size, double v)
@@ -381,6 +435,7 @@ static void text_value(FILE *out, const tk_field *f)
 	char num[32];
 	switch (f->type) {
 	case TK_F_U64: fprintf(out, "%llu", (unsigned long long)f->u); break;
+	case TK_F_HEX: fprintf(out, "%016llx", (unsigned long long)f->u); break;
 	case TK_F_I64: fprintf(out, "%lld", (long long)f->i); break;
 	case TK_F_F64: fputs(tk_fmt_f64(num, sizeof num, f->f), out); break;
 	case TK_F_STR: fputs(f->s, out); break;
@@ -428,11 +483,15 @@ static void report_text(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	}
 	fprintf(out, "  %-14s %.4g %s (%.4g per worker)\n", "rate", rate_of(r), r->rate_unit,
 	        rate_of(r) / (ctx->ranks * ctx->threads));
+	fprintf(out, "  %-14s %.1f MiB peak resident, max over %d rank%s (sum %.1f MiB)\n",
+	        "memory", (double)r->rss_max / 1048576.0, ctx->ranks, ctx->ranks == 1 ? "" : "s",
+	        (double)r->rss_sum / 1048576.0);
 }
 
 int tk_report(tk_result *r, const tk_run_ctx *ctx)
 {
 	r->digest = tk_result_digest(r);
+	gather_memory(r);
 	if (tk_comm_rank() != 0)
 		return 0;
 	FILE *out = stdout;

@@ -33,6 +33,13 @@
 /* Lanes of 64-bit elements per vector. */
 #define VL (TK_VBYTES / 8)
 
+/* Vector registers of the target (kernels size their accumulators to them). */
+#if (defined(__x86_64__) && TK_VBYTES == 64) || defined(__aarch64__)
+#define TK_VREGS 32
+#else
+#define TK_VREGS 16
+#endif
+
 typedef double vd __attribute__((vector_size(TK_VBYTES)));
 typedef int64_t vi __attribute__((vector_size(TK_VBYTES)));
 typedef uint64_t vu __attribute__((vector_size(TK_VBYTES)));
@@ -62,26 +69,16 @@ static inline vu vu_load(const void *p)
 }
 static inline void vu_store(void *p, vu v) { memcpy(p, &v, sizeof v); }
 
+/* Broadcasts, written as scalar-vector arithmetic (x + a zero vector, in integers, so
+ * exact): one broadcast instruction, where a loop over the lanes can become one
+ * masked insert per lane. */
+static inline vu vu_splat(uint64_t x) { return x + (vu){0}; }
+static inline vi vi_splat(int64_t x) { return x + (vi){0}; }
 static inline vd vd_splat(double x)
 {
-	vd v;
-	for (int l = 0; l < VL; l++)
-		v[l] = x;
-	return v;
-}
-static inline vi vi_splat(int64_t x)
-{
-	vi v;
-	for (int l = 0; l < VL; l++)
-		v[l] = x;
-	return v;
-}
-static inline vu vu_splat(uint64_t x)
-{
-	vu v;
-	for (int l = 0; l < VL; l++)
-		v[l] = x;
-	return v;
+	uint64_t b;
+	memcpy(&b, &x, sizeof b);
+	return (vd)vu_splat(b);
 }
 
 /* m ? a : b per lane, m a comparison result (all ones or all zeros per lane). */
@@ -150,6 +147,119 @@ static inline int64_t vi_count(vi m)
 	for (int l = 0; l < VL; l++)
 		c -= m[l];
 	return c;
+}
+
+/* Store the low 32 bits of each lane to p[0 .. VL) (vpmovqd; a lane permute and a
+ * narrower store elsewhere). */
+static inline void vu_store_lo32(uint32_t *p, vu v)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	_mm256_storeu_si256((__m256i *)(void *)p, _mm512_cvtepi64_epi32((__m512i)v));
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	__m256i t = _mm256_permutevar8x32_epi32((__m256i)v,
+	                                        _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
+	_mm_storeu_si128((__m128i *)(void *)p, _mm256_castsi256_si128(t));
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	_mm_storel_epi64((__m128i *)(void *)p, _mm_shuffle_epi32((__m128i)v, 0x08));
+#else
+	for (int l = 0; l < VL; l++)
+		p[l] = (uint32_t)v[l];
+#endif
+}
+
+/* a + b and a - b per lane, rounded once: the same bits as the plain operations.
+ * Where FMA units exist these are computed as a * 1 + b and b * -1 + a (the products
+ * are exact), so that adds can also issue on the multiply ports: several kernels here
+ * are bound by the adder ports alone.  Only for sums: never contract a real product. */
+static inline vd vd_add1(vd a, vd b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_fmadd_pd((__m512d)a, _mm512_set1_pd(1.0), (__m512d)b);
+#elif defined(__x86_64__) && TK_VBYTES == 32 && defined(__FMA__)
+	return (vd)_mm256_fmadd_pd((__m256d)a, _mm256_set1_pd(1.0), (__m256d)b);
+#else
+	return a + b;
+#endif
+}
+static inline vd vd_sub1(vd a, vd b)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_fmadd_pd((__m512d)b, _mm512_set1_pd(-1.0), (__m512d)a);
+#elif defined(__x86_64__) && TK_VBYTES == 32 && defined(__FMA__)
+	return (vd)_mm256_fmadd_pd((__m256d)b, _mm256_set1_pd(-1.0), (__m256d)a);
+#else
+	return a - b;
+#endif
+}
+
+/* 1 when every lane of m (a comparison result) is true. */
+static inline int vi_all(vi m)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return _mm512_movepi64_mask((__m512i)m) == 0xFF;
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return _mm256_movemask_pd((__m256d)m) == 0xF;
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return _mm_movemask_pd((__m128d)m) == 0x3;
+#else
+	int64_t a = -1;
+	for (int l = 0; l < VL; l++)
+		a &= m[l];
+	return a == -1;
+#endif
+}
+
+/* trunc(y) per lane for y >= 0 (+inf stays +inf, NaN stays NaN): one rounding
+ * instruction where there is one; else y + 2^52 - 2^52 rounds to nearest, less one where
+ * that rounded up (exact below 2^52; from 2^52 on y is an integer already). */
+static inline vd vd_trunc_nonneg(vd y)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_roundscale_pd((__m512d)y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vd)_mm256_round_pd((__m256d)y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vd)_mm_round_pd((__m128d)y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+#else
+	const vd big = vd_splat(0x1p52), one = vd_splat(1.0);
+	vd t = (y + big) - big;
+	t -= (vd)((t > y) & (vi)one);
+	return vd_sel(y >= big, y, t);
+#endif
+}
+
+/* The correctly rounded square root per lane (IEEE: the same bits everywhere). */
+static inline vd vd_sqrt(vd a)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_sqrt_pd((__m512d)a);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vd)_mm256_sqrt_pd((__m256d)a);
+#elif defined(__x86_64__) && TK_VBYTES == 16
+	return (vd)_mm_sqrt_pd((__m128d)a);
+#else
+	vd r;
+	for (int l = 0; l < VL; l++)
+		r[l] = __builtin_sqrt(a[l]);
+	return r;
+#endif
+}
+
+/* floor per lane (exact: the same bits everywhere; roundpd where SSE4.1 is there). */
+static inline vd vd_floor(vd a)
+{
+#if defined(__x86_64__) && TK_VBYTES == 64
+	return (vd)_mm512_roundscale_pd((__m512d)a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+#elif defined(__x86_64__) && TK_VBYTES == 32
+	return (vd)_mm256_floor_pd((__m256d)a);
+#elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
+	return (vd)_mm_floor_pd((__m128d)a);
+#else
+	vd r;
+	for (int l = 0; l < VL; l++)
+		r[l] = __builtin_floor(a[l]);
+	return r;
+#endif
 }
 
 #endif

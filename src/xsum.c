@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "tk/comm.h"
 #include "tk/tk.h"
 #include "tk/xsum.h"
@@ -188,17 +189,13 @@ static uint64_t max_abs_bits(const double *x, size_t n)
 	return mx;
 }
 
-typedef double v8d __attribute__((vector_size(64)));
-typedef int64_t v8i __attribute__((vector_size(64)));
-#define VSELI(m, a, b) (((a) & (m)) | ((b) & ~(m)))
-
 /* The floating-point fast path (Rump's error-free extraction): with |x| < 2^E and
  * C = 1.5 2^(E + 10), q = (x + C) - C is x rounded to a multiple of u = 2^(E - 42),
  * exactly, and r = x - q is exact with |r| <= u / 2.  Up to 1024 such q sum exactly
  * in doubles (every partial sum is a multiple of u below 2^(E + 11) = 2^53 u); a second
  * level does the same to r with E - 43.  What is left (bits 85 places below the
  * largest value) goes through add_one.  Four additions per value and level, no
- * conversions; explicit vectors because FP sums are only vectorised when written so.
+ * conversions (src/xsum_simd.c, one variant per vector ISA).
  * Needs -989 <= E <= 1013 (C finite, second level above the subnormal grid); returns 0
  * when the block is outside that range. */
 int tk_xsum_split_consts(int e, double *c1, double *c2)
@@ -226,9 +223,10 @@ void tk_xsum_add_split(tk_xsum *a, double t1, double t2, int rest, const double 
 	}
 }
 
-/* When y is given, the largest magnitude of y[0..ny) (ny <= n, the next block) is
- * taken in the same loop and stored in *next, so that the next block's loads overlap
- * this block's arithmetic. */
+/* The floating-point fast path for one block (the split itself is the vector kernel
+ * tk_xsum_split_block); when y is given, the largest magnitude of y[0..ny) (ny <= n,
+ * the next block) is taken in the same loop and stored in *next, so that the next
+ * block's loads overlap this block's arithmetic. */
 static int add_block_fp(tk_xsum *a, const double *x, size_t n, uint64_t mx, const double *y,
                         size_t ny, uint64_t *next)
 {
@@ -236,60 +234,11 @@ static int add_block_fp(tk_xsum *a, const double *x, size_t n, uint64_t mx, cons
 	double c1, c2;
 	if ((mx >> 52) == 0 || !tk_xsum_split_consts(E, &c1, &c2))
 		return 0;
-	const v8d C1 = {c1, c1, c1, c1, c1, c1, c1, c1}, C2 = {c2, c2, c2, c2, c2, c2, c2, c2};
-	const v8i absm = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX,
-	                  INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
-	v8d s1a = {0}, s1b = {0}, s2a = {0}, s2b = {0};
-	v8i rest = {0}, ym = {0};
-	size_t n16 = n / 16 * 16, ny16 = y ? ny / 16 * 16 : 0;
-	for (size_t i = 0; i < n16; i += 16) {
-		v8d v, w;
-		/* two blocks ahead, through an integer (no out-of-bounds pointer is formed;
-		 * a prefetch of any address is harmless) */
-		__builtin_prefetch((const void *)((uintptr_t)(x + i) + 2 * BLOCK * 8));
-		__builtin_prefetch((const void *)((uintptr_t)(x + i + 8) + 2 * BLOCK * 8));
-		if (i < ny16) {
-			v8i u, z;
-			memcpy(&u, y + i, sizeof u);
-			memcpy(&z, y + i + 8, sizeof z);
-			u &= absm;
-			z &= absm;
-			ym = (v8i)VSELI(u > ym, u, ym); /* nonnegative: signed order is fine */
-			ym = (v8i)VSELI(z > ym, z, ym);
-		}
-		memcpy(&v, x + i, sizeof v);
-		memcpy(&w, x + i + 8, sizeof w);
-		v8d qv = (v + C1) - C1, qw = (w + C1) - C1;
-		v8d rv = v - qv, rw = w - qw;
-		v8d pv = (rv + C2) - C2, pw = (rw + C2) - C2;
-		s1a += qv;
-		s1b += qw;
-		s2a += pv;
-		s2b += pw;
-		rest |= (v8i)(rv - pv) | (v8i)(rw - pw);
-	}
-	double t1 = 0.0, t2 = 0.0;
-	uint64_t rt = 0;
-	for (size_t i = n16; i < n; i++) {
-		double q = (x[i] + c1) - c1, r = x[i] - q, p = (r + c2) - c2;
-		t1 += q;
-		t2 += p;
-		rt |= bits_of(r - p);
-	}
-	s1a += s1b; /* all exact: the order does not matter */
-	s2a += s2b;
-	for (int l = 0; l < 8; l++) {
-		t1 += s1a[l];
-		t2 += s2a[l];
-		rt |= (uint64_t)rest[l];
-	}
-	tk_xsum_add_split(a, t1, t2, rt != 0, x, n, c1, c2);
-	if (y) {
-		uint64_t m = max_abs_bits(y + ny16, ny - ny16);
-		for (int l = 0; l < 8; l++)
-			m = (uint64_t)ym[l] > m ? (uint64_t)ym[l] : m;
-		*next = m;
-	}
+	tk_xsum_split o;
+	tk_fn.tk_xsum_split_block(x, n, c1, c2, y, y ? ny : 0, &o);
+	tk_xsum_add_split(a, o.t1, o.t2, o.rest != 0, x, n, c1, c2);
+	if (y)
+		*next = o.next_max;
 	return 1;
 }
 

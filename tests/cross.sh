@@ -24,13 +24,12 @@ TIMEOUT=${TK_TEST_TIMEOUT:-120}
 unset OMP_NUM_THREADS TK_SIMD
 
 # ==== KNOWN platform-dependent digests: the one place to edit ==========================
-# These cases call the platform's libm (exp, log, cos) in arithmetic that is digested:
-# glibc's x86-64 libm picks an FMA or a non-FMA version of each by CPU, and aarch64 has
-# its own build, so their bits may legitimately change with the machine.  They still run
-# and must verify; a differing digest is reported as "KNOWN", not as a failure.  Remove a
-# case from this list once the toolkit owns that arithmetic (option and ep: branch
-# simd-mc; reduce --dist normal: value_from() in src/array_io.c), so it is checked strictly.
-KNOWN="mc-option mc-option-put mc-ep reduce-normal"
+# Cases listed here would call platform arithmetic whose bits may change with the
+# machine (e.g. libm's exp, log, cos: glibc's x86-64 libm picks an FMA or a non-FMA
+# version of each by CPU).  They would still run and must verify; a differing digest is
+# reported as "KNOWN", not as a failure.  Empty: every digested result uses the
+# toolkit's own exp/log/sincos (src/tkmath.h), so every case is checked strictly.
+KNOWN=""
 # =======================================================================================
 
 WORK=$(mktemp -d)

@@ -161,9 +161,8 @@ text_exact() {
 	[ $bad = 0 ] && pass
 }
 
-for f in "$HERE"/modes.d/*.sh; do
-	# TK_MODES_ONLY=NAME runs modes.d/NAME.sh alone (while working on one family)
-	[ -n "${TK_MODES_ONLY:-}" ] && [ "$(basename "$f" .sh)" != "$TK_MODES_ONLY" ] && continue
+# TK_MODES_ONLY=NAME runs tests/modes.d/NAME.sh alone (while working on one command)
+for f in "$HERE"/modes.d/${TK_MODES_ONLY:-*}.sh; do
 	echo "== $(basename "$f" .sh)"
 	# shellcheck source=/dev/null
 	. "$f"

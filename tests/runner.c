@@ -15,24 +15,30 @@ extern const tk_suite tk_suite_error;
 extern const tk_suite tk_suite_opt;
 extern const tk_suite tk_suite_rng;
 extern const tk_suite tk_suite_montecarlo;
+extern const tk_suite tk_suite_tkmath;
 extern const tk_suite tk_suite_xsum;
 extern const tk_suite tk_suite_npy;
 extern const tk_suite tk_suite_reduce;
+extern const tk_suite tk_suite_reduce_simd;
 extern const tk_suite tk_suite_stats;
 extern const tk_suite tk_suite_image;
 extern const tk_suite tk_suite_filter;
+extern const tk_suite tk_suite_pool;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
 	&tk_suite_opt,
 	&tk_suite_rng,
 	&tk_suite_montecarlo,
+	&tk_suite_tkmath,
 	&tk_suite_xsum,
 	&tk_suite_npy,
 	&tk_suite_reduce,
+	&tk_suite_reduce_simd,
 	&tk_suite_stats,
 	&tk_suite_image,
 	&tk_suite_filter,
+	&tk_suite_pool,
 };
 
 const char *tk_test_data_dir(void)

@@ -118,7 +118,7 @@ wait_job() {
 # result DIR-GLOB: the results folder of a job (NAME-ID)
 result() { echo "$TK_RESULTS/$1-$2"; }
 
-header="kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,others_cpu,outliers,digest"
+header="kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,others_cpu,outliers,digest,peak_rss_max_bytes,peak_rss_sum_bytes,worker_busy_min_s,worker_busy_max_s,study"
 csv_ok() { # csv_ok CSV MODE...: contract header, every row verified and identical, each MODE present
 	local f=$1
 	shift

@@ -1,14 +1,18 @@
 /* test_montecarlo.c: the Monte Carlo kernels against independent references: a plain
  * scalar pi counter over the (KAT-checked) reference Philox, the Black-Scholes
  * closed form's published values, the NPB EP generator stepped one by one and
- * NPB's published class S results. */
+ * NPB's published class S results; and every SIMD variant's kernels (pi, option, EP)
+ * bit for bit against plain scalar definitions of the models. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "tk/montecarlo.h"
 #include "tk/rng.h"
 #include "tk/tk.h"
 #include "tk_test.h"
+#include "tkmath.h"
 
 /* The field `name` of r; a missing field fails the test rather than skipping a check. */
 static const tk_field *field(const tk_result *r, const char *name)
@@ -169,10 +173,169 @@ static void samples_limits(void)
 	tk_error_clear();
 }
 
+static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+static void pi_every_variant(void)
+{
+	/* Philox block ranges [first, first + n), n a multiple of 16: small ones, odd
+	 * starts, and groups whose low counter word wraps past 2^32 */
+	const uint64_t r[][2] = {{0, 0},
+	                         {0, 16},
+	                         {1, 16},
+	                         {123, 48},
+	                         {0xffffffffull - 7, 16},
+	                         {0xffffffffull - 39, 80},
+	                         {((uint64_t)5 << 32) - 3, 32},
+	                         {((uint64_t)1 << 40) + 17, 256}};
+	tk_philox_key key = tk_philox_seed(4242);
+	int checked = 0;
+	for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+		const tk_functable *t = tk_simd_table(v);
+		if (!t) {
+			printf("\n  (variant %s skipped: this CPU or build lacks it) ", tk_simd_name(v));
+			continue;
+		}
+		for (size_t i = 0; i < TK_ARRAY_SIZE(r); i++) {
+			uint64_t f = r[i][0], n = r[i][1];
+			/* count by count, 16 blocks at a time, then the whole range at once */
+			for (uint64_t g = 0; g < n; g += 16)
+				CU_ASSERT_EQUAL(t->tk_mc_pi_hits_lanes(key, f + g, 16),
+				                ref_hits(4242, 2 * (f + g), 2 * (f + g + 16)));
+			CU_ASSERT_EQUAL(t->tk_mc_pi_hits_lanes(key, f, n),
+			                ref_hits(4242, 2 * f, 2 * (f + n)));
+		}
+		checked++;
+	}
+	CU_ASSERT(checked >= 2);
+}
+
+/* The option model's definition (tk/montecarlo.h), one sample at a time: payoffs
+ * added per logical lane j mod 16 in sample order, then a pairwise tree. */
+static void ref_option(const tk_mc_option_terms *t, uint64_t lo, uint64_t hi, double s[2])
+{
+	double a[16] = {0}, b[16] = {0};
+	for (uint64_t i = lo; i < hi; i++) {
+		uint64_t j = i / 2;
+		tk_philox_ctr c = tk_philox4x32_10(tk_philox_block(j, TK_STREAM_OPTION),
+		                                   tk_philox_seed(t->seed));
+		double u1 = tk_u01_52(c.v[0], c.v[1]), u2 = tk_u01_52(c.v[2], c.v[3]), sn, cs;
+		double rho = sqrt(-2.0 * tk_log(u1));
+		tk_sincos_2pi(u2, &sn, &cs);
+		double z = i % 2 ? rho * sn : rho * cs;
+		double st = t->spot * tk_exp(t->drift + t->vol * z);
+		double pay = t->sign * (st - t->strike);
+		pay = pay > 0 ? pay : 0;
+		a[j % 16] += pay;
+		b[j % 16] += pay * pay;
+	}
+	for (int w = 1; w < 16; w *= 2)
+		for (int l = 0; l < 16; l += 2 * w) {
+			a[l] += a[l + w];
+			b[l] += b[l + w];
+		}
+	s[0] = a[0];
+	s[1] = b[0];
+}
+
+static void option_every_variant(void)
+{
+	/* [lo, hi) with lo a multiple of 32: tiny, remainders of every vector width, a
+	 * whole block, and samples 2^33 - 64 .. (Philox blocks crossing 2^32) */
+	const uint64_t r[][2] = {{0, 1},        {0, 2},         {0, 3},     {0, 31},
+	                         {0, 32},       {0, 33},        {64, 1001}, {0, 65536},
+	                         {65536 * 7, 65536 * 7 + 4099}, {((uint64_t)1 << 33) - 64,
+	                                                          ((uint64_t)1 << 33) + 100}};
+	const tk_mc_option_terms terms[] = {
+		{42, 100, 100, 0.03, 0.2, 1.0},  /* call */
+		{3, 100, 110, -0.02, 0.3, -1.0}, /* put */
+		{9, 100, 1e4, 0.0, 0.1, 1.0},    /* far out of the money: every payoff 0 */
+	};
+	int checked = 0;
+	for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+		const tk_functable *t = tk_simd_table(v);
+		if (!t)
+			continue;
+		for (size_t k = 0; k < TK_ARRAY_SIZE(terms); k++)
+			for (size_t i = 0; i < TK_ARRAY_SIZE(r); i++) {
+				double got[2], want[2];
+				t->tk_mc_option_lanes(&terms[k], r[i][0], r[i][1], got);
+				ref_option(&terms[k], r[i][0], r[i][1], want);
+				CU_ASSERT(same_bits(got[0], want[0]) && same_bits(got[1], want[1]));
+			}
+		checked++;
+	}
+	CU_ASSERT(checked >= 2);
+}
+
+/* NPB EP's batch k by its definition: x <- 5^13 x mod 2^46 one step at a time,
+ * pairs (2 u - 1, 2 u' - 1) accepted when t = x1^2 + x2^2 <= 1, the toolkit's log. */
+static void ref_ep_batch(uint64_t k, double s[4], uint64_t q[10])
+{
+	uint64_t x = tk_ep_jump(TK_EP_SEED, 2 * 65536 * k);
+	double sx = 0, sy = 0, ax = 0, ay = 0;
+	for (int i = 0; i < 65536; i++) {
+		x = (x * TK_EP_A) % (1ull << 46);
+		double x1 = 2.0 * ((double)x / 70368744177664.0) - 1.0;
+		x = (x * TK_EP_A) % (1ull << 46);
+		double x2 = 2.0 * ((double)x / 70368744177664.0) - 1.0;
+		double t1 = x1 * x1 + x2 * x2;
+		if (t1 > 1.0)
+			continue;
+		double t2 = sqrt(-2.0 * tk_log(t1) / t1), t3 = x1 * t2, t4 = x2 * t2;
+		int l = (int)fmax(fabs(t3), fabs(t4));
+		q[l < 10 ? l : 9]++;
+		sx += t3;
+		sy += t4;
+		ax += fabs(t3);
+		ay += fabs(t4);
+	}
+	s[0] = sx;
+	s[1] = sy;
+	s[2] = ax;
+	s[3] = ay;
+}
+
+static void ep_every_variant(void)
+{
+	/* (k0, n): one batch, remainders of every group width, a group and a half */
+	const uint64_t r[][2] = {{0, 1}, {3, 5}, {8, 24}, {255, 1}, {1000, 3}};
+	static double want[1024][4], got[4 * 64];
+	static uint64_t wq[1024][10];
+	static char have[1024];
+	int checked = 0;
+	for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+		const tk_functable *t = tk_simd_table(v);
+		if (!t)
+			continue;
+		for (size_t i = 0; i < TK_ARRAY_SIZE(r); i++) {
+			uint64_t k0 = r[i][0], n = r[i][1], q[10] = {0}, qw[10] = {0};
+			int bad = 0;
+			t->tk_ep_lanes(k0, n, got, q);
+			for (uint64_t k = k0; k < k0 + n; k++) {
+				if (!have[k]) {
+					ref_ep_batch(k, want[k], wq[k]);
+					have[k] = 1;
+				}
+				for (int j = 0; j < 4; j++)
+					bad += !same_bits(got[4 * (k - k0) + (uint64_t)j], want[k][j]);
+				for (int b = 0; b < 10; b++)
+					qw[b] += wq[k][b];
+			}
+			CU_ASSERT_EQUAL(bad, 0);
+			CU_ASSERT(memcmp(q, qw, sizeof q) == 0);
+		}
+		checked++;
+	}
+	CU_ASSERT(checked >= 2);
+}
+
 static const tk_test tests[] = {
 	{"pi fast path equals reference", pi_fast_path_matches_reference},
 	{"pi ranges add up", pi_ranges_add_up},
 	{"pi statistics", pi_statistics},
+	{"pi: every variant equals the reference", pi_every_variant},
+	{"option: every variant equals the definition", option_every_variant},
+	{"EP: every variant equals the definition", ep_every_variant},
 	{"Black-Scholes reference values", black_scholes_reference},
 	{"option price within 5 SE", option_statistics},
 	{"EP generator jump-ahead", ep_generator_jump},

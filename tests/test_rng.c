@@ -1,8 +1,11 @@
 /* test_rng.c: Philox4x32-10 against Random123's known-answer vectors, and the uniform
  * conversions' ranges. */
 #include <math.h>
+#include <string.h>
 
+#include "dispatch.h"
 #include "tk/rng.h"
+#include "tk/tk.h"
 #include "tk_test.h"
 
 static const struct {
@@ -31,18 +34,42 @@ static void known_answers(void)
 
 static void fill_matches_reference(void)
 {
-	/* the vectorised fill must equal the one-block definition, including across the
-	 * 2^32 boundary of the low counter word and for lengths not a multiple of 16 */
-	static uint32_t out[4 * 53];
+	/* every variant's fill must equal the one-block definition, including across the
+	 * 2^32 boundary of the low counter word and for lengths that leave a remainder of
+	 * every vector width; nothing is written past the n blocks */
+	static uint32_t out[4 * 54];
 	tk_philox_key k = tk_philox_seed(0x0123456789abcdefull);
 	uint64_t firsts[] = {0, 7, 0xffffffffull - 20, ((uint64_t)5 << 40) + 3};
-	for (size_t f = 0; f < 4; f++) {
-		tk_philox_fill(firsts[f], 9, k, out, 53);
-		for (uint64_t i = 0; i < 53; i++) {
-			tk_philox_ctr c = tk_philox4x32_10(tk_philox_block(firsts[f] + i, 9), k);
-			for (int j = 0; j < 4; j++)
-				CU_ASSERT_EQUAL_FATAL(out[4 * i + j], c.v[j]);
-		}
+	uint64_t lens[] = {0, 1, 3, 5, 9, 53};
+	int checked = 0;
+	for (int v = 0; v < TK_SIMD_NVARIANTS; v++) {
+		const tk_functable *t = tk_simd_table(v);
+		if (!t)
+			continue;
+		for (size_t f = 0; f < 4; f++)
+			for (size_t n = 0; n < TK_ARRAY_SIZE(lens); n++) {
+				memset(out, 0xA5, sizeof out);
+				t->tk_philox_fill_lanes(firsts[f], 9, k, out, lens[n]);
+				int bad = 0;
+				for (uint64_t i = 0; i < lens[n]; i++) {
+					tk_philox_ctr c =
+						tk_philox4x32_10(tk_philox_block(firsts[f] + i, 9), k);
+					for (int j = 0; j < 4; j++)
+						bad += out[4 * i + (uint64_t)j] != c.v[j];
+				}
+				for (uint64_t i = 4 * lens[n]; i < 4 * 54; i++)
+					bad += out[i] != 0xA5A5A5A5u;
+				CU_ASSERT_EQUAL(bad, 0);
+			}
+		checked++;
+	}
+	CU_ASSERT(checked >= 2);
+	/* and the public entry point (the active variant) */
+	tk_philox_fill(firsts[2], 9, k, out, 53);
+	for (uint64_t i = 0; i < 53; i++) {
+		tk_philox_ctr c = tk_philox4x32_10(tk_philox_block(firsts[2] + i, 9), k);
+		for (int j = 0; j < 4; j++)
+			CU_ASSERT_EQUAL_FATAL(out[4 * i + j], c.v[j]);
 	}
 }
 

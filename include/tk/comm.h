@@ -81,5 +81,8 @@ double tk_comm_allreduce_time(size_t n, int iters);
 int tk_comm_counter_create(uint64_t n);
 uint64_t tk_comm_counter_next(void);
 void tk_comm_counter_free(void);
+/* Whether tk_comm_counter_next may be called from any thread (always true in a world
+ * of one; with MPI, when the library gave MPI_THREAD_MULTIPLE). */
+int tk_comm_counter_any_thread(void);
 
 #endif

@@ -16,6 +16,9 @@
 #ifndef TK_HAVE_PNG
 #define TK_HAVE_PNG 0
 #endif
+#ifndef TK_HAVE_CURL
+#define TK_HAVE_CURL 0
+#endif
 #ifndef TK_BUILD_CFLAGS
 #define TK_BUILD_CFLAGS "unknown"
 #endif

@@ -57,6 +57,8 @@ void tk_image_free(tk_image *img);
  * Errors: TK_EIO (missing, unreadable, truncated, malformed, not an image, PNG support
  * not built), TK_ENOMEM (too large); the message names the file. */
 int tk_image_read(const char *path, tk_image *img);
+/* The same for an image already in memory (a fetched URL); name labels the messages. */
+int tk_image_read_mem(const char *name, const unsigned char *data, size_t len, tk_image *img);
 
 /* Write img to path in the format named by its extension (.png, .pgm, .ppm, .pnm;
  * case-insensitive): PNG keeps the channel layout; PGM takes gray, PPM RGB, PNM

@@ -36,6 +36,21 @@ int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
 int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
 int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
 
+/* The option model per sample, as the kernel sees it: Philox block j of stream
+ * TK_STREAM_OPTION (key = the seed) gives u1 = tk_u01_52(w0, w1), u2 = tk_u01_52(w2,
+ * w3) and the Box-Muller pair rho (cos, sin)(2 pi u2), rho = sqrt(-2 log u1); sample
+ * 2j takes the cos normal z, sample 2j+1 the sin one; S = spot exp(drift + vol z) and
+ * the payoff is max(sign (S - strike), 0) with sign = +1 (call) or -1 (put).  exp,
+ * log, sincos are the toolkit's own (src/tkmath.h). */
+typedef struct tk_mc_option_terms {
+	uint64_t seed;
+	double spot, strike, drift, vol, sign;
+} tk_mc_option_terms;
+/* s[0] = sum of payoffs, s[1] = sum of their squares over samples [lo, hi), lo a
+ * multiple of 32: logical lane l (0..15) adds the samples of blocks j = l mod 16 in
+ * order (cos one, then sin one), then the 16 lanes meet in a fixed pairwise tree. */
+void tk_mc_option_sums(const tk_mc_option_terms *t, uint64_t lo, uint64_t hi, double s[2]);
+
 /* Hits inside the unit quarter circle among samples [lo, hi) of seed's pi stream. */
 uint64_t tk_mc_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi);
 /* Black-Scholes price of a European call (put = 0) or put. */
@@ -59,5 +74,8 @@ uint64_t tk_ep_jump(uint64_t x, uint64_t n);
 /* The sums of one EP batch k (2^16 pairs): s[0..3] = sx, sy, |x| sum, |y| sum;
  * q[0..9] annulus counts (added to). */
 void tk_ep_batch(uint64_t k, double s[4], uint64_t q[10]);
+/* Batches k0 .. k0 + n - 1 at once: s[4 i .. 4 i + 3] are batch k0 + i's sums (as
+ * tk_ep_batch's), q the counts of them all (added to). */
+void tk_ep_batches(uint64_t k0, uint64_t n, double *s, uint64_t q[10]);
 
 #endif

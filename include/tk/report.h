@@ -16,7 +16,7 @@
 #define TK_RESULT_MAX_FIELDS 48
 
 typedef enum tk_format { TK_FMT_TEXT, TK_FMT_JSON, TK_FMT_CSV } tk_format;
-typedef enum tk_ftype { TK_F_U64, TK_F_I64, TK_F_F64, TK_F_STR, TK_F_U64S } tk_ftype;
+typedef enum tk_ftype { TK_F_U64, TK_F_I64, TK_F_F64, TK_F_STR, TK_F_U64S, TK_F_HEX } tk_ftype;
 
 typedef struct tk_field {
 	const char *name; /* snake_case, also the JSON key and CSV column */
@@ -50,6 +50,7 @@ typedef struct tk_result {
 	 * each the max over ranks; comm_on: measured (every run through tk_cli_run) */
 	double comm_s[8], comm_total_s;
 	int comm_on;
+	uint64_t rss_max, rss_sum; /* peak resident bytes: max and sum over ranks (tk_report) */
 } tk_result;
 
 /* The run's context, filled by the command front end (main.c). */
@@ -69,6 +70,8 @@ void tk_result_u64(tk_result *r, const char *name, uint64_t v);
 void tk_result_i64(tk_result *r, const char *name, int64_t v);
 void tk_result_f64(tk_result *r, const char *name, double v);
 void tk_result_str(tk_result *r, const char *name, const char *v);
+/* A 64-bit hash, part of the result, printed as 16 hex digits like the digest. */
+void tk_result_hex(tk_result *r, const char *name, uint64_t v);
 void tk_result_u64s(tk_result *r, const char *name, const uint64_t *v, size_t n);
 /* Context fields: printed, not part of the digest (references, tolerances). */
 void tk_result_ref_f64(tk_result *r, const char *name, double v);
@@ -83,7 +86,11 @@ void tk_result_time(tk_result *r, double local_seconds);
 /* Compute the digest over the result fields (called by tk_report; exposed for tests). */
 uint64_t tk_result_digest(const tk_result *r);
 
-/* Print on rank 0 in the run's format; returns 0, or TK_EIO if stdout failed. */
+/* The source revision the binary was built from (git describe), or "unknown". */
+const char *tk_build_revision(void);
+
+/* Collective (gathers each rank's peak resident memory), then prints on rank 0 in the
+ * run's format; returns 0, or TK_EIO if stdout failed. */
 int tk_report(tk_result *r, const tk_run_ctx *ctx);
 
 /* The shortest of %.15g, %.16g and %.17g that reads back to the same double (text

@@ -34,6 +34,10 @@ int tk_error_set(int code, const char *fmt, ...)
 const char *tk_error_message(void);
 int tk_error_code(void);
 void tk_error_clear(void);
+/* A worker thread that handles items of its own (filter's pool) records its errors in
+ * buf (cap bytes) instead of the shared record, until called with NULL: set, message,
+ * code and clear then act on the thread's record. */
+void tk_error_local(char *buf, size_t cap);
 /* Collective: every rank passes its local status; all ranks return the same global
  * status (the error of the lowest rank that failed).  Rank 0 prints that rank's message
  * as one line "toolkit: error: ..." on stderr.  Never leaves a rank waiting. */

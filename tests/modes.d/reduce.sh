@@ -33,6 +33,36 @@ for st in atomic critical; do
 	if [ -n "$d1" ] && [ "$d1" = "$d2" ]; then pass; else fail "reduce --strategy $st: digest $d2 != private $d1"; fi
 done
 
+# every SIMD variant this CPU has gives the scalar variant's digest (remainders of every
+# vector width, NaN/inf, huge values that take the careful path, the histogram alone)
+simd_have=$("$TK" info --format json | sed -n 's/.*"simd_available":"\([^"]*\)".*/\1/p')
+printf '%s\n' 1e300 -1e300 5e-324 -0.0 0.0 3 nan inf -inf 1e-310 7.5 >"$WORK/odd.csv"
+simd_cases=(
+	"--generate 1000003 --seed 1 --ops all"
+	"--generate 250001 --dist normal --seed 7 --ops all --bins 77"
+	"--generate 100003 --dist normal --ops hist --range -1:1.5 --bins 1000"
+	"--generate 4099 --seed 9 --ops all --threads 2"
+	"--input $WORK/nan.csv --column 1 --skip-nan --ops all --range 0:1000"
+	"--input $WORK/odd.csv --ops sum,min,max,hist --range -1:10 --bins 3"
+	"--input $DATA/rand1000.npy --ops all --bins 10"
+)
+for v in sse2 neon avx2 avx512; do
+	case ", $simd_have, " in
+	*", $v, "*) ;;
+	*)
+		case $v in sse2 | avx2 | avx512) [ "$(uname -m)" = x86_64 ] && echo "  reduce --simd $v: skipped (this CPU or build has only: $simd_have)" ;; esac
+		continue
+		;;
+	esac
+	for c in "${simd_cases[@]}"; do
+		# shellcheck disable=SC2086  # each case is a list of words
+		ref=$("$TK" reduce $c --simd scalar --format json --quiet | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p')
+		# shellcheck disable=SC2086
+		got=$("$TK" reduce $c --simd "$v" --format json --quiet | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p')
+		if [ -n "$ref" ] && [ "$ref" = "$got" ]; then pass; else fail "reduce $c --simd $v: digest '$got' != scalar '$ref'"; fi
+	done
+done
+
 # bad inputs: one line on stderr, the documented exit code, on every rank, no hang
 printf '1.5\n2.5\nabc\n' >"$WORK/bad.csv"
 : >"$WORK/empty.f64"
