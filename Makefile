@@ -6,6 +6,9 @@
 #   make test         install what is missing (scripts/deps.sh), run every test
 #   make test-clang   the unit and cross-mode tests built with clang, digests as gcc's
 #   make test-aarch64 the aarch64 build under qemu-user gives this machine's digests
+#   make test-cluster every kernel across 4 hosts made of network namespaces (root)
+#   make test-mpich   the MPI tests and cross-mode digests built with MPICH (mpicc.mpich)
+#   MPICC=mpicc.mpich build with this MPI compiler wrapper (any flavour; MPIRUN= its launcher)
 #   make demo         build and run the Monte Carlo comparison in omp and mpi modes
 #   make bench        a scaling sweep with toolkit bench
 #   make install PREFIX=/usr/local
@@ -41,16 +44,34 @@ endif
 # an ARCH other than the target's default gets its own build folder (CONFIG)
 ARCH ?= $(ARCH_DEFAULT)
 
+# Any MPI: the objects that include <mpi.h> are compiled, and the program linked, by
+# the MPI compiler wrapper itself (MPICC: mpicc, mpicc.mpich, mpiicc, Cray's cc), with
+# $(CC) underneath where the wrapper lets us choose (OMPI_CC, MPICH_CC, I_MPI_CC); its
+# flavour comes from the macros its own mpi.h defines (scripts/mpi-wrapper.sh), never
+# from one flavour's private flag queries.
+MPICC ?= mpicc
 ifeq ($(MPI),auto)
-MPI := $(if $(shell command -v mpicc 2>/dev/null),1,0)
+MPI := $(if $(shell command -v $(MPICC) 2>/dev/null),1,0)
 endif
 ifeq ($(MPI),1)
-ifeq ($(shell command -v mpicc 2>/dev/null),)
-$(error MPI=1 but mpicc was not found: install Open MPI (scripts/deps.sh, or apt-get install openmpi-bin libopenmpi-dev) or build with MPI=0)
+ifeq ($(shell command -v $(MPICC) 2>/dev/null),)
+$(error MPI=1 but the MPI compiler wrapper '$(MPICC)' was not found: install an MPI (scripts/deps.sh mpi, or apt-get install openmpi-bin libopenmpi-dev), give MPICC=mpicc.mpich (or mpiicc, cc), or build with MPI=0)
 endif
-# mpicc's own flags, with its include folder as a system one (mpi.h is not ours to warn about)
-MPI_CFLAGS := $(patsubst -I%,-isystem %,$(shell mpicc --showme:compile))
-MPI_LIBS := $(shell mpicc --showme:link)
+MPI_FLAVOUR := $(shell scripts/mpi-wrapper.sh flavour $(MPICC))
+ifeq ($(MPI_FLAVOUR),)
+$(error MPI=1 but '$(MPICC)' cannot compile a file that includes mpi.h: is it an MPI compiler wrapper whose development files are installed?)
+endif
+MPI_KIND := $(firstword $(MPI_FLAVOUR))
+# the launcher that belongs to this wrapper (tests and bench use it): mpiexec.mpich
+MPIRUN ?= $(or $(shell scripts/mpi-wrapper.sh launcher $(MPICC)),mpirun)
+# the library's folders go into the binary (RUNPATH), so compute nodes without the
+# build's environment find libmpi; LD_LIBRARY_PATH (a site's modules) still wins
+MPI_RPATH := $(foreach d,$(shell scripts/mpi-wrapper.sh libdirs $(MPICC)),-Wl,-rpath,$(d))
+MPI_ENV := OMPI_CC=$(CC) MPICH_CC=$(CC) I_MPI_CC=$(CC)
+LINK := $(MPI_ENV) $(MPICC)
+LDFLAGS_TK += $(MPI_RPATH)
+else
+LINK := $(CC)
 endif
 ifeq ($(PNG),auto)
 PNG := $(if $(shell pkg-config --exists libpng 2>/dev/null && echo y),1,$(if $(wildcard /usr/include/png.h),1,0))
@@ -73,7 +94,8 @@ endif
 # a build without libcurl has its own folder (fetch.c differs); with it, the name is as before
 CURL_SUFFIX := $(if $(filter 0,$(CURL)),-nocurl)
 space := $(subst ,, )
-CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(if $(filter 1,$(SAN)),-san)$(if $(subst x$(strip $(ARCH_DEFAULT))x,,x$(strip $(ARCH))x),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
+comma := ,
+CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)$(if $(filter-out openmpi,$(MPI_KIND)),-$(MPI_KIND))-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(if $(filter 1,$(SAN)),-san)$(if $(subst x$(strip $(ARCH_DEFAULT))x,,x$(strip $(ARCH))x),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
 BUILD := build/$(CONFIG)
 
 WARN := -Wall -Wextra -Werror -Wundef -Wstrict-prototypes -Wmissing-prototypes -Wshadow
@@ -85,7 +107,7 @@ OPT := $(OPT0) $(ARCH)
 # CFLAGS_TK without the target: the kernel variants add their own (SIMD_FLAGS_*)
 CFLAGS_NOARCH = -std=c11 $(OPT0) $(WARN) -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Iinclude -DTK_HAVE_MPI=$(MPI) -DTK_HAVE_OPENMP=$(OPENMP) -DTK_HAVE_PNG=$(PNG) \
-	-DTK_HAVE_CURL=$(CURL) $(MPI_CFLAGS) $(PNG_CFLAGS) $(CURL_CFLAGS) $(CFLAGS)
+	-DTK_HAVE_CURL=$(CURL) $(PNG_CFLAGS) $(CURL_CFLAGS) $(CFLAGS)
 CFLAGS_TK = $(CFLAGS_NOARCH) $(ARCH)
 ifeq ($(OPENMP),1)
 CFLAGS_NOARCH += -fopenmp
@@ -96,11 +118,13 @@ endif
 ifeq ($(SAN),1)
 LDFLAGS_TK += -fsanitize=address,undefined
 endif
-LIBS_TK := $(MPI_LIBS) $(PNG_LIBS) $(CURL_LIBS) -lm $(LDFLAGS) $(LIBS)
+LIBS_TK := $(PNG_LIBS) $(CURL_LIBS) -lm $(LDFLAGS) $(LIBS)
 # provenance for `toolkit info`
 CC_VERSION := $(shell $(CC) -dumpfullversion 2>/dev/null || $(CC) -dumpversion 2>/dev/null)
 CFLAGS_NOARCH += -DTK_BUILD_CC='"$(CC) $(CC_VERSION)"' \
-	-DTK_BUILD_CFLAGS='"$(strip $(OPT)) $(if $(filter 1,$(OPENMP)),-fopenmp)"'
+	-DTK_BUILD_CFLAGS='"$(strip $(OPT)) $(if $(filter 1,$(OPENMP)),-fopenmp)"' \
+	-DTK_BUILD_MPI='"$(if $(filter 1,$(MPI)),$(MPICC) ($(MPI_FLAVOUR))$(if $(MPI_RPATH),$(comma) rpath $(subst $(space),:,$(strip $(shell scripts/mpi-wrapper.sh libdirs $(MPICC))))),none)"' \
+	-DTK_BUILD_MPIRUN='"$(if $(filter 1,$(MPI)),$(MPIRUN))"'
 
 ifeq ($(V),1)
 Q :=
@@ -122,7 +146,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: FORCE all toolkit test test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind
+.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -131,7 +155,7 @@ toolkit: $(BUILD)/toolkit
 
 $(BUILD)/toolkit: $(CMD_OBJ) $(BUILD)/libtk.a
 	@echo "  LD    $@"
-	$(Q)$(CC) $(LDFLAGS_TK) -o $@ $(CMD_OBJ) $(BUILD)/libtk.a $(LIBS_TK)
+	$(Q)$(LINK) $(LDFLAGS_TK) -o $@ $(CMD_OBJ) $(BUILD)/libtk.a $(LIBS_TK)
 
 # The source revision for every JSON record: git describe when built from a git checkout,
 # "unknown" otherwise.  The header is rewritten only when the revision changes, so only
@@ -153,6 +177,12 @@ $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_TK) -MMD -MP -c $< -o $@
+
+# the one file that includes <mpi.h>: compiled by the wrapper, which knows where it is
+$(BUILD)/comm_mpi.o: src/comm_mpi.c
+	@mkdir -p $(dir $@)
+	@echo "  MPICC $< [$(MPICC): $(MPI_FLAVOUR)]"
+	$(Q)$(MPI_ENV) $(MPICC) $(CFLAGS_TK) -MMD -MP -c $< -o $@
 
 # scalar: one lane, the reference (and no auto-vectorising, so it is the scalar code)
 SIMD_FLAGS_scalar = $(ARCH) -fno-tree-vectorize -fno-tree-slp-vectorize -DTK_VBYTES=8
@@ -179,11 +209,11 @@ $(BUILD)/tests/%.o: tests/%.c
 
 $(BUILD)/run_tests: $(TEST_OBJ) $(BUILD)/libtk.a
 	@echo "  LD    $@"
-	$(Q)$(CC) $(LDFLAGS_TK) -o $@ $(TEST_OBJ) $(BUILD)/libtk.a $(LIBS_TK) -lcunit
+	$(Q)$(LINK) $(LDFLAGS_TK) -o $@ $(TEST_OBJ) $(BUILD)/libtk.a $(LIBS_TK) -lcunit
 
 $(BUILD)/mpi_tests: $(MPITEST_OBJ) $(BUILD)/libtk.a
 	@echo "  LD    $@"
-	$(Q)$(CC) $(LDFLAGS_TK) -o $@ $(MPITEST_OBJ) $(BUILD)/libtk.a $(LIBS_TK)
+	$(Q)$(LINK) $(LDFLAGS_TK) -o $@ $(MPITEST_OBJ) $(BUILD)/libtk.a $(LIBS_TK)
 
 deps:
 	$(Q)scripts/deps.sh
@@ -194,13 +224,23 @@ deps:
 # checks (so ./toolkit is the MPI build afterwards).  Each step is a fresh make so that
 # MPI auto-detection sees what deps.sh installed.
 test:
-	$(Q)scripts/deps.sh cc mpi cunit png curl gnuplot shellcheck numpy clang aarch64
+	$(Q)scripts/deps.sh cc mpi mpich cunit png curl gnuplot shellcheck numpy clang aarch64
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory MPI=0 check
 	$(Q)$(MAKE) --no-print-directory test-clang
 	$(Q)$(MAKE) --no-print-directory test-aarch64
+	$(Q)$(MAKE) --no-print-directory test-mpich
 	$(Q)$(MAKE) --no-print-directory MPI=1 check
 	@echo "make test: all test steps passed"
+
+# A second MPI: Debian's MPICH beside Open MPI, chosen by explicit paths (its wrapper
+# mpicc.mpich and Hydra's mpiexec.mpich): the MPI tests, the cross-mode digests and
+# bench's runs (tests/modes.d/zz-bench.sh) pass under it as under Open MPI.  Its own
+# build folder (build/mpi1-mpich-...); ./toolkit is the Open MPI build again afterwards.
+MPICH_CC := mpicc.mpich
+test-mpich:
+	$(Q)scripts/deps.sh mpich
+	$(Q)$(MAKE) --no-print-directory MPI=1 MPICC=$(MPICH_CC) MPIRUN=mpiexec.mpich check
 
 check: toolkit unit mpitest modes
 
@@ -211,14 +251,14 @@ unit: $(BUILD)/run_tests toolkit
 mpitest: toolkit $(if $(filter 1,$(MPI)),$(BUILD)/mpi_tests)
 ifeq ($(MPI),1)
 	@echo "== MPI tests at 1, 2, 4 ranks ($(CONFIG))"
-	$(Q)tests/mpi.sh $(BUILD)/mpi_tests
+	$(Q)TK_MPIRUN=$(MPIRUN) tests/mpi.sh $(BUILD)/mpi_tests
 else
 	@echo "== MPI tests skipped: this build has no MPI"
 endif
 
 modes: toolkit
 	@echo "== cross-mode and bad-input checks ($(CONFIG))"
-	$(Q)tests/modes.sh ./toolkit
+	$(Q)$(if $(filter 1,$(MPI)),TK_MPIRUN=$(MPIRUN)) tests/modes.sh ./toolkit
 
 # A second compiler: clang's own MPI=0 build (build/...-clang/; ./toolkit is left alone)
 # runs the unit tests and the cross-mode checks, must name itself in `info`, and must give
@@ -278,6 +318,15 @@ lint:
 	$(Q)for f in $(SHELL_SCRIPTS); do bash -n $$f || exit 1; done
 	$(Q)if command -v shellcheck >/dev/null; then shellcheck -S warning $(SHELL_SCRIPTS); \
 	else echo "lint: shellcheck not installed (scripts/deps.sh shellcheck): bash -n only"; fi
+
+# A throw-away cluster of 4 hosts (network namespaces on this machine, scripts/cluster.sh):
+# every kernel across hosts gives the serial digest, a killed rank ends the job, a
+# missing host fails fast (tests/cluster.sh; about a minute; needs root, else skipped)
+test-cluster:
+	$(Q)scripts/deps.sh cc mpi
+	@echo "== the toolkit across a namespace cluster"
+	$(Q)$(MAKE) --no-print-directory MPI=1 toolkit
+	$(Q)tests/cluster.sh ./toolkit
 
 # A throw-away single-node Slurm on localhost runs every jobs/ script (tests/slurm.sh)
 test-slurm:

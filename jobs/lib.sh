@@ -14,7 +14,15 @@
 #   TK_REPEAT    runs per configuration (default 5), TK_WARMUP (default 1)
 #   TK_TIMEOUT   seconds before one run is killed (default 600)
 #   TK_ARGS      extra kernel options passed to every run (bench --args)
-#   TK_LAUNCHER  MPI launcher for bench (default: srun under Slurm, mpirun elsewhere)
+#   TK_LAUNCHER  MPI launcher for bench (default: srun under Slurm, with --mpi=pmix when
+#                its MPI plugins include pmix; elsewhere the launcher of the build's MPI,
+#                as `toolkit info` names it: mpirun for Open MPI, mpiexec.mpich ...)
+#   TK_MODULES   modules to load first where `module` exists, e.g. "gcc openmpi"
+#   (site)       jobs/site.sh, when present, is sourced first: the place for a site's
+#                own set-up (module use, paths); it is not part of the repository
+# Threads are placed with OMP_PLACES=cores OMP_PROC_BIND=close unless the job's
+# environment says otherwise; the binary finds its MPI library through the RUNPATH the
+# build took from the MPI wrapper (toolkit info), or LD_LIBRARY_PATH from the modules.
 #   TK_RESULTS   where the results folder goes (default $TK_HOME/results)
 #   TK_PLOT      0 to skip the charts (default: draw them when gnuplot is installed)
 # Results: $TK_RESULTS/<jobname>-<jobid>/ with bench.txt (the table), bench.csv,
@@ -37,9 +45,86 @@ tk_home() {
 	export TK_HOME TK
 }
 
+# tk_site: the site's environment: jobs/site.sh, then `module load $TK_MODULES`
+tk_site() {
+	local here
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	# shellcheck source=/dev/null
+	[ -f "$here/site.sh" ] && . "$here/site.sh"
+	if [ -n "${TK_MODULES:-}" ]; then
+		if type module >/dev/null 2>&1; then
+			# shellcheck disable=SC2086 # a list of modules
+			module load $TK_MODULES || {
+				echo "job: error: module load $TK_MODULES failed" >&2
+				exit 2
+			}
+		else
+			echo "job: note: TK_MODULES=$TK_MODULES but this system has no module command"
+		fi
+	fi
+}
+
+# tk_launcher_kind LAUNCHER: openmpi, hydra (MPICH, Intel MPI), srun or other
+tk_launcher_kind() {
+	case $(basename "${1%% *}") in
+	srun) echo srun ;;
+	*openmpi* | orterun) echo openmpi ;;
+	*mpich* | *hydra*) echo hydra ;;
+	*)
+		case $("${1%% *}" --version 2>&1 | head -n 3) in
+		*"Open MPI"* | *OpenRTE*) echo openmpi ;;
+		*HYDRA* | *Hydra* | *"Intel(R) MPI"*) echo hydra ;;
+		*) echo other ;;
+		esac
+		;;
+	esac
+}
+
+# tk_launch R T [bind]: set the array LAUNCH to start R ranks of T threads each, with
+# the options this job's launcher understands (TK_MPIRUN: default srun under Slurm, else
+# the launcher of the build's MPI).  With bind (the default when R x T fits the node
+# count's cores) each rank gets T cores of its own; otherwise nothing is bound.
+tk_launch() {
+	local r=$1 t=$2 bind=${3:-bind} l=${TK_MPIRUN:-} lw
+	if [ -z "$l" ]; then
+		if [ -n "${SLURM_JOB_ID:-}" ] && command -v srun >/dev/null 2>&1; then
+			l=srun
+		else
+			l=$("$TK" info --format json 2>/dev/null | sed -n 's/.*"mpi_launcher":"\([^"]*\)".*/\1/p')
+			l=${l:-mpirun}
+		fi
+	fi
+	read -r -a lw <<<"$l" # a launcher given with options of its own: words
+	case $(tk_launcher_kind "$l") in
+	srun)
+		LAUNCH=("${lw[@]}" -n "$r" --cpus-per-task="$t")
+		srun --mpi=list 2>&1 | grep -q pmix && LAUNCH+=(--mpi=pmix)
+		if [ "$bind" = bind ]; then LAUNCH+=("--cpu-bind=cores,verbose"); else LAUNCH+=(--cpu-bind=none); fi
+		;;
+	openmpi)
+		if [ "$bind" = bind ]; then
+			LAUNCH=("${lw[@]}" -np "$r" --map-by "slot:PE=$t" --bind-to core --report-bindings)
+		else
+			LAUNCH=("${lw[@]}" -np "$r" --oversubscribe --bind-to none)
+		fi
+		;;
+	hydra)
+		if [ "$bind" = bind ]; then LAUNCH=("${lw[@]}" -np "$r" -bind-to "core:$t"); else LAUNCH=("${lw[@]}" -np "$r"); fi
+		;;
+	*) LAUNCH=("${lw[@]}" -np "$r") ;;
+	esac
+}
+
 # tk_setup DEFAULT_NAME: results folder, MPI settings, provenance; sets OUT
 tk_setup() {
+	tk_site
 	tk_home
+	# threads on cores of their own, next to each other, unless the job says otherwise
+	export OMP_PLACES=${OMP_PLACES:-cores} OMP_PROC_BIND=${OMP_PROC_BIND:-close}
+	if [ -z "${TK_LAUNCHER:-}" ] && [ -n "${SLURM_JOB_ID:-}" ] && command -v srun >/dev/null 2>&1 &&
+		srun --mpi=list 2>&1 | grep -q pmix; then
+		TK_LAUNCHER="srun --mpi=pmix"
+	fi
 	local id name
 	id=${SLURM_JOB_ID:-${PBS_JOBID:-local-$$}}
 	id=${id%%.*} # PBS: 1234.server -> 1234

@@ -9,7 +9,9 @@
 #   PBS Pro, with the #PBS -l line edited to select=1:ncpus=32:mpiprocs=4:ompthreads=8
 # R = TK_RANKS (default 4), T = TK_THREADS, else OMP_NUM_THREADS when PBS Pro set it
 # from ompthreads, else cores / R.  Binding: OMP_PLACES=cores, OMP_PROC_BIND=close,
-# ranks started with mpirun --map-by slot:PE=T --bind-to core --report-bindings.
+# ranks started by the build's launcher with each rank on T cores of its own (Open MPI:
+# --map-by slot:PE=T --bind-to core; MPICH: -bind-to core:T; jobs/lib.sh tk_launch), and
+# the run's own placement map (--placement) beside the launcher's report.
 # Other parameters: TK_KERNELS, TK_SIZE (default 2^34), TK_MODES, TK_REPEAT, TK_WARMUP,
 # TK_TIMEOUT, TK_ARGS, TK_RESULTS, TK_PLOT (jobs/lib.sh).
 # Resources: the #PBS -l lines below are Torque syntax (PBS Pro converts them); on PBS Pro
@@ -21,6 +23,7 @@
 #PBS -l nodes=1:ppn=32
 #PBS -l walltime=01:00:00
 #PBS -j oe
+#PBS -V
 set -u
 TK_HOME=${TK_HOME:-${PBS_O_WORKDIR:-${SLURM_SUBMIT_DIR:-$PWD}}}
 [ -f "$TK_HOME/jobs/lib.sh" ] || TK_HOME=$TK_HOME/..
@@ -51,13 +54,13 @@ case $first in montecarlo.pi | montecarlo.option) size=(--samples "$TK_SIZE") ;;
 if [ "${first%%.*}" = montecarlo ]; then
 	if [ "$(tk_nodes)" = 1 ] && [ $((R * T)) -gt "$(tk_cores_node)" ]; then
 		echo "note: $R x $T threads on $(tk_cores_node) cores: oversubscribed, so not bound"
-		launch=(mpirun -np "$R" --oversubscribe --bind-to none)
+		tk_launch "$R" "$T" none
 	else
-		launch=(mpirun -np "$R" --map-by "slot:PE=$T" --bind-to core --report-bindings)
+		tk_launch "$R" "$T" bind
 	fi
-	echo "+ ${launch[*]} toolkit montecarlo --model ${first#montecarlo.} ${size[*]} --threads $T"
-	"${launch[@]}" "$TK" montecarlo --model "${first#montecarlo.}" "${size[@]}" --threads "$T" \
-		--format json --quiet >"$OUT/hybrid-run.json" 2>"$OUT/binding.txt" || status=1
+	echo "+ ${LAUNCH[*]} toolkit montecarlo --model ${first#montecarlo.} ${size[*]} --threads $T --placement"
+	"${LAUNCH[@]}" "$TK" montecarlo --model "${first#montecarlo.}" "${size[@]}" --threads "$T" \
+		--placement --format json --quiet >"$OUT/hybrid-run.json" 2>"$OUT/binding.txt" || status=1
 	cat "$OUT/binding.txt"
 	grep -o "\"mode\":\"[a-z]*\",\"ranks\":[0-9]*,\"threads\":[0-9]*" "$OUT/hybrid-run.json"
 	grep -o "\"verified\":[a-z]*" "$OUT/hybrid-run.json"

@@ -15,6 +15,7 @@
 #PBS -l nodes=1:ppn=32
 #PBS -l walltime=01:00:00
 #PBS -j oe
+#PBS -V
 set -u
 TK_HOME=${TK_HOME:-${PBS_O_WORKDIR:-${SLURM_SUBMIT_DIR:-$PWD}}}
 [ -f "$TK_HOME/jobs/lib.sh" ] || TK_HOME=$TK_HOME/..
@@ -25,6 +26,5 @@ tk_setup tk-mc-long
 R=${TK_RANKS:-$(tk_cores_node)}
 T=${TK_THREADS:-1}
 export OMP_NUM_THREADS=$T
-launch=(mpirun -np "$R" --bind-to none)
-[ "$R" -gt "$(nproc)" ] && launch+=(--oversubscribe)
-TK_THREADS=$T tk_mc_long "${launch[@]}"
+tk_launch "$R" "$T" none # the launcher's own options (jobs/lib.sh), nothing bound
+TK_THREADS=$T tk_mc_long "${LAUNCH[@]}"

@@ -18,6 +18,7 @@
 #PBS -l nodes=1:ppn=32
 #PBS -l walltime=01:00:00
 #PBS -j oe
+#PBS -V
 set -u
 TK_HOME=${TK_HOME:-${PBS_O_WORKDIR:-${SLURM_SUBMIT_DIR:-$PWD}}}
 [ -f "$TK_HOME/jobs/lib.sh" ] || TK_HOME=$TK_HOME/..

@@ -42,13 +42,21 @@ if [ "$R" -lt 2 ] || [ "$T" -lt 2 ]; then
 	exit 2
 fi
 
+# each rank on T cores of its own, with the options this launcher understands
+# (jobs/lib.sh tk_launch: srun --cpu-bind=cores [--mpi=pmix], Open MPI's
+# --map-by slot:PE=T --bind-to core, MPICH's -bind-to core:T)
 if [ "${TK_HYBRID_LAUNCHER:-srun}" = mpirun ]; then
-	launch=(mpirun -np "$R" --map-by "slot:PE=$T" --bind-to core --report-bindings)
-	: "${TK_LAUNCHER:=mpirun}"
+	TK_MPIRUN=$("$TK" info --format json | sed -n 's/.*"mpi_launcher":"\([^"]*\)".*/\1/p')
+	TK_MPIRUN=${TK_MPIRUN:-mpirun} tk_launch "$R" "$T" bind
+	: "${TK_LAUNCHER:=${LAUNCH[0]}}"
 else
-	launch=(srun -n "$R" --cpus-per-task="$T" "--cpu-bind=cores,verbose")
-	: "${TK_LAUNCHER:=srun --cpu-bind=cores}"
+	TK_MPIRUN=srun tk_launch "$R" "$T" bind
+	case ${TK_LAUNCHER:-srun} in
+	*cpu-bind*) ;;
+	srun*) TK_LAUNCHER="${TK_LAUNCHER:-srun} --cpu-bind=cores" ;;
+	esac
 fi
+launch=("${LAUNCH[@]}")
 : "${TK_KERNELS:=montecarlo.pi}"
 : "${TK_SIZE:=2^34}"
 : "${TK_WORKERS:=1,$((R * T))}"
@@ -69,9 +77,10 @@ montecarlo.ep) size=() ;;
 *) first="" ;;
 esac
 if [ -n "$first" ]; then
-	echo "+ ${launch[*]} toolkit montecarlo --model ${first#montecarlo.} ${size[*]} --threads $T"
+	echo "+ ${launch[*]} toolkit montecarlo --model ${first#montecarlo.} ${size[*]} --threads $T --placement"
 	"${launch[@]}" "$TK" montecarlo --model "${first#montecarlo.}" "${size[@]}" \
-		--threads "$T" --format json --quiet >"$OUT/hybrid-run.json" 2>"$OUT/binding.txt" || status=1
+		--threads "$T" --placement --format json --quiet >"$OUT/hybrid-run.json" \
+		2>"$OUT/binding.txt" || status=1
 	cat "$OUT/binding.txt"
 	grep -o '"mode":"[a-z]*","ranks":[0-9]*,"threads":[0-9]*' "$OUT/hybrid-run.json"
 	grep -o '"verified":[a-z]*' "$OUT/hybrid-run.json"

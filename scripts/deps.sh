@@ -1,6 +1,7 @@
 #!/bin/sh
 # deps.sh [--check] [WHAT...]: make sure what the toolkit needs is installed.
-#   WHAT: cc (C compiler with OpenMP), mpi (Open MPI: mpicc, mpirun), cunit, png,
+#   WHAT: cc (C compiler with OpenMP), mpi (Open MPI: mpicc, mpirun), mpich (Debian's
+#         MPICH beside it: mpicc.mpich, mpiexec.mpich; make test-mpich), cunit, png,
 #         curl (libcurl, for filter --input LIST of URLs; python3 runs the tests' local
 #         image server), gnuplot (plots), shellcheck (lint), numpy (the
 #         tests' independent reference for reduce, Debian's python3-numpy),
@@ -38,6 +39,10 @@ for what in "$@"; do
 		{ command -v mpicc && command -v mpirun; } >/dev/null 2>&1 ||
 			missing="$missing openmpi-bin libopenmpi-dev"
 		;;
+	mpich)
+		{ command -v mpicc.mpich && command -v mpiexec.mpich; } >/dev/null 2>&1 ||
+			missing="$missing mpich libmpich-dev"
+		;;
 	cunit) has_header CUnit/CUnit.h "" || missing="$missing libcunit1-dev" ;;
 	png) has_header png.h "$(pkg-config --cflags libpng 2>/dev/null)" || missing="$missing libpng-dev pkg-config" ;;
 	curl)
@@ -58,7 +63,7 @@ for what in "$@"; do
 		command -v qemu-aarch64 >/dev/null 2>&1 || missing="$missing qemu-user"
 		;;
 	*)
-		echo "deps.sh: unknown dependency '$what' (known: cc mpi cunit png curl gnuplot shellcheck numpy clang aarch64)" >&2
+		echo "deps.sh: unknown dependency '$what' (known: cc mpi mpich cunit png curl gnuplot shellcheck numpy clang aarch64)" >&2
 		exit 2
 		;;
 	esac

@@ -14,6 +14,7 @@
 #include "tk/simd.h"
 #include "tk/sysinfo.h"
 #include "tk/tk.h"
+#include "tk/world.h"
 
 static const char *const mode_names[] = {"serial", "omp", "mpi", "hybrid", NULL};
 static const char *const format_names[] = {"text", "json", "csv", NULL};
@@ -49,7 +50,8 @@ static int resolve_threads(const char *cmd, int given, int threads, int *out)
 	return 0;
 }
 
-static int check_mode(const char *cmd, int mode, int ranks, int threads_given, int *threads)
+static int check_mode(const char *cmd, int mode, int ranks, int threads_given, int *threads,
+                      int mismatch)
 {
 	int have_mpi = strcmp(tk_comm_library(), "none") != 0;
 	switch (mode) {
@@ -72,6 +74,11 @@ static int check_mode(const char *cmd, int mode, int ranks, int threads_given, i
 		           "%s: --mode %s needs MPI, but this toolkit was built without it "
 		           "(rebuild with make MPI=1; valid modes here: serial, omp)",
 		           cmd, mode_names[mode]);
+		TK_REQUIRE(!mismatch, TK_EUSAGE,
+		           "%s: --mode %s: the launcher started more tasks than this run's world "
+		           "of %d rank%s has (see the warning above): the launcher and the build's "
+		           "MPI do not match",
+		           cmd, mode_names[mode], ranks, ranks == 1 ? "" : "s");
 		TK_REQUIRE(ranks > 1, TK_EUSAGE,
 		           "%s: --mode %s needs more than one rank (run under mpirun -np R, "
 		           "R > 1); this run has 1 rank",
@@ -106,6 +113,7 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
                      int driver)
 {
 	int threads = 0, threads_given = 0, mode = -1, format = 0, quiet = 0, help = 0;
+	int placement = 0;
 	const char *simd = NULL;
 	const tk_opt common[] = {
 		{"threads", TK_OPT_INT, &threads, "T",
@@ -123,6 +131,10 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
 		 NULL, 0, 0, 0, NULL},
 		{"quiet", TK_OPT_FLAG, &quiet, NULL, "no progress display on stderr", NULL, 0, 0,
 		 0, NULL},
+		{"placement", TK_OPT_FLAG, &placement, NULL,
+		 "print where ranks and threads ran: rank -> host -> cores -> threads, with "
+		 "warnings (stdout in text format, else stderr)",
+		 NULL, 0, 0, 0, NULL},
 		{"help", TK_OPT_FLAG, &help, NULL, "show this help", NULL, 0, 0, 0, NULL},
 		TK_OPT_END,
 	};
@@ -133,7 +145,8 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
 	for (size_t i = 0; i < TK_ARRAY_SIZE(common); i++) {
 		const char *name = common[i].name;
 		if (driver && name &&
-		    (strcmp(name, "threads") == 0 || strcmp(name, "mode") == 0 || own_has(own, name)))
+		    (strcmp(name, "threads") == 0 || strcmp(name, "mode") == 0 ||
+		     strcmp(name, "placement") == 0 || own_has(own, name)))
 			continue;
 		kept[nkept++] = common[i];
 	}
@@ -148,8 +161,10 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
 		rc = tk_simd_choose(simd, "--simd"); /* a driver's own --simd: TK_SIMD checked */
 	if (rc == 0)
 		rc = resolve_threads(cmd, threads_given, threads, &threads);
+	/* the world against the launcher's claim: said loudly, even with --quiet */
+	int mismatch = rc == 0 && !driver && !help ? tk_world_check(cmd, 0) : 0;
 	if (rc == 0 && mode >= 0)
-		rc = check_mode(cmd, mode, tk_comm_size(), threads_given, &threads);
+		rc = check_mode(cmd, mode, tk_comm_size(), threads_given, &threads, mismatch);
 	if (rc == 0 && !TK_HAVE_OPENMP && threads > 1) {
 		if (threads_given)
 			rc = tk_error_set(TK_EUSAGE,
@@ -175,6 +190,7 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
 	ctx->mode = tk_mode_name(ctx->ranks, threads);
 	ctx->format = (tk_format)format;
 	ctx->progress = !quiet;
+	ctx->placement = placement;
 	ctx->argc = argc;
 	ctx->argv = argv;
 	return 0;
@@ -193,16 +209,44 @@ int tk_cli_begin_driver(tk_run_ctx *ctx, const char *cmd, const char *synopsis, 
 	return cli_begin(ctx, cmd, synopsis, argc, argv, own, pos, maxpos, npos, 1);
 }
 
+/* The kernel's time in the comm layer: per kind and in all, max over ranks. */
+static void comm_share(tk_result *r)
+{
+	double t[TK_COMM_NKINDS + 1];
+	tk_comm_times(t);
+	t[TK_COMM_NKINDS] = 0;
+	for (int i = 0; i < TK_COMM_NKINDS; i++)
+		t[TK_COMM_NKINDS] += t[i];
+	tk_comm_allreduce_f64(t, TK_COMM_NKINDS + 1, TK_MAX);
+	for (int i = 0; i < TK_COMM_NKINDS && i < (int)TK_ARRAY_SIZE(r->comm_s); i++)
+		r->comm_s[i] = t[i];
+	r->comm_total_s = t[TK_COMM_NKINDS];
+	r->comm_on = 1;
+}
+
 int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
                const void *params, tk_result *r)
 {
 	const tk_kernel *k = tk_kernel_find(command, name);
 	int rc = k ? 0 : tk_error_set(TK_EINTERNAL, "%s: no kernel '%s' registered", command, name);
 	tk_result_init(r, command, name);
+	/* where the threads run: sampled just before and after the kernel on the pool's
+	 * threads (and inside kernels that report progress) */
+	tk_world_sample_all();
+	tk_comm_times_reset();
 	rc = tk_error_agree(rc == 0 ? k->run(params, ctx, r) : rc);
 	if (rc < 0)
 		return rc;
-	return tk_error_agree(tk_report(r, ctx));
+	comm_share(r);
+	tk_world_sample_all();
+	tk_world_collect(ctx->threads);
+	rc = tk_error_agree(tk_report(r, ctx));
+	if (rc == 0 && ctx->placement && tk_comm_rank() == 0) {
+		FILE *out = ctx->format == TK_FMT_TEXT ? stdout : stderr;
+		tk_world_map(out);
+		fflush(out);
+	}
+	return rc;
 }
 
 int tk_cli_verdict(const tk_result *r)

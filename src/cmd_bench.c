@@ -54,6 +54,8 @@ typedef struct run_out {
 	char rate_unit[16];
 	char digest[24];
 	char err[200];   /* first line of stderr, for the report */
+	int ranks, threads; /* the world the run reported (0: none) */
+	int reports;     /* JSON reports it printed: N independent copies print N */
 	double rss_max, rss_sum;     /* peak resident bytes: max and sum over ranks */
 	double busy_min, busy_max;   /* filter pools: the least and most busy worker, s */
 } run_out;
@@ -94,6 +96,7 @@ typedef struct bench {
 	int size_given;
 	double timeout;
 	const char *launcher, *csv, *json, *plot, *args;
+	int lkind;         /* L_*: which launcher it is, so it gets only its own options */
 	char exe[4096];
 	int have_mpi;
 	config *cfg;
@@ -396,7 +399,11 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 	ebuf[elen] = '\0';
 	o->rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	const char *line = strstr(obuf, "{\"schema\":\"toolkit.run/1\"");
+	for (const char *p = line; p; p = strstr(p + 1, "{\"schema\":\"toolkit.run/1\""))
+		o->reports++;
 	if (line) {
+		o->ranks = (int)json_num(line, "ranks"); /* the first: the run's own world */
+		o->threads = (int)json_num(line, "threads");
 		o->kernel_s = json_num(line, "kernel_s");
 		o->verified = strstr(line, "\"verified\":true") != NULL;
 		json_str(line, "digest", o->digest, sizeof o->digest);
@@ -414,6 +421,34 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 	e = e ? e + 7 : ebuf;
 	snprintf(o->err, sizeof o->err, "%.*s", (int)strcspn(e, "\n"), e);
 	return 0;
+}
+
+/* The launchers bench knows, told apart by name and else by what `--version` says:
+ * each understands different options (DESIGN.md section 2, any MPI). */
+enum { L_OTHER, L_OPENMPI, L_HYDRA, L_SRUN };
+
+static int launcher_kind(const char *cmd)
+{
+	const char *base = strrchr(cmd, '/') ? strrchr(cmd, '/') + 1 : cmd;
+	if (strcmp(base, "srun") == 0)
+		return L_SRUN;
+	if (strstr(base, "openmpi") || strcmp(base, "orterun") == 0)
+		return L_OPENMPI;
+	if (strstr(base, "mpich") || strstr(base, "hydra"))
+		return L_HYDRA;
+	char line[512], buf[1024] = "";
+	snprintf(line, sizeof line, "timeout 10 '%s' --version 2>&1", cmd);
+	FILE *p = strchr(cmd, '\'') ? NULL : popen(line, "r");
+	if (!p)
+		return L_OTHER;
+	size_t n = fread(buf, 1, sizeof buf - 1, p);
+	buf[n] = '\0';
+	pclose(p);
+	if (strstr(buf, "Open MPI") || strstr(buf, "OpenRTE"))
+		return L_OPENMPI;
+	if (strstr(buf, "HYDRA") || strstr(buf, "Hydra") || strstr(buf, "Intel(R) MPI"))
+		return L_HYDRA;
+	return L_OTHER;
 }
 
 static int split_words(char *s, char **out, int max)
@@ -444,17 +479,18 @@ static void build_argv(const bench *b, const config *c, char **argv, char *store
 		int nw = split_words(lb, w, 32);
 		for (int i = 0; i < nw; i++)
 			ADD(w[i]);
-		const char *base = strrchr(w[0], '/') ? strrchr(w[0], '/') + 1 : w[0];
-		if (strcmp(base, "srun") == 0) {
+		if (b->lkind == L_SRUN) {
 			snprintf(num, sizeof num, "-n%d", c->ranks);
 			ADD(num);
 			snprintf(num, sizeof num, "--cpus-per-task=%d", c->threads);
 			ADD(num);
 		} else {
+			/* Hydra neither binds nor refuses to oversubscribe by default; Open MPI
+			 * does both, and only it knows these options */
 			ADD("-np");
 			snprintf(num, sizeof num, "%d", c->ranks);
 			ADD(num);
-			if (strcmp(base, "mpirun") == 0 || strcmp(base, "mpiexec") == 0) {
+			if (b->lkind == L_OPENMPI) {
 				if (c->ranks > tk_sys_cores())
 					ADD("--oversubscribe");
 				if (!strstr(b->launcher, "--bind-to") && !strstr(b->launcher, "--map-by")) {
@@ -587,6 +623,21 @@ static int run_config(const bench *b, config *c, const char *serial_digest)
 	for (int i = 0; i < c->nruns; i++) {
 		run_out *o = &c->runs[i];
 		int bad = o->rc != 0 || o->timed_out || isnan(o->kernel_s);
+		/* a run that reports another world than the one asked for is a failure: a
+		 * launcher that starts copies without the MPI wiring gives N serial runs */
+		if (!bad && (o->reports != 1 || o->ranks != c->ranks || o->threads != c->threads)) {
+			if (!c->error[0] && o->reports > 1)
+				snprintf(c->error, sizeof c->error,
+				         "asked for %dx%d, got %d separate reports of %dx%d: the launcher "
+				         "started independent copies, not one MPI job (MPI flavour or "
+				         "srun --mpi plugin does not match the build?)",
+				         c->ranks, c->threads, o->reports, o->ranks, o->threads);
+			else if (!c->error[0])
+				snprintf(c->error, sizeof c->error,
+				         "asked for %dx%d, the run reported %dx%d (ranks x threads)",
+				         c->ranks, c->threads, o->ranks, o->threads);
+			bad = 1;
+		}
 		if (bad) {
 			c->failed++;
 			if (!c->error[0]) {
@@ -1729,11 +1780,12 @@ static int setup(bench *b, const char *workers, const char *modes, const char *h
 	}
 	int built_mpi = strcmp(tk_comm_library(), "none") != 0;
 	if (!b->launcher)
-		b->launcher = getenv("SLURM_JOB_ID") && in_path("srun") ? "srun" : "mpirun";
+		b->launcher = getenv("SLURM_JOB_ID") && in_path("srun") ? "srun" : tk_build_mpirun();
 	char first[256];
 	snprintf(first, sizeof first, "%s", b->launcher);
 	first[strcspn(first, " \t")] = '\0';
 	int have_launcher = first[0] && in_path(first);
+	b->lkind = have_launcher ? launcher_kind(first) : L_OTHER;
 	int want_mpi = b->modes[M_MPI] || b->modes[M_HYBRID];
 	if (want_mpi && b->modes_given) {
 		TK_REQUIRE(built_mpi, TK_EUSAGE,
@@ -1878,7 +1930,9 @@ int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx)
 		{"warmup", TK_OPT_INT, &b->warmup, "W", "unrecorded runs first (default 1)", NULL,
 		 0, 100, 0, NULL},
 		{"launcher", TK_OPT_STR, &b->launcher, "CMD",
-		 "MPI launcher (default: mpirun; srun inside a Slurm allocation)", NULL, 0, 0, 0,
+		 "MPI launcher: Open MPI's mpirun, MPICH's Hydra mpiexec, srun, or another taking -np "
+		 "(default: the one of the build's MPI, see toolkit info; srun inside a Slurm "
+		 "allocation)", NULL, 0, 0, 0,
 		 NULL},
 		{"timeout", TK_OPT_F64, &b->timeout, "S", "seconds before a run is killed (600)",
 		 NULL, 0, 86400, 1, NULL},

@@ -82,6 +82,8 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 			{"compiler", tk_build_compiler(), 0},
 			{"cflags", tk_build_flags(), 0},
 			{"mpi", tk_comm_library(), 0},
+			{"mpi_build", tk_build_mpi(), 0},
+			{"mpi_launcher", TK_HAVE_MPI ? tk_build_mpirun() : "", 0},
 			{"openmp", tk_omp_version(), 0},
 			{"png", TK_HAVE_PNG ? "true" : "false", 1},
 			{"curl", tk_fetch_library(), 0},
@@ -133,6 +135,8 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 	printf("  compiler       %s\n", tk_build_compiler());
 	printf("  flags          %s\n", tk_build_flags());
 	printf("  MPI            %s\n", tk_comm_library());
+	printf("  MPI build      %s%s%s\n", tk_build_mpi(), TK_HAVE_MPI ? "; launcher " : "",
+	       TK_HAVE_MPI ? tk_build_mpirun() : "");
 	printf("  OpenMP         %s\n", tk_omp_version());
 	printf("  PNG support    %s\n", TK_HAVE_PNG ? "yes (libpng)" : "no (PNM only)");
 	printf("  URL support    %s\n", TK_HAVE_CURL ? tk_fetch_library() : "no (built with CURL=0)");

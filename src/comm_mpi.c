@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "tk/comm.h"
+#include "tk/timer.h"
 
 #define CHUNK ((size_t)1 << 30)
 
@@ -23,6 +24,25 @@ static char library[MPI_MAX_LIBRARY_VERSION_STRING];
 static MPI_Win counter_win = MPI_WIN_NULL;
 static uint64_t *counter_mem;
 static uint64_t counter_n;
+
+/* ---- time in the layer, per kind ----------------------------------------------- */
+const char *const tk_comm_kind_names[TK_COMM_NKINDS] = {
+	"scatter", "halo", "gather", "combine", "bcast", "sync", "handout"};
+static double spent[TK_COMM_NKINDS];
+#define TIMED(kind, stmt)                                                                 \
+	do {                                                                              \
+		double t0_ = tk_now(); /* MPI_Wtime is not to be called before init */   \
+		stmt;                                                                     \
+		double dt_ = tk_now() - t0_;                                              \
+		_Pragma("omp atomic") spent[kind] += dt_;                                 \
+	} while (0)
+
+void tk_comm_times(double seconds[TK_COMM_NKINDS])
+{
+	memcpy(seconds, spent, sizeof spent);
+}
+
+void tk_comm_times_reset(void) { memset(spent, 0, sizeof spent); }
 
 /* Started by a launcher?  mpirun, mpiexec and srun set one of these in each rank. */
 static int under_launcher(void)
@@ -76,8 +96,15 @@ const char *tk_comm_library(void)
 	if (!library[0]) {
 		int len = 0;
 		MPI_Get_library_version(library, &len);
-		/* first line only, without trailing punctuation */
+		/* first line only, without trailing punctuation; MPICH's "MPICH Version:\t4.0.2"
+		 * reads as "MPICH 4.0.2" */
 		library[strcspn(library, "\n,")] = '\0';
+		char *v = strstr(library, " Version:");
+		if (v) {
+			char *num = v + strlen(" Version:");
+			num += strspn(num, " \t");
+			memmove(v + 1, num, strlen(num) + 1);
+		}
 	}
 	return library;
 }
@@ -94,7 +121,7 @@ void tk_comm_abort(int exit_code)
 void tk_comm_barrier(void)
 {
 	if (inited)
-		MPI_Barrier(MPI_COMM_WORLD);
+		TIMED(TK_COMM_SYNC, MPI_Barrier(MPI_COMM_WORLD));
 }
 
 static MPI_Op mpi_op(tk_op op)
@@ -106,21 +133,38 @@ void tk_comm_allreduce_u64(uint64_t *buf, size_t n, tk_op op)
 {
 	if (!inited)
 		return;
-	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_UINT64_T, mpi_op(op), MPI_COMM_WORLD);
+	if (op == TK_SUM) {
+		TIMED(TK_COMM_COMBINE, MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_UINT64_T,
+		                                     MPI_SUM, MPI_COMM_WORLD));
+		return;
+	}
+	/* MIN and MAX as signed numbers of the same order: flipping the top bit maps
+	 * 0..2^64-1 onto INT64_MIN..INT64_MAX.  Debian's MPICH 4.0.2 compares MPI_UINT64_T
+	 * as signed (the MIN of 5 and 2^64-1 comes back as 2^64-1), so the unsigned
+	 * type is not trusted here. */
+	const uint64_t top = (uint64_t)1 << 63;
+	for (size_t i = 0; i < n; i++)
+		buf[i] ^= top;
+	TIMED(TK_COMM_COMBINE, MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_INT64_T, mpi_op(op),
+	                                     MPI_COMM_WORLD));
+	for (size_t i = 0; i < n; i++)
+		buf[i] ^= top;
 }
 
 void tk_comm_allreduce_i64(int64_t *buf, size_t n, tk_op op)
 {
 	if (!inited)
 		return;
-	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_INT64_T, mpi_op(op), MPI_COMM_WORLD);
+	TIMED(TK_COMM_COMBINE, MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_INT64_T, mpi_op(op),
+	                                     MPI_COMM_WORLD));
 }
 
 void tk_comm_allreduce_f64(double *buf, size_t n, tk_op op)
 {
 	if (!inited)
 		return;
-	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, mpi_op(op), MPI_COMM_WORLD);
+	TIMED(TK_COMM_COMBINE, MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, mpi_op(op),
+	                                     MPI_COMM_WORLD));
 }
 
 void tk_comm_bcast(void *buf, size_t bytes, int root)
@@ -129,7 +173,8 @@ void tk_comm_bcast(void *buf, size_t bytes, int root)
 		return;
 	for (size_t off = 0; off < bytes; off += CHUNK) {
 		size_t n = bytes - off < CHUNK ? bytes - off : CHUNK;
-		MPI_Bcast((char *)buf + off, (int)n, MPI_BYTE, root, MPI_COMM_WORLD);
+		TIMED(TK_COMM_BCAST,
+		      MPI_Bcast((char *)buf + off, (int)n, MPI_BYTE, root, MPI_COMM_WORLD));
 	}
 }
 
@@ -150,7 +195,7 @@ static void recv_bytes(void *buf, size_t bytes, int src, int tag)
 	}
 }
 
-void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *rbytes,
+static void do_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *rbytes,
                      int root)
 {
 	if (rank_ != root) {
@@ -169,7 +214,7 @@ void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *
 	}
 }
 
-void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
+static void do_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
                       int root)
 {
 	if (rank_ != root) {
@@ -188,7 +233,7 @@ void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t
 	}
 }
 
-void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
+static void do_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
                       size_t rbytes, int src)
 {
 	if (!inited) {
@@ -209,6 +254,79 @@ void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
 	MPI_Sendrecv(sbuf, (int)sbytes, MPI_BYTE, dest < 0 ? MPI_PROC_NULL : dest, 13, rbuf,
 	             (int)rbytes, MPI_BYTE, src < 0 ? MPI_PROC_NULL : src, 13,
 	             MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *rbytes,
+                     int root)
+{
+	TIMED(TK_COMM_GATHER, do_gatherv(sbuf, sbytes, rbuf, rbytes, root));
+}
+
+void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
+                      int root)
+{
+	TIMED(TK_COMM_SCATTER, do_scatterv(sbuf, sbytes, rbuf, rbytes, root));
+}
+
+void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
+                      size_t rbytes, int src)
+{
+	TIMED(TK_COMM_HALO, do_sendrecv(sbuf, sbytes, dest, rbuf, rbytes, src));
+}
+
+/* ---- micro-benchmarks -------------------------------------------------------------- */
+
+double tk_comm_pingpong(size_t bytes, int iters, int peer)
+{
+	if (!inited || peer <= 0 || peer >= size_ || iters < 1 || bytes > INT_MAX)
+		return -1;
+	char *buf = calloc(bytes ? bytes : 1, 1);
+	int ok = buf != NULL, all = 0;
+	MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	if (!all) {
+		free(buf);
+		return -1;
+	}
+	double t = 0;
+	MPI_Barrier(MPI_COMM_WORLD);
+	/* one untimed round trip first: connections are set up lazily */
+	for (int i = -1; i < iters; i++) {
+		double t0 = MPI_Wtime();
+		if (rank_ == 0) {
+			MPI_Send(buf, (int)bytes, MPI_BYTE, peer, 14, MPI_COMM_WORLD);
+			MPI_Recv(buf, (int)bytes, MPI_BYTE, peer, 14, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+		} else if (rank_ == peer) {
+			MPI_Recv(buf, (int)bytes, MPI_BYTE, 0, 14, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+			MPI_Send(buf, (int)bytes, MPI_BYTE, 0, 14, MPI_COMM_WORLD);
+		}
+		if (i >= 0)
+			t += MPI_Wtime() - t0;
+	}
+	free(buf);
+	MPI_Barrier(MPI_COMM_WORLD);
+	return rank_ == 0 ? t / iters / 2 : 0;
+}
+
+double tk_comm_allreduce_time(size_t n, int iters)
+{
+	if (!inited || iters < 1 || n > INT_MAX)
+		return -1;
+	double *buf = calloc(n ? n : 1, sizeof *buf);
+	int ok = buf != NULL, all = 0;
+	MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	if (!all) {
+		free(buf);
+		return -1;
+	}
+	MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+	MPI_Barrier(MPI_COMM_WORLD);
+	double t0 = MPI_Wtime();
+	for (int i = 0; i < iters; i++)
+		MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+	double t = (MPI_Wtime() - t0) / iters;
+	free(buf);
+	MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+	return t;
 }
 
 /* The shared counter.  With MPI_THREAD_MULTIPLE it is two-sided: rank 0 keeps the
@@ -313,14 +431,15 @@ uint64_t tk_comm_counter_next(void)
 			v = __atomic_fetch_add(&counter_next0, 1, __ATOMIC_RELAXED);
 		} else {
 			pthread_mutex_lock(&ask_lock);
-			MPI_Send(&one, 1, MPI_UINT64_T, 0, TAG_ASK, counter_comm);
-			MPI_Recv(&v, 1, MPI_UINT64_T, 0, TAG_GIVE, counter_comm, MPI_STATUS_IGNORE);
+			TIMED(TK_COMM_HANDOUT,
+			      MPI_Send(&one, 1, MPI_UINT64_T, 0, TAG_ASK, counter_comm);
+			      MPI_Recv(&v, 1, MPI_UINT64_T, 0, TAG_GIVE, counter_comm, MPI_STATUS_IGNORE));
 			pthread_mutex_unlock(&ask_lock);
 		}
 		return v < counter_n ? v : counter_n;
 	}
-	MPI_Fetch_and_op(&one, &v, MPI_UINT64_T, 0, 0, MPI_SUM, counter_win);
-	MPI_Win_flush(0, counter_win);
+	TIMED(TK_COMM_HANDOUT, MPI_Fetch_and_op(&one, &v, MPI_UINT64_T, 0, 0, MPI_SUM, counter_win);
+	      MPI_Win_flush(0, counter_win));
 	return v < counter_n ? v : counter_n;
 }
 

@@ -25,6 +25,8 @@ static const struct command {
 	{"filter", tk_cmd_filter, "image filters on one image (row strips) or a folder", 0},
 	{"bench", tk_cmd_bench, "compare modes and worker counts: speedup, efficiency, launch cost",
 	 1},
+	{"comm", tk_cmd_comm, "ping-pong and allreduce sweeps of the comm layer (osu_latency-like)",
+	 0},
 	{"info", tk_cmd_info, "build configuration, MPI and OpenMP versions, cores, caches", 0},
 	{"help", cmd_help, "list the commands (toolkit COMMAND --help for one)", 1},
 };

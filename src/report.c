@@ -21,6 +21,7 @@
 #include "tk/sysinfo.h"
 #include "tk/timer.h"
 #include "tk/tk.h"
+#include "tk/world.h"
 
 extern char **environ;
 
@@ -315,6 +316,17 @@ static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	json_double(out, r->io_s);
 	fputs(",\"wall_s\":", out);
 	json_double(out, tk_now() - ctx->t_start);
+	if (r->comm_on) {
+		/* time in the comm layer, max over ranks: in all and per kind */
+		fputs(",\"comm_s\":", out);
+		json_double(out, r->comm_total_s);
+		fputs(",\"comm\":{", out);
+		for (int i = 0; i < TK_COMM_NKINDS; i++) {
+			fprintf(out, "%s\"%s_s\":", i ? "," : "", tk_comm_kind_names[i]);
+			json_double(out, r->comm_s[i]);
+		}
+		fputc('}', out);
+	}
 	fputs("},\"rate\":{\"value\":", out);
 	json_double(out, rate_of(r));
 	fputs(",\"unit\":", out);
@@ -341,8 +353,14 @@ static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	tk_json_string(out, tk_omp_version());
 	fputs(",\"host\":", out);
 	tk_json_string(out, tk_sys_host());
-	fprintf(out, ",\"cores\":%d,\"ranks\":%d,\"threads\":%d,\"argv\":[", tk_sys_cores(),
-	        ctx->ranks, ctx->threads);
+	fprintf(out, ",\"cores\":%d,\"ranks\":%d,\"threads\":%d,", tk_sys_cores(), ctx->ranks,
+	        ctx->threads);
+	if (tk_world_collected()) {
+		fputs("\"world\":", out);
+		tk_world_json(out);
+		fputc(',', out);
+	}
+	fputs("\"argv\":[", out);
 	for (int i = 0; i < ctx->argc; i++) {
 		fputs(i ? "," : "", out);
 		tk_json_string(out, ctx->argv[i]);
@@ -451,6 +469,18 @@ static void report_text(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	if (r->io_s > 0)
 		fprintf(out, ", %.6f s I/O", r->io_s);
 	fprintf(out, ", %.3f s wall\n", tk_now() - ctx->t_start);
+	if (r->comm_on && ctx->ranks > 1) {
+		/* the whole run's, waiting for other ranks included (not only the kernel's) */
+		fprintf(out, "  %-14s %.6f s in the comm layer (max over ranks, waits included)",
+		        "communication", r->comm_total_s);
+		const char *sep = ": ";
+		for (int i = 0; i < TK_COMM_NKINDS; i++)
+			if (r->comm_s[i] > 0) {
+				fprintf(out, "%s%s %.6f", sep, tk_comm_kind_names[i], r->comm_s[i]);
+				sep = ", ";
+			}
+		fputc('\n', out);
+	}
 	fprintf(out, "  %-14s %.4g %s (%.4g per worker)\n", "rate", rate_of(r), r->rate_unit,
 	        rate_of(r) / (ctx->ranks * ctx->threads));
 	fprintf(out, "  %-14s %.1f MiB peak resident, max over %d rank%s (sum %.1f MiB)\n",
@@ -495,6 +525,7 @@ void tk_progress_begin(const tk_run_ctx *ctx, const char *label, uint64_t local_
 
 void tk_progress_add(uint64_t n)
 {
+	tk_world_sample(); /* where this thread runs, seen inside the kernel */
 	if (!prog.on)
 		return;
 	uint64_t done;

@@ -105,6 +105,8 @@ uint64_t tk_sys_memory(void)
 
 const char *tk_build_compiler(void) { return TK_BUILD_CC; }
 const char *tk_build_flags(void) { return TK_BUILD_CFLAGS; }
+const char *tk_build_mpi(void) { return TK_BUILD_MPI; }
+const char *tk_build_mpirun(void) { return TK_BUILD_MPIRUN[0] ? TK_BUILD_MPIRUN : "mpirun"; }
 
 const char *tk_omp_version(void)
 {

@@ -47,6 +47,16 @@ static void test_allreduce(void)
 	double d = rank + 0.5;
 	tk_comm_allreduce_f64(&d, 1, TK_MAX);
 	CHECK(d == size - 0.5);
+	/* unsigned order above 2^63 (the "none" marker UINT64_MAX among real indices):
+	 * an MPI that compares MPI_UINT64_T as signed gets these wrong */
+	uint64_t big[4] = {rank == 0 ? 5 : UINT64_MAX, rank == 0 ? 5 : UINT64_MAX,
+	                   ((uint64_t)1 << 63) + (uint64_t)rank, (uint64_t)rank};
+	tk_comm_allreduce_u64(big, 1, TK_MIN);
+	tk_comm_allreduce_u64(big + 1, 1, TK_MAX);
+	tk_comm_allreduce_u64(big + 2, 2, TK_MIN);
+	CHECK(big[0] == 5);
+	CHECK(big[1] == (size > 1 ? UINT64_MAX : 5));
+	CHECK(big[2] == (uint64_t)1 << 63 && big[3] == 0);
 }
 
 static void test_bcast_gather_scatter(void)

@@ -49,6 +49,31 @@ void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t
 void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
                       size_t rbytes, int src);
 
+/* Time spent in the layer, per kind of communication, on this rank since the last
+ * reset (not collective): what a kernel pays for "processes must communicate".  The
+ * serial layer spends none. */
+typedef enum tk_comm_kind {
+	TK_COMM_SCATTER, /* scatterv: the root hands out slices */
+	TK_COMM_HALO,    /* sendrecv: neighbours' halo rows */
+	TK_COMM_GATHER,  /* gatherv: slices back to the root */
+	TK_COMM_COMBINE, /* allreduce: the global combine */
+	TK_COMM_BCAST,
+	TK_COMM_SYNC,    /* barrier */
+	TK_COMM_HANDOUT, /* counter_next: dynamic hand-out of tasks */
+	TK_COMM_NKINDS
+} tk_comm_kind;
+extern const char *const tk_comm_kind_names[TK_COMM_NKINDS]; /* "scatter", ... */
+void tk_comm_times(double seconds[TK_COMM_NKINDS]);
+void tk_comm_times_reset(void);
+
+/* Micro-benchmarks of the layer itself (osu_latency, osu_allreduce): collective.
+ * pingpong: rank 0 and rank `peer` bounce `bytes` back and forth `iters` times;
+ * returns the one-way time in seconds (on rank 0; others 0), or -1 without a peer.
+ * allreduce: `iters` allreduces of n doubles; returns the mean time per call, max
+ * over ranks. */
+double tk_comm_pingpong(size_t bytes, int iters, int peer);
+double tk_comm_allreduce_time(size_t n, int iters);
+
 /* A shared work counter for dynamic load balancing (a pool of tasks 0..n-1 handed out
  * first come, first served across ranks).  create/free are collective; next is not:
  * any rank may call it at any time and gets the next unclaimed index, or n when the

@@ -25,5 +25,13 @@
 #ifndef TK_BUILD_CC
 #define TK_BUILD_CC "cc"
 #endif
+/* the MPI compiler wrapper and flavour the build used ("none" without MPI), and the
+ * launcher that belongs to it (bench's default) */
+#ifndef TK_BUILD_MPI
+#define TK_BUILD_MPI "none"
+#endif
+#ifndef TK_BUILD_MPIRUN
+#define TK_BUILD_MPIRUN ""
+#endif
 
 #endif

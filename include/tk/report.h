@@ -46,6 +46,10 @@ typedef struct tk_result {
 	const char *rate_unit; /* "samples/s", "Mop/s", "GB/s": rate = work / kernel_max */
 	double rate_scale;   /* rate = work / kernel_max / rate_scale (1e6 for Mop/s) */
 	uint64_t digest;
+	/* time in the comm layer during the kernel, per kind (tk_comm_kind) and in all,
+	 * each the max over ranks; comm_on: measured (every run through tk_cli_run) */
+	double comm_s[8], comm_total_s;
+	int comm_on;
 	uint64_t rss_max, rss_sum; /* peak resident bytes: max and sum over ranks (tk_report) */
 } tk_result;
 
@@ -55,6 +59,7 @@ typedef struct tk_run_ctx {
 	const char *mode;  /* serial, omp, mpi, hybrid */
 	tk_format format;
 	int progress;      /* rank 0, stderr is a terminal, not --quiet */
+	int placement;     /* --placement: print the map of ranks and threads */
 	int argc;
 	char **argv;
 	double t_start;    /* tk_now() at process start, for wall time */

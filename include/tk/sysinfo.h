@@ -18,5 +18,10 @@ uint64_t tk_sys_cache(int level);
 uint64_t tk_sys_memory(void);
 const char *tk_build_compiler(void);
 const char *tk_build_flags(void);
+/* "mpicc.mpich (mpich 4.0.2)" (the wrapper and flavour the build used, and the RPATH it
+ * gave the binary) or "none"; the launcher that belongs to that wrapper ("mpirun"
+ * when unknown). */
+const char *tk_build_mpi(void);
+const char *tk_build_mpirun(void);
 
 #endif
