@@ -39,8 +39,8 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < TK_ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nOptions every command takes: --threads T, --mode serial|omp|mpi|hybrid,\n"
-	             "--format text|json|csv, --quiet, --help.  toolkit --version prints the "
-	             "build.\n");
+	             "--format text|json|csv, --simd auto|scalar|sse2|avx2|avx512, --placement,\n"
+	             "--quiet, --help.  toolkit --version prints the build.\n");
 }
 
 static int cmd_help(int argc, char **argv, tk_run_ctx *ctx)
