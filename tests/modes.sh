@@ -62,12 +62,21 @@ json_field() { # json_field FILE KEY: the value of "KEY":"..." in the JSON line
 	sed -n "s/.*\"$2\":\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1
 }
 
+# The SIMD variants this build and CPU run, as `toolkit info` lists them (scalar first).
+simd_variants=$("$TK" info | sed -n 's/^  SIMD variants *\([^(]*\).*/\1/p' | tr -d ,)
+
+# same_digest NAME -- ARGS...: the same digest (and verified) in serial, omp 2/3, and in
+# MPI builds mpi 1/2/4 and hybrid 2x2.  SIMD_CONFIGS=1 same_digest ...: instead once per
+# SIMD variant (the first, scalar, is the reference).
 same_digest() {
 	local name=$1
 	shift 2
 	local ref="" label rc d
 	local -a configs=("serial:--threads 1" "omp2:--threads 2" "omp3:--threads 3")
-	if [ $have_mpi = 1 ]; then
+	if [ -n "${SIMD_CONFIGS:-}" ]; then # one configuration per SIMD variant
+		configs=()
+		for v in $simd_variants; do configs+=("simd-$v:--simd $v"); done
+	elif [ $have_mpi = 1 ]; then
 		configs+=("mpi1:MPI1" "mpi2:MPI2" "mpi4:MPI4" "hybrid2x2:HYB")
 	fi
 	for c in "${configs[@]}"; do
@@ -93,7 +102,7 @@ same_digest() {
 		if [ -z "$ref" ]; then
 			ref=$d
 		elif [ "$d" != "$ref" ]; then
-			fail "$name [$label]: digest $d differs from serial $ref"
+			fail "$name [$label]: digest $d differs from ${configs[0]%%:*}'s $ref"
 			continue
 		fi
 		pass
