@@ -12,6 +12,7 @@
 
 #include "tk/comm.h"
 #include "tk/array_io.h"
+#include "tk/decomp.h"
 #include "tk/montecarlo.h"
 #include "tk/reduce.h"
 #include "tk/report.h"
@@ -198,6 +199,40 @@ static void test_reduce_combine(void)
 	free(all);
 }
 
+/* The value of column x of row y of the test grid (never 0, the "not received" mark). */
+static uint64_t cell(uint64_t y, uint64_t x) { return 1000 * y + x + 1; }
+
+static void test_halo_exchange(void)
+{
+	/* rows that 4 ranks do not divide, fewer rows than ranks, halos wider than a strip:
+	 * after the exchange every held row is its owner's row */
+	static const uint64_t rows_list[] = {1, 2, 3, 5, 8, 13};
+	static const uint64_t halos[] = {0, 1, 2, 3, 5};
+	enum { W = 3 };
+	for (size_t i = 0; i < sizeof rows_list / sizeof rows_list[0]; i++) {
+		for (size_t k = 0; k < sizeof halos / sizeof halos[0]; k++) {
+			tk_halo h;
+			tk_halo_init(&h, rows_list[i], halos[k], W * sizeof(uint64_t));
+			uint64_t held = h.me.b - h.me.a, buf[40 * W];
+			CHECK(held <= 40);
+			for (uint64_t y = h.me.a; y < h.me.b; y++)
+				for (uint64_t x = 0; x < W; x++)
+					buf[(y - h.me.a) * W + x] =
+						y >= h.me.y0 && y < h.me.y1 ? cell(y, x) : 0;
+			tk_halo_exchange(&h, buf);
+			int ok = 1;
+			for (uint64_t y = h.me.a; y < h.me.b; y++)
+				for (uint64_t x = 0; x < W; x++)
+					ok &= buf[(y - h.me.a) * W + x] == cell(y, x);
+			CHECK(ok);
+			/* the whole grid is held by someone, each row owned once */
+			uint64_t own = h.me.y1 - h.me.y0;
+			tk_comm_allreduce_u64(&own, 1, TK_SUM);
+			CHECK(own == rows_list[i]);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (tk_comm_init(&argc, &argv) != 0)
@@ -213,6 +248,7 @@ int main(int argc, char **argv)
 	test_pi_combine();
 	test_error_share();
 	test_reduce_combine();
+	test_halo_exchange();
 	uint64_t f[2] = {(uint64_t)failures, (uint64_t)checks};
 	tk_comm_allreduce_u64(f, 2, TK_SUM);
 	if (rank == 0)

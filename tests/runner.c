@@ -24,6 +24,7 @@ extern const tk_suite tk_suite_stats;
 extern const tk_suite tk_suite_image;
 extern const tk_suite tk_suite_filter;
 extern const tk_suite tk_suite_pool;
+extern const tk_suite tk_suite_decomp;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
@@ -39,6 +40,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_image,
 	&tk_suite_filter,
 	&tk_suite_pool,
+	&tk_suite_decomp,
 };
 
 const char *tk_test_data_dir(void)

@@ -49,6 +49,11 @@ void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t
 void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,
                       size_t rbytes, int src);
 
+/* Collective the first time (then cached, not collective): the number of ranks on
+ * this rank's node, which share its memory (MPI_COMM_TYPE_SHARED); 1 without MPI.
+ * Used to check a per-rank allocation against the node's available memory. */
+int tk_comm_local_size(void);
+
 /* A shared work counter for dynamic load balancing (a pool of tasks 0..n-1 handed out
  * first come, first served across ranks).  create/free are collective; next is not:
  * any rank may call it at any time and gets the next unclaimed index, or n when the
