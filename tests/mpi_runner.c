@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tkmath.h"
 #include "tk/comm.h"
 #include "tk/array_io.h"
 #include "tk/decomp.h"
 #include "tk/montecarlo.h"
 #include "tk/reduce.h"
+#include "tk/stencil.h"
 #include "tk/report.h"
 #include "tk/tk.h"
 #include "tk/xsum.h"
@@ -233,6 +235,41 @@ static void test_halo_exchange(void)
 	}
 }
 
+static void test_stencil_combine(void)
+{
+	/* 13 rows over the ranks (4 does not divide them), 9 steps: the grid hash equals
+	 * the one of the whole grid swept here by this rank alone */
+	enum { N = 13, S = 9, ST = N + 2 };
+	const double alpha = 0.21;
+	static double g[2][ST * ST];
+	memset(g, 0, sizeof g);
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < N; j++) {
+			double si, sj, c;
+			tk_sincos_2pi((double)(i + 1) / (2.0 * (N + 1.0)), &si, &c);
+			tk_sincos_2pi((double)(j + 1) / (2.0 * (N + 1.0)), &sj, &c);
+			g[0][(i + 1) * ST + j + 1] = si * sj;
+		}
+	for (int s = 0; s < S; s++)
+		tk_stencil_sweep(&g[s % 2][ST + 1], &g[1 - s % 2][ST + 1], ST, N, N, alpha);
+	uint64_t rows[N], h = TK_FNV_OFFSET;
+	for (int i = 0; i < N; i++)
+		rows[i] = tk_fnv1a(TK_FNV_OFFSET, &g[S % 2][(i + 1) * ST + 1], N * sizeof(double));
+	h = tk_fnv1a(h, rows, sizeof rows);
+
+	tk_stencil_params p = {N, S, alpha};
+	tk_run_ctx ctx = {0};
+	tk_result r;
+	tk_result_init(&r, "stencil", "heat");
+	CHECK(tk_stencil_run(&p, &ctx, &r) == 0);
+	CHECK(r.verified == 1);
+	uint64_t got = 0;
+	for (int i = 0; i < r.nfields; i++)
+		if (strcmp(r.fields[i].name, "grid_hash") == 0)
+			got = r.fields[i].u;
+	CHECK(got == h);
+}
+
 int main(int argc, char **argv)
 {
 	if (tk_comm_init(&argc, &argv) != 0)
@@ -249,6 +286,7 @@ int main(int argc, char **argv)
 	test_error_share();
 	test_reduce_combine();
 	test_halo_exchange();
+	test_stencil_combine();
 	uint64_t f[2] = {(uint64_t)failures, (uint64_t)checks};
 	tk_comm_allreduce_u64(f, 2, TK_SUM);
 	if (rank == 0)
