@@ -461,3 +461,20 @@ void tk_comm_counter_free(void)
 	MPI_Win_free(&counter_win);
 	counter_win = MPI_WIN_NULL;
 }
+
+int tk_comm_local_size(void)
+{
+	static int local;
+	if (!inited)
+		return 1;
+	if (local == 0) {
+		MPI_Comm node;
+		local = size_;
+		if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL,
+		                        &node) == MPI_SUCCESS) {
+			MPI_Comm_size(node, &local);
+			MPI_Comm_free(&node);
+		}
+	}
+	return local;
+}

@@ -38,6 +38,10 @@
 	X(tk_math_lanes, void, (int fn, const double *x, double *y, uint64_t n))            \
 	X(tk_philox_fill_lanes, void,                                                  \
 	  (uint64_t first, uint32_t stream, tk_philox_key key, uint32_t *out, uint64_t n)) \
+	/* stencil (src/stencil_simd.c) */                                             \
+	X(tk_stencil_row, void,                                                        \
+	  (const double *up, const double *mid, const double *down, double *out, size_t n, \
+	   double alpha)) \
 	/* filter (src/filter_simd.c) */ \
 	TK_SIMD_FILTER_KERNELS(X)
 

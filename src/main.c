@@ -23,6 +23,8 @@ static const struct command {
 	{"reduce", tk_cmd_reduce,
 	 "sum, min, max, mean, var, histogram of an array: exact, at memory speed", 0},
 	{"filter", tk_cmd_filter, "image filters on one image (row strips) or a folder", 0},
+	{"stencil", tk_cmd_stencil,
+	 "2-D heat equation, Jacobi sweeps over row strips with halo exchange", 0},
 	{"bench", tk_cmd_bench, "compare modes and worker counts: speedup, efficiency, launch cost",
 	 1},
 	{"comm", tk_cmd_comm, "ping-pong and allreduce sweeps of the comm layer (osu_latency-like)",

@@ -8,6 +8,7 @@
 #include "tk/kernel.h"
 #include "tk/montecarlo.h"
 #include "tk/reduce.h"
+#include "tk/stencil.h"
 
 static int mc_pi(const void *p, const tk_run_ctx *c, tk_result *r) { return tk_mc_pi(p, c, r); }
 static int mc_option(const void *p, const tk_run_ctx *c, tk_result *r)
@@ -32,6 +33,10 @@ static int reduce_membw(const void *p, const tk_run_ctx *c, tk_result *r)
 {
 	return tk_reduce_membw_kernel(p, c, r);
 }
+static int stencil_heat(const void *p, const tk_run_ctx *c, tk_result *r)
+{
+	return tk_stencil_run(p, c, r);
+}
 
 static const tk_kernel kernels[] = {
 	{"montecarlo", "pi", "estimate pi from points in the unit square", "cpu", mc_pi,
@@ -51,6 +56,10 @@ static const tk_kernel kernels[] = {
 	 "images", "io", filter_folder, NULL, NULL, 0},
 	{"filter", "list", "filter every image of a list of paths and http(s) URLs, fetched by "
 	 "the workers", "io", filter_folder, NULL, NULL, 0},
+	/* bench's --scaling weak multiplies --size by the workers: the work grows as their
+	 * square (docs/stencil.md) */
+	{"stencil", "heat", "2-D heat equation: Jacobi sweeps, row strips, halos each step",
+	 "memory", stencil_heat, "--steps 50", "size", 2048},
 };
 
 const tk_kernel *tk_kernel_list(size_t *n)

@@ -139,6 +139,9 @@ case_ filter-box7-gray filter --filter box --size 7 --generate 203x67
 case_ filter-median5-rgba filter --filter median --size 5 --generate 131x45x4
 case_ filter-chain-gray filter --filter sharpen,sobel,threshold --amount 2 --level 90 --generate 97x300
 
+# stencil: the start through the toolkit's own sincos, row remainders of every width
+case_ stencil-101 stencil --size 101 --steps 50
+case_ stencil-67 stencil --size 67 --steps 40 --alpha 0.1
 echo "cross: $passed cases agree, $failed failed"
 if [ -n "$known_differ" ]; then
 	echo "cross: KNOWN platform-dependent differences (libm; see KNOWN in tests/cross.sh):$known_differ"

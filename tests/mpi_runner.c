@@ -10,10 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tkmath.h"
 #include "tk/comm.h"
 #include "tk/array_io.h"
+#include "tk/decomp.h"
 #include "tk/montecarlo.h"
 #include "tk/reduce.h"
+#include "tk/stencil.h"
 #include "tk/report.h"
 #include "tk/tk.h"
 #include "tk/xsum.h"
@@ -208,6 +211,75 @@ static void test_reduce_combine(void)
 	free(all);
 }
 
+/* The value of column x of row y of the test grid (never 0, the "not received" mark). */
+static uint64_t cell(uint64_t y, uint64_t x) { return 1000 * y + x + 1; }
+
+static void test_halo_exchange(void)
+{
+	/* rows that 4 ranks do not divide, fewer rows than ranks, halos wider than a strip:
+	 * after the exchange every held row is its owner's row */
+	static const uint64_t rows_list[] = {1, 2, 3, 5, 8, 13};
+	static const uint64_t halos[] = {0, 1, 2, 3, 5};
+	enum { W = 3 };
+	for (size_t i = 0; i < sizeof rows_list / sizeof rows_list[0]; i++) {
+		for (size_t k = 0; k < sizeof halos / sizeof halos[0]; k++) {
+			tk_halo h;
+			tk_halo_init(&h, rows_list[i], halos[k], W * sizeof(uint64_t));
+			uint64_t held = h.me.b - h.me.a, buf[40 * W];
+			CHECK(held <= 40);
+			for (uint64_t y = h.me.a; y < h.me.b; y++)
+				for (uint64_t x = 0; x < W; x++)
+					buf[(y - h.me.a) * W + x] =
+						y >= h.me.y0 && y < h.me.y1 ? cell(y, x) : 0;
+			tk_halo_exchange(&h, buf);
+			int ok = 1;
+			for (uint64_t y = h.me.a; y < h.me.b; y++)
+				for (uint64_t x = 0; x < W; x++)
+					ok &= buf[(y - h.me.a) * W + x] == cell(y, x);
+			CHECK(ok);
+			/* the whole grid is held by someone, each row owned once */
+			uint64_t own = h.me.y1 - h.me.y0;
+			tk_comm_allreduce_u64(&own, 1, TK_SUM);
+			CHECK(own == rows_list[i]);
+		}
+	}
+}
+
+static void test_stencil_combine(void)
+{
+	/* 13 rows over the ranks (4 does not divide them), 9 steps: the grid hash equals
+	 * the one of the whole grid swept here by this rank alone */
+	enum { N = 13, S = 9, ST = N + 2 };
+	const double alpha = 0.21;
+	static double g[2][ST * ST];
+	memset(g, 0, sizeof g);
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < N; j++) {
+			double si, sj, c;
+			tk_sincos_2pi((double)(i + 1) / (2.0 * (N + 1.0)), &si, &c);
+			tk_sincos_2pi((double)(j + 1) / (2.0 * (N + 1.0)), &sj, &c);
+			g[0][(i + 1) * ST + j + 1] = si * sj;
+		}
+	for (int s = 0; s < S; s++)
+		tk_stencil_sweep(&g[s % 2][ST + 1], &g[1 - s % 2][ST + 1], ST, N, N, alpha);
+	uint64_t rows[N], h = TK_FNV_OFFSET;
+	for (int i = 0; i < N; i++)
+		rows[i] = tk_fnv1a(TK_FNV_OFFSET, &g[S % 2][(i + 1) * ST + 1], N * sizeof(double));
+	h = tk_fnv1a(h, rows, sizeof rows);
+
+	tk_stencil_params p = {N, S, alpha};
+	tk_run_ctx ctx = {0};
+	tk_result r;
+	tk_result_init(&r, "stencil", "heat");
+	CHECK(tk_stencil_run(&p, &ctx, &r) == 0);
+	CHECK(r.verified == 1);
+	uint64_t got = 0;
+	for (int i = 0; i < r.nfields; i++)
+		if (strcmp(r.fields[i].name, "grid_hash") == 0)
+			got = r.fields[i].u;
+	CHECK(got == h);
+}
+
 int main(int argc, char **argv)
 {
 	if (tk_comm_init(&argc, &argv) != 0)
@@ -223,6 +295,8 @@ int main(int argc, char **argv)
 	test_pi_combine();
 	test_error_share();
 	test_reduce_combine();
+	test_halo_exchange();
+	test_stencil_combine();
 	uint64_t f[2] = {(uint64_t)failures, (uint64_t)checks};
 	tk_comm_allreduce_u64(f, 2, TK_SUM);
 	if (rank == 0)

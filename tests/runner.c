@@ -24,6 +24,8 @@ extern const tk_suite tk_suite_stats;
 extern const tk_suite tk_suite_image;
 extern const tk_suite tk_suite_filter;
 extern const tk_suite tk_suite_pool;
+extern const tk_suite tk_suite_decomp;
+extern const tk_suite tk_suite_stencil;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
@@ -39,6 +41,8 @@ static const tk_suite *const suites[] = {
 	&tk_suite_image,
 	&tk_suite_filter,
 	&tk_suite_pool,
+	&tk_suite_decomp,
+	&tk_suite_stencil,
 };
 
 const char *tk_test_data_dir(void)

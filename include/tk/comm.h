@@ -74,6 +74,11 @@ void tk_comm_times_reset(void);
 double tk_comm_pingpong(size_t bytes, int iters, int peer);
 double tk_comm_allreduce_time(size_t n, int iters);
 
+/* Collective the first time (then cached, not collective): the number of ranks on
+ * this rank's node, which share its memory (MPI_COMM_TYPE_SHARED); 1 without MPI.
+ * Used to check a per-rank allocation against the node's available memory. */
+int tk_comm_local_size(void);
+
 /* A shared work counter for dynamic load balancing (a pool of tasks 0..n-1 handed out
  * first come, first served across ranks).  create/free are collective; next is not:
  * any rank may call it at any time and gets the next unclaimed index, or n when the
