@@ -311,6 +311,8 @@ static inline vu16 vu16_load_u8(const uint8_t *p)
 	return (vu16)_mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)p));
 #elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
 	return (vu16)_mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)p));
+#elif defined(__aarch64__) && TK_VBYTES == 16
+	return (vu16)vmovl_u8(vld1_u8(p));
 #else
 	vu8h h;
 	memcpy(&h, p, sizeof h);
@@ -325,6 +327,8 @@ static inline vu32 vu32_load_u16(const uint16_t *p)
 	return (vu32)_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));
 #elif defined(__x86_64__) && TK_VBYTES == 16 && defined(__SSE4_1__)
 	return (vu32)_mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)p));
+#elif defined(__aarch64__) && TK_VBYTES == 16
+	return (vu32)vmovl_u16(vld1_u16(p));
 #else
 	vu16h h;
 	memcpy(&h, p, sizeof h);
