@@ -177,14 +177,6 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
 	if (rc < 0)
 		return rc;
 	tk_thread_set(threads);
-	if (threads > tk_sys_cores() && tk_comm_rank() == 0 && !quiet && !driver)
-		fprintf(stderr,
-		        "toolkit: warning: %d threads per rank, but this process may run on %d "
-		        "core%s%s\n",
-		        threads, tk_sys_cores(), tk_sys_cores() == 1 ? "" : "s",
-		        tk_comm_size() > 1 ? " (mpirun binds ranks to cores: use --bind-to none "
-		                             "or --map-by slot:PE=T)"
-		                           : "");
 	ctx->ranks = tk_comm_size();
 	ctx->threads = threads;
 	ctx->mode = tk_mode_name(ctx->ranks, threads);
@@ -193,7 +185,23 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
 	ctx->placement = placement;
 	ctx->argc = argc;
 	ctx->argv = argv;
+	if (!driver && !ctx->defer_oversub)
+		tk_cli_oversub_warning(ctx, 0);
 	return 0;
+}
+
+void tk_cli_oversub_warning(const tk_run_ctx *ctx, int waiting)
+{
+	int threads = ctx->threads;
+	if (waiting || threads <= tk_sys_cores() || tk_comm_rank() != 0 || !ctx->progress)
+		return;
+	fprintf(stderr,
+	        "toolkit: warning: %d threads per rank, but this process may run on %d "
+	        "core%s%s\n",
+	        threads, tk_sys_cores(), tk_sys_cores() == 1 ? "" : "s",
+	        tk_comm_size() > 1 ? " (mpirun binds ranks to cores: use --bind-to none "
+	                             "or --map-by slot:PE=T)"
+	                           : "");
 }
 
 int tk_cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int argc,

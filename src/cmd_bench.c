@@ -58,6 +58,7 @@ typedef struct run_out {
 	int reports;     /* JSON reports it printed: N independent copies print N */
 	double rss_max, rss_sum;     /* peak resident bytes: max and sum over ranks */
 	double busy_min, busy_max;   /* filter pools: the least and most busy worker, s */
+	double start_s;  /* when it started, seconds after bench's first run */
 } run_out;
 
 typedef struct config {
@@ -81,6 +82,9 @@ typedef struct config {
 	double rss_max, rss_sum; /* medians of the runs' peak resident memory, bytes */
 	double busy_min, busy_max; /* medians of the runs' least / most busy worker (pools) */
 	const char *study;  /* --compare: the study section the row belongs to, or NULL */
+	double ci_lo, ci_hi, ci_level; /* order-statistics interval of the kernel median */
+	double load_before, load_after; /* 1-min load average before its first, after its last run */
+	double steal;       /* share of the machine's CPU time stolen by the hypervisor */
 } config;
 
 typedef struct bench {
@@ -112,6 +116,11 @@ static const char *reference_digest(const bench *b, int first, int j);
 /* a configuration during which other processes took this share of the machine's CPU
  * time is marked busy: its timings are not to be trusted */
 #define BUSY_SHARE 0.10
+/* likewise when the hypervisor stole this share of the CPU time (a virtual machine whose
+ * host is overcommitted: the runs waited for a CPU that is not there) */
+#define STEAL_SHARE 0.05
+/* the level asked of the median's confidence interval */
+#define CI_LEVEL 0.95
 
 /* width of the table's mode column: wider when rows carry a label (omp/critical) */
 static int mode_w = 7;
@@ -324,6 +333,10 @@ static int spawn_run(char *const argv[], double timeout, run_out *o)
 		return tk_error_set(TK_EINTERNAL, "bench: pipe: %s", strerror(errno));
 	fflush(NULL);
 	double t0 = tk_now();
+	static double bench_t0;
+	if (bench_t0 == 0)
+		bench_t0 = t0;
+	o->start_s = t0 - bench_t0;
 	/* SIGINT/SIGTERM held until the child's group is known, so they reach it */
 	sigset_t hold, old;
 	sigemptyset(&hold);
@@ -548,12 +561,12 @@ static void command_line(char *const *argv, char *out, size_t n)
 /* The machine's CPU time (busy and total, from /proc/stat, steal counted as busy) and
  * that of this process's finished children, in seconds. */
 typedef struct cpu_mark {
-	double busy, total, ours;
+	double busy, total, ours, steal;
 } cpu_mark;
 
 static cpu_mark cpu_mark_now(void)
 {
-	cpu_mark m = {NAN, NAN, NAN};
+	cpu_mark m = {NAN, NAN, NAN, NAN};
 	FILE *f = fopen("/proc/stat", "r");
 	unsigned long long v[8] = {0};
 	if (f) {
@@ -562,6 +575,7 @@ static cpu_mark cpu_mark_now(void)
 			double tick = (double)sysconf(_SC_CLK_TCK);
 			m.busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / tick;
 			m.total = m.busy + (double)(v[3] + v[4]) / tick;
+			m.steal = (double)v[7] / tick;
 		}
 		fclose(f);
 	}
@@ -585,35 +599,110 @@ static double others_share(cpu_mark a, cpu_mark b)
 	return others > 0 ? others / total : 0.0;
 }
 
-/* Run one configuration: warm-ups, then repeats (at least 5 runs and 1 s unless
- * --repeat says otherwise), stopping early when a run fails. */
-static int run_config(const bench *b, config *c, const char *serial_digest)
+/* The 1-minute load average (/proc/loadavg), NAN when unknown. */
+static double load_average(void)
+{
+	double l = NAN;
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = NAN;
+		fclose(f);
+	}
+	return l;
+}
+
+/* Whether configuration c wants another run: at least 5 runs and 1 s unless --repeat
+ * says otherwise, none after a failure. */
+static int wants_run(const bench *b, const config *c, double spent)
+{
+	if (c->nruns > 0 && (c->runs[c->nruns - 1].rc != 0 || c->runs[c->nruns - 1].timed_out))
+		return 0;
+	if (c->nruns >= MAX_RUNS)
+		return 0;
+	return b->repeat > 0 ? c->nruns < b->repeat
+	                     : !((c->nruns >= 5 && spent >= 1.0) || c->nruns >= 50);
+}
+
+typedef struct slot {
+	char *argv[MAX_ARGS];
+	char store[16384];
+	double spent;
+	cpu_mark acc; /* the machine's CPU time summed over this configuration's runs */
+} slot;
+
+/* Run configurations [first, last) interleaved: every warm-up first, then round robin,
+ * repeat r of every configuration before repeat r+1 of any, so a burst of noise from
+ * another process spreads over all of them instead of landing on one. */
+static int run_configs(const bench *b, int first, int last)
+{
+	int n = last - first;
+	if (n <= 0)
+		return 0;
+	slot *sl = calloc((size_t)n, sizeof *sl);
+	if (!sl)
+		return tk_error_set(TK_ENOMEM, "bench: out of memory");
+	for (int i = 0; i < n; i++) {
+		config *c = &b->cfg[first + i];
+		build_argv(b, c, sl[i].argv, sl[i].store, sizeof sl[i].store);
+		c->load_before = c->load_after = c->steal = NAN;
+	}
+	run_out tmp;
+	int rc = 0;
+	for (int w = 0; w < b->warmup && rc == 0; w++)
+		for (int i = 0; i < n && rc == 0; i++) {
+			config *c = &b->cfg[first + i];
+			if (c->nruns) /* a warm-up failed: it is the configuration's one run */
+				continue;
+			rc = spawn_run(sl[i].argv, b->timeout, &tmp);
+			if (rc == 0 && (tmp.rc != 0 || tmp.timed_out)) {
+				c->runs[0] = tmp;
+				c->nruns = 1;
+			}
+		}
+	for (int any = 1; any && rc == 0;) {
+		any = 0;
+		for (int i = 0; i < n && rc == 0; i++) {
+			config *c = &b->cfg[first + i];
+			if (!wants_run(b, c, sl[i].spent))
+				continue;
+			any = 1;
+			if (c->nruns == 0)
+				c->load_before = load_average();
+			cpu_mark m0 = cpu_mark_now();
+			rc = spawn_run(sl[i].argv, b->timeout, &c->runs[c->nruns]);
+			if (rc)
+				break;
+			cpu_mark m1 = cpu_mark_now();
+			c->load_after = load_average();
+			sl[i].acc.busy += m1.busy - m0.busy;
+			sl[i].acc.total += m1.total - m0.total;
+			sl[i].acc.ours += m1.ours - m0.ours;
+			sl[i].acc.steal += m1.steal - m0.steal;
+			sl[i].spent += c->runs[c->nruns].wall_s;
+			c->nruns++;
+		}
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		config *c = &b->cfg[first + i];
+		cpu_mark zero = {0, 0, 0, 0};
+		c->others = others_share(zero, sl[i].acc);
+		/* steal counts in clock ticks too: unknown over a window that is too short */
+		c->steal = isfinite(c->others) && sl[i].acc.steal >= 0
+		                   ? sl[i].acc.steal / sl[i].acc.total
+		                   : NAN;
+	}
+	free(sl);
+	return rc;
+}
+
+/* The statistics of one configuration's recorded runs, checked against the digest
+ * serial_digest (NULL: none yet). */
+static int finish_config(const bench *b, config *c, const char *serial_digest)
 {
 	char *argv[MAX_ARGS];
 	static char store[16384];
-	build_argv(b, c, argv, store, sizeof store);
-	run_out tmp;
-	for (int i = 0; i < b->warmup; i++) {
-		TK_CHECK(spawn_run(argv, b->timeout, &tmp));
-		if (tmp.rc != 0 || tmp.timed_out) {
-			c->runs[0] = tmp;
-			c->nruns = 1;
-			break;
-		}
-	}
-	double spent = 0;
-	cpu_mark m0 = cpu_mark_now();
-	while (c->nruns == 0 || (c->runs[c->nruns - 1].rc == 0 && !c->runs[c->nruns - 1].timed_out)) {
-		if (b->repeat > 0 ? c->nruns >= b->repeat
-		                  : (c->nruns >= 5 && spent >= 1.0) || c->nruns >= 50)
-			break;
-		if (c->nruns >= MAX_RUNS)
-			break;
-		TK_CHECK(spawn_run(argv, b->timeout, &c->runs[c->nruns]));
-		spent += c->runs[c->nruns].wall_s;
-		c->nruns++;
-	}
-	c->others = others_share(m0, cpu_mark_now());
+	build_argv(b, c, argv, store, sizeof store); /* for the error line */
 	double ks[MAX_RUNS], ws[MAX_RUNS], rs[MAX_RUNS], m1[MAX_RUNS], m2[MAX_RUNS],
 		b1[MAX_RUNS], b2[MAX_RUNS];
 	int nk = 0, nr = 0, nm = 0, nb = 0;
@@ -674,6 +763,7 @@ static int run_config(const bench *b, config *c, const char *serial_digest)
 		}
 	}
 	tk_stats_of(ks, (size_t)nk, &c->kst);
+	c->ci_level = tk_median_ci(ks, (size_t)nk, CI_LEVEL, &c->ci_lo, &c->ci_hi);
 	tk_stats_of(ws, (size_t)nk, &c->wst);
 	c->rate = nr ? tk_median_sort(rs, (size_t)nr) : NAN;
 	c->rss_max = nm ? tk_median_sort(m1, (size_t)nm) : NAN;
@@ -701,6 +791,8 @@ static config *add_config(bench *b, const tk_kernel *k, int mode, int r, int t, 
 	c->vec_speedup = NAN;
 	c->rate = NAN;
 	c->rss_max = c->rss_sum = c->busy_min = c->busy_max = NAN;
+	c->ci_lo = c->ci_hi = c->ci_level = NAN;
+	c->others = c->steal = c->load_before = c->load_after = NAN;
 	uint64_t base = b->size_given ? b->size : k->bench_size;
 	c->size = k->size_opt ? (b->scaling == 1 ? base * (uint64_t)w : base) : 0;
 	return c;
@@ -742,9 +834,9 @@ static void plan_kernel(bench *b, const tk_kernel *k)
 
 static void print_columns(void)
 {
-	fprintf(tab, "  %-*s %-6s %-7s %4s  %-30s %9s %9s %9s %8s %7s %7s", mode_w, "mode", "simd",
-	        "R x T", "runs", "kernel s: median [min..max]", "sd s", "wall s", "launch s",
-	        "speedup", "effic", "K-F e");
+	fprintf(tab, "  %-*s %-6s %-7s %4s  %-30s %-24s %9s %9s %9s %8s %7s %7s", mode_w, "mode",
+	        "simd", "R x T", "runs", "kernel s: median [min..max]", "median CI (level)", "sd s",
+	        "wall s", "launch s", "speedup", "effic", "K-F e");
 	if (lanes_col)
 		fprintf(tab, " %7s", "lanes");
 	fprintf(tab, " %8s %4s %-4s %-4s %s\n", "mem MiB", "out", "ver", "same", "note");
@@ -775,19 +867,23 @@ static void print_config(const config *c)
 		return;
 	}
 	snprintf(kern, sizeof kern, "%.4f [%.4f..%.4f]", c->kst.median, c->kst.min, c->kst.max);
+	char ci[48] = "-";
+	if (isfinite(c->ci_level))
+		snprintf(ci, sizeof ci, "%.4f..%.4f (%.1f%%)", c->ci_lo, c->ci_hi,
+		         100 * c->ci_level);
 	char kf[16];
 	if (isnan(c->karp_flatt))
 		snprintf(kf, sizeof kf, "-");
 	else
 		snprintf(kf, sizeof kf, "%.3f", c->karp_flatt);
-	fprintf(tab, "  %-*s %-6s %-7s %4d  %-30s %9.4f %9.4f %9.4f %7.2fx %6.0f%% %7s", mode_w,
-	        mode, simd, rt, c->nruns, kern, c->kst.sd, c->wst.median,
+	fprintf(tab, "  %-*s %-6s %-7s %4d  %-30s %-24s %9.4f %9.4f %9.4f %7.2fx %6.0f%% %7s",
+	        mode_w, mode, simd, rt, c->nruns, kern, ci, c->kst.sd, c->wst.median,
 	        c->wst.median - c->kst.median, c->speedup, 100 * c->efficiency, kf);
 	if (lanes_col && isfinite(c->vec_speedup))
 		fprintf(tab, " %6.2fx", c->vec_speedup);
 	else if (lanes_col)
 		fprintf(tab, " %7s", "-");
-	char note[200] = "";
+	char note[400] = "";
 	if (c->oversub)
 		snprintf(note, sizeof note, "oversubscribed (%d on %d cores)", c->workers,
 		         tk_sys_cores());
@@ -802,6 +898,10 @@ static void print_config(const config *c)
 		snprintf(note + strlen(note), sizeof note - strlen(note),
 		         "%sbusy: other processes took %.0f%% of the CPUs", note[0] ? "; " : "",
 		         100 * c->others);
+	if (c->steal >= STEAL_SHARE)
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         "%ssteal: the hypervisor took %.0f%% of the CPU time", note[0] ? "; " : "",
+		         100 * c->steal);
 	if (isfinite(c->rss_sum)) /* peak resident memory, summed over the ranks */
 		fprintf(tab, " %8.1f", c->rss_sum / 1048576.0);
 	else
@@ -856,7 +956,8 @@ static void csv_doc(const bench *b, FILE *f)
 	      "kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,"
 	      "speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,"
 	      "others_cpu,outliers,digest,peak_rss_max_bytes,peak_rss_sum_bytes,"
-	      "worker_busy_min_s,worker_busy_max_s,study\n",
+	      "worker_busy_min_s,worker_busy_max_s,study,kernel_ci_lo_s,kernel_ci_hi_s,ci_level,"
+	      "load_before,load_after,steal_cpu\n",
 	      f);
 	for (int i = 0; i < b->ncfg; i++) {
 		const config *c = &b->cfg[i];
@@ -882,7 +983,14 @@ static void csv_doc(const bench *b, FILE *f)
 		csv_num(f, c->rss_sum);
 		csv_num(f, c->busy_min);
 		csv_num(f, c->busy_max);
-		fprintf(f, ",%s\n", c->study ? c->study : "");
+		fprintf(f, ",%s", c->study ? c->study : "");
+		csv_num(f, c->ci_lo);
+		csv_num(f, c->ci_hi);
+		csv_num(f, c->ci_level);
+		csv_num(f, c->load_before);
+		csv_num(f, c->load_after);
+		csv_num(f, c->steal);
+		fputc('\n', f);
 	}
 }
 
@@ -965,6 +1073,12 @@ static void json_doc(const bench *b, FILE *f)
 		json_kv_num(f, "peak_rss_sum_bytes", c->rss_sum, 1);
 		json_kv_num(f, "worker_busy_min_s", c->busy_min, 1);
 		json_kv_num(f, "worker_busy_max_s", c->busy_max, 1);
+		json_kv_num(f, "kernel_ci_lo_s", c->ci_lo, 1);
+		json_kv_num(f, "kernel_ci_hi_s", c->ci_hi, 1);
+		json_kv_num(f, "ci_level", c->ci_level, 1);
+		json_kv_num(f, "load_before", c->load_before, 1);
+		json_kv_num(f, "load_after", c->load_after, 1);
+		json_kv_num(f, "steal_cpu", c->steal, 1);
 		fputs(",\"study\":", f);
 		tk_json_string(f, c->study ? c->study : "");
 		fprintf(f, ",\"outliers\":%zu,\"digest\":\"%s\",\"error\":", c->kst.outliers,
@@ -978,6 +1092,7 @@ static void json_doc(const bench *b, FILE *f)
 			        o->verified ? "true" : "false", o->digest);
 			json_kv_num(f, "kernel_s", o->kernel_s, 1);
 			json_kv_num(f, "wall_s", o->wall_s, 1);
+			json_kv_num(f, "start_s", o->start_s, 1);
 			fputc('}', f);
 		}
 		fputs("]}", f);
@@ -1109,9 +1224,10 @@ static int run_group(bench *b, int first, const char *title)
 {
 	fprintf(tab, "\n%s\n", title);
 	print_columns();
+	TK_CHECK(run_configs(b, first, b->ncfg));
 	for (int j = first; j < b->ncfg; j++) {
 		config *c = &b->cfg[j];
-		TK_CHECK(run_config(b, c, reference_digest(b, first, j)));
+		TK_CHECK(finish_config(b, c, reference_digest(b, first, j)));
 		summarise(b, first, j + 1);
 		print_config(c);
 		fflush(tab);
@@ -1161,9 +1277,10 @@ static int run_start_group(bench *b, int first)
 	fprintf(tab, "\n1. Starting workers: a run of 1 sample, so its time is the start and exit\n");
 	fprintf(tab, "  %-7s %-7s %4s  %-36s\n", "mode", "R x T", "runs",
 	        "process wall s: median [min..max]");
+	TK_CHECK(run_configs(b, first, b->ncfg));
 	for (int j = first; j < b->ncfg; j++) {
 		config *c = &b->cfg[j];
-		TK_CHECK(run_config(b, c, NULL));
+		TK_CHECK(finish_config(b, c, NULL));
 		char rt[16];
 		snprintf(rt, sizeof rt, "%dx%d", c->ranks, c->threads);
 		if (c->wst.n)
@@ -1879,9 +1996,10 @@ static int run_all(bench *b, const tk_kernel **ks, int nk)
 		int first = b->ncfg;
 		plan_kernel(b, ks[i]);
 		print_header(b, ks[i]);
+		TK_CHECK(run_configs(b, first, b->ncfg));
 		for (int j = first; j < b->ncfg; j++) {
 			config *c = &b->cfg[j];
-			TK_CHECK(run_config(b, c, reference_digest(b, first, j)));
+			TK_CHECK(finish_config(b, c, reference_digest(b, first, j)));
 			summarise(b, first, j + 1);
 			print_config(c);
 			fflush(tab);
@@ -2005,14 +2123,22 @@ int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx)
 	}
 	if (tab)
 		fflush(tab); /* the table before the warnings below */
-	int busy = 0;
-	for (int i = 0; i < b->ncfg; i++)
+	int busy = 0, stolen = 0;
+	for (int i = 0; i < b->ncfg; i++) {
 		busy += b->cfg[i].others >= BUSY_SHARE;
+		stolen += b->cfg[i].steal >= STEAL_SHARE;
+	}
 	if (rc == 0 && busy)
 		fprintf(stderr,
 		        "bench: warning: other processes took >= %.0f%% of the CPUs during %d of %d "
 		        "configurations (marked busy): rerun on a quiet machine to trust them\n",
 		        100 * BUSY_SHARE, busy, b->ncfg);
+	if (rc == 0 && stolen)
+		fprintf(stderr,
+		        "bench: warning: the hypervisor stole >= %.0f%% of the CPU time during %d of "
+		        "%d configurations (marked steal): this virtual machine's host is "
+		        "overcommitted, rerun when it is not to trust them\n",
+		        100 * STEAL_SHARE, stolen, b->ncfg);
 	if (rc == 0 && b->status) {
 		fprintf(stderr, "toolkit: bench: some runs failed, did not verify or disagreed "
 		                "with serial (see the table)\n");

@@ -187,6 +187,7 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 		 NULL, 0, 20, 0, NULL},
 		TK_OPT_END,
 	};
+	ctx->defer_oversub = 1; /* said below, once the input's kind is known */
 	int rc = tk_cli_begin(ctx, "filter",
 	                      "--filter F[,F...] --input IN [--output OUT] [options]", argc,
 	                      argv, opts, NULL, 0, NULL);
@@ -205,6 +206,8 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 		                                              "folder or a list of images, not to one "
 		                                              "image"));
 	job.list = kind == IN_LIST;
+	/* a list's items are downloads: threads past the core count wait, which is the point */
+	tk_cli_oversub_warning(ctx, job.list);
 	if (job.list)
 		tk_fetch_global_init();
 	tk_result r;

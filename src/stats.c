@@ -56,6 +56,36 @@ void tk_stats_of(const double *x, size_t n, tk_stats *s)
 	}
 }
 
+double tk_median_ci(const double *x, size_t n, double level, double *lo, double *hi)
+{
+	*lo = *hi = NAN;
+	if (n < 2)
+		return NAN;
+	double *t = malloc(n * sizeof *t);
+	if (!t)
+		return NAN;
+	memcpy(t, x, n * sizeof *t);
+	qsort(t, n, sizeof *t, cmp_double);
+	/* cdf[j] = P(B <= j) for B ~ Binomial(n, 1/2), built term by term:
+	 * pmf(j+1) = pmf(j) (n-j) / (j+1), pmf(0) = 2^-n */
+	double pmf = ldexp(1.0, -(int)n), cdf = 0;
+	size_t k = 1;
+	double reached = 1 - 2 * pmf; /* k = 1: min..max */
+	for (size_t j = 0; j + 1 <= n / 2; j++) {
+		cdf += pmf; /* P(B <= j) */
+		double cover = 1 - 2 * cdf; /* the interval with k = j + 1 */
+		if (cover < level)
+			break;
+		k = j + 1;
+		reached = cover;
+		pmf = pmf * (double)(n - j) / (double)(j + 1);
+	}
+	*lo = t[k - 1];
+	*hi = t[n - k];
+	free(t);
+	return reached;
+}
+
 double tk_speedup(double t_serial, double t_parallel)
 {
 	return t_parallel > 0 ? t_serial / t_parallel : NAN;

@@ -27,6 +27,36 @@ static void median_min_max_sd(void)
 	CU_ASSERT_DOUBLE_EQUAL(s.median, 2.5, 0);
 }
 
+static void median_ci_by_hand(void)
+{
+	/* P(Binomial(n, 1/2) <= j) by hand: n = 5: 1/32, so [x(1), x(5)] covers
+	 * 1 - 2/32 = 0.9375 (below 95%: the level reached is said).  n = 10: 1/1024,
+	 * 11/1024, 56/1024: k = 2 covers 1 - 22/1024 = 0.978515625, k = 3 only 0.890625.
+	 * n = 20: P(B <= 5) = (1+20+190+1140+4845+15504)/2^20 = 21700/2^20, k = 6 covers
+	 * 1 - 43400/2^20; P(B <= 6) = 60460/2^20 gives 0.885 (the published table: 6, 15) */
+	double lo, hi;
+	const double x5[] = {5, 1, 4, 2, 3};
+	CU_ASSERT_DOUBLE_EQUAL(tk_median_ci(x5, 5, 0.95, &lo, &hi), 0.9375, 1e-15);
+	CU_ASSERT_DOUBLE_EQUAL(lo, 1, 0);
+	CU_ASSERT_DOUBLE_EQUAL(hi, 5, 0);
+	double x10[10], x20[20];
+	for (int i = 0; i < 10; i++)
+		x10[i] = 10 - i; /* 10 9 .. 1: sorted 1..10 */
+	CU_ASSERT_DOUBLE_EQUAL(tk_median_ci(x10, 10, 0.95, &lo, &hi), 0.978515625, 1e-15);
+	CU_ASSERT_DOUBLE_EQUAL(lo, 2, 0);
+	CU_ASSERT_DOUBLE_EQUAL(hi, 9, 0);
+	CU_ASSERT_DOUBLE_EQUAL(x10[0], 10, 0); /* not modified */
+	for (int i = 0; i < 20; i++)
+		x20[i] = (i * 7) % 20 + 1; /* a permutation of 1..20 */
+	CU_ASSERT_DOUBLE_EQUAL(tk_median_ci(x20, 20, 0.95, &lo, &hi), 1 - 43400.0 / 1048576,
+	                       1e-15);
+	CU_ASSERT_DOUBLE_EQUAL(lo, 6, 0);
+	CU_ASSERT_DOUBLE_EQUAL(hi, 15, 0);
+	/* one run: no interval */
+	CU_ASSERT(isnan(tk_median_ci(x5, 1, 0.95, &lo, &hi)));
+	CU_ASSERT(isnan(lo) && isnan(hi));
+}
+
 static void outliers_by_hand(void)
 {
 	const double y[] = {1, 2, 3, 10};
@@ -59,6 +89,7 @@ static void scaling_metrics(void)
 static const tk_test tests[] = {
 	{"median, min, max, sd", median_min_max_sd},
 	{"MAD outliers", outliers_by_hand},
+	{"median confidence interval (order statistics)", median_ci_by_hand},
 	{"speedup, efficiency, Karp-Flatt", scaling_metrics},
 	{NULL, NULL},
 };

@@ -31,6 +31,12 @@ int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
 /* 0 when r verified; otherwise rank 0 says so on stderr and TK_EVERIFY is returned. */
 int tk_cli_verdict(const tk_result *r);
 
+/* The warning for more threads per rank than this process may run on, from rank 0
+ * unless --quiet.  waiting: the work waits (I/O-bound, e.g. URL downloads), where more
+ * threads than cores is the point: no warning.  tk_cli_begin calls it with 0 unless
+ * ctx->defer_oversub is set. */
+void tk_cli_oversub_warning(const tk_run_ctx *ctx, int waiting);
+
 /* The mode name for ranks x threads: serial, omp, mpi or hybrid. */
 const char *tk_mode_name(int ranks, int threads);
 

@@ -63,6 +63,9 @@ typedef struct tk_run_ctx {
 	int argc;
 	char **argv;
 	double t_start;    /* tk_now() at process start, for wall time */
+	int defer_oversub; /* set before tk_cli_begin by a command that knows only later
+	                    * whether its work waits (filter's URL lists): it then calls
+	                    * tk_cli_oversub_warning itself */
 } tk_run_ctx;
 
 void tk_result_init(tk_result *r, const char *command, const char *kernel);

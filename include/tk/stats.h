@@ -18,6 +18,13 @@ typedef struct tk_stats {
 void tk_stats_of(const double *x, size_t n, tk_stats *s);
 /* Median of x[0..n); sorts x in place. */
 double tk_median_sort(double *x, size_t n);
+/* Distribution-free confidence interval for the median of x[0..n) (x not modified),
+ * from order statistics: [x(k), x(n+1-k)] of the sorted values covers the median with
+ * probability 1 - 2 P(Binomial(n, 1/2) <= k-1).  k is the largest giving at least
+ * `level` (e.g. 0.95); when n is too small for that, k = 1 (min..max) and the level
+ * reached is lower.  Returns the level reached, and NaN with *lo = *hi = NaN when
+ * n < 2 (no interval); n up to 1000. */
+double tk_median_ci(const double *x, size_t n, double level, double *lo, double *hi);
 /* speedup = t_serial / t_parallel; efficiency = speedup / workers. */
 double tk_speedup(double t_serial, double t_parallel);
 double tk_efficiency(double speedup, int workers);

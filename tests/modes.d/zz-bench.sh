@@ -3,7 +3,7 @@
 # side, JSON on stdout, the statistics rules, a failing configuration, a timeout, and
 # bad options.  Bench launches its own runs, so it is never run under
 # mpirun here.
-bench_csv_header="kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,others_cpu,outliers,digest,peak_rss_max_bytes,peak_rss_sum_bytes,worker_busy_min_s,worker_busy_max_s,study"
+bench_csv_header="kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,others_cpu,outliers,digest,peak_rss_max_bytes,peak_rss_sum_bytes,worker_busy_min_s,worker_busy_max_s,study,kernel_ci_lo_s,kernel_ci_hi_s,ci_level,load_before,load_after,steal_cpu"
 modes_list=serial,omp
 [ $have_mpi = 1 ] && modes_list=serial,omp,mpi
 if timeout 300 "$TK" bench montecarlo.pi --size 2^16 --workers 1,2 --modes $modes_list \
@@ -203,6 +203,95 @@ awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
 	 if ($c["identical"] != "yes") bad = 1; n[s]++}
 	END {for (s in n) if (n[s] < 2) bad = 1; exit bad}' "$WORK/w.csv" &&
 	pass || fail "bench weak: digests per size: $(cut -d, -f2,3,7,11,27 "$WORK/w.csv" | tr '\n' ' ')"
+
+# --- round robin, the median's confidence interval, load and steal -----------------
+# 2 configurations x 10 runs: sorted by start time the runs alternate (repeat r of
+# every configuration before repeat r+1 of any); the interval of 10 runs is the 2nd to
+# the 9th smallest kernel time, at 1 - 2 (1 + 10) / 2^10 = 97.85% (binomial by hand);
+# read from the runs in the JSON, not from bench's summary
+if timeout 300 "$TK" bench pi --size 2^12 --workers 1,2 --modes serial,omp --repeat 10 \
+	--warmup 1 --csv "$WORK/rr.csv" --json "$WORK/rr.json" >"$WORK/rr.out" 2>&1; then
+	pass
+else
+	fail "bench --repeat 10: exit $?: $(tail -n 3 "$WORK/rr.out")"
+fi
+cat >"$WORK/rr.py" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+cfgs = doc["configs"]
+assert len(cfgs) == 2, len(cfgs)
+runs = sorted((r["start_s"], i) for i, c in enumerate(cfgs) for r in c["runs_detail"])
+order = [i for _, i in runs]
+assert order == [0, 1] * 10, order
+for c in cfgs:
+    ks = sorted(r["kernel_s"] for r in c["runs_detail"])
+    assert len(ks) == 10
+    assert abs(c["ci_level"] - (1 - 22 / 1024)) < 1e-9, c["ci_level"]
+    assert abs(c["kernel_ci_lo_s"] - ks[1]) <= 1e-8 * ks[1], (c["kernel_ci_lo_s"], ks)
+    assert abs(c["kernel_ci_hi_s"] - ks[8]) <= 1e-8 * ks[8], (c["kernel_ci_hi_s"], ks)
+    for k in ("load_before", "load_after"):
+        assert c[k] is not None and c[k] >= 0, (k, c[k])
+    assert c["steal_cpu"] is None or 0 <= c["steal_cpu"] <= 1, c["steal_cpu"]
+EOF
+if python3 "$WORK/rr.py" "$WORK/rr.json" 2>"$WORK/rr.pyerr"; then
+	pass
+else
+	fail "bench round robin / median CI / load: $(tail -n 2 "$WORK/rr.pyerr")"
+fi
+grep -q "median CI (level)" "$WORK/rr.out" && grep -q "(97.9%)" "$WORK/rr.out" &&
+	pass || fail "bench table: no median CI column or level: $(grep -m 2 omp "$WORK/rr.out")"
+# the CSV carries the same interval; with 2 runs it is min..max at 50%; one run has none
+awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+	{l = $c["ci_level"]; lo = $c["kernel_ci_lo_s"]; hi = $c["kernel_ci_hi_s"]
+	 if (l != 0.5 || lo != $c["kernel_min_s"] || hi != $c["kernel_max_s"]) bad = 1
+	 if ($c["load_before"] == "" || $c["load_after"] == "") bad = 1}
+	END {exit bad || NR < 3}' "$WORK/b.csv" &&
+	pass || fail "bench CSV, 2 runs: CI should be min..max at 0.5: $(cut -d, -f12-14,33-38 "$WORK/b.csv" | tr '\n' ' ')"
+awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+	$c["ci_level"] != "" || $c["kernel_ci_lo_s"] != "" || $c["kernel_ci_hi_s"] != "" {bad = 1}
+	END {exit bad || NR != 2}' "$WORK/c.out" &&
+	pass || fail "bench CSV, 1 run: CI cells should be empty: $(tail -n 1 "$WORK/c.out")"
+
+# scripts/plot draws the interval as error bars and never an empty cell as a value:
+# with TK_PLOT_KEEP the data gnuplot read are kept; a row with an empty karp_flatt
+# (speedup below 1) is NaN there, a row without an interval gets no bar
+if command -v gnuplot >/dev/null; then
+	{
+		echo "kernel,mode,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,launch_s,speedup,efficiency,karp_flatt,kernel_ci_lo_s,kernel_ci_hi_s,ci_level"
+		echo "x.k,serial,1,1,1,100,6,0,yes,yes,1.0,0.9,1.1,0.01,1,1,,0.95,1.05,0.96875"
+		echo "x.k,omp,2,1,2,100,6,0,yes,yes,1.25,1.2,1.3,0.01,0.8,0.4,,1.2,1.3,0.96875"
+		echo "x.k,omp,4,1,4,100,1,0,yes,yes,0.5,0.5,0.5,0.01,2,0.5,0.333333,,,"
+	} >"$WORK/e.csv"
+	rm -rf "$WORK/eplots"
+	if TK_PLOT_KEEP=1 "$HERE/../scripts/plot" "$WORK/e.csv" "$WORK/eplots" >"$WORK/e.out" 2>&1 &&
+		[ -s "$WORK/eplots/x.k-speedup.png" ] && [ -s "$WORK/eplots/x.k-karpflatt.png" ] &&
+		awk -F'\t' '$1 == 2 {if ($2 != 0.8 || $6 != "NaN") bad = 1; n++}
+			$1 == 4 {if ($6 != 0.333333) bad = 1; n++} END {exit bad || n != 2}' "$WORK/eplots/data/x.k.omp.dat" &&
+		awk -F'\t' '{n++; if ($1 != 2 || $2 != 0.8) bad = 1
+			if (sprintf("%.6f %.6f", $3, $4) != sprintf("%.6f %.6f", 0.8 * 1.25 / 1.3, 0.8 * 1.25 / 1.2)) bad = 1}
+			END {exit bad || n != 1}' "$WORK/eplots/data/x.k.omp.dat.ci"; then
+		pass
+	else
+		fail "scripts/plot: empty cells or error bars: $(tail -n 2 "$WORK/e.out"; cat "$WORK/eplots/data/x.k.omp.dat"* 2>/dev/null | tr '\n\t' '| ')"
+	fi
+fi
+
+# the threads-past-cores warning: said for a folder (CPU-bound decode and filter), not
+# for a list, whose items are downloads (more threads than cores is the point there)
+mkdir -p "$WORK/ow/in" "$WORK/ow/out"
+for i in 1 2; do
+	"$TK" filter --filter invert --generate 40x30 --seed $i --output "$WORK/ow/in/p$i.pgm" --quiet >/dev/null
+done
+printf '%s\n' "$WORK/ow/in/p1.pgm" "$WORK/ow/in/p2.pgm" >"$WORK/ow/list.txt"
+many=$(($(nproc) + 2))
+"$TK" filter --filter box --input "$WORK/ow/in" --output "$WORK/ow/out" --threads $many >/dev/null 2>"$WORK/ow/folder.err"
+"$TK" filter --filter box --input "$WORK/ow/list.txt" --output "$WORK/ow/out" --threads $many >/dev/null 2>"$WORK/ow/list.err"
+if grep -q "may run on" "$WORK/ow/folder.err" && ! grep -q "may run on" "$WORK/ow/list.err" &&
+	[ -s "$WORK/ow/out/p1.pgm" ]; then
+	pass
+else
+	fail "threads-past-cores warning: folder '$(head -c 200 "$WORK/ow/folder.err")', list '$(head -c 200 "$WORK/ow/list.err")'"
+fi
 
 # --csv/--json write through a temporary file made with O_EXCL under a random name: a
 # symbolic link planted at the old predictable name <path>.tmp<PID> (the PID is known:
