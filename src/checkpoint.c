@@ -19,7 +19,8 @@
 
 static const char magic[8] = {'T', 'K', 'C', 'K', 'P', 'T', '1', '\n'};
 #define XFIELDS (TK_XSUM_CHUNKS + 5)
-#define MAX_BYTES (8 * (6 + TK_CKPT_MAX_PARAMS + TK_CKPT_MAX_U + TK_CKPT_MAX_X * XFIELDS) + 24)
+/* magic, version, model (2), nparams, total, done, nu, nx, checksum: 10 words */
+#define MAX_BYTES (8 * (10 + TK_CKPT_MAX_PARAMS + TK_CKPT_MAX_U + TK_CKPT_MAX_X * XFIELDS))
 
 static void put(unsigned char **p, uint64_t v)
 {
