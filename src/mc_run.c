@@ -26,6 +26,9 @@ static int load(const char *path, tk_ckpt *st)
 	if (rc < 0)
 		return rc;
 	tk_comm_bcast(&f, sizeof f, 0);
+	if (tk_comm_rank() == 0)
+		fprintf(stderr, "toolkit: note: resuming %s: %llu of %llu work units done\n", path,
+		        (unsigned long long)f.done, (unsigned long long)f.total);
 	st->done = f.done;
 	memcpy(st->u, f.u, sizeof st->u);
 	memcpy(st->x, f.x, sizeof st->x);
