@@ -22,7 +22,7 @@ ckpt_trial() {
 	local -a from=()
 	while :; do
 		tries=$((tries + 1))
-		launch=env
+		launch="env"
 		# under mpirun a third of the time, never to be SIGKILLed: its ranks would
 		# outlive it for a moment and could still write the checkpoint
 		if [ $have_mpi = 1 ] && [ $((RANDOM % 3)) = 0 ] &&
