@@ -86,7 +86,7 @@ int tk_ckpt_decode(const char *path, const unsigned char *buf, size_t len, tk_ck
 	TK_REQUIRE(len >= 16 && memcmp(buf, magic, 8) == 0, TK_EIO,
 	           "%s: not a toolkit checkpoint (no TKCKPT1 header)", path);
 	TK_REQUIRE(len >= 40 + 8 && len % 8 == 0, TK_EIO,
-	           "%s: corrupt checkpoint (truncated: %zu bytes)", path, len);
+	           "%s: corrupt checkpoint (truncated or padded: %zu bytes)", path, len);
 	const unsigned char *p = buf + len - 8, *end;
 	uint64_t sum = get(&p);
 	TK_REQUIRE(sum == tk_fnv1a(TK_FNV_OFFSET, buf, len - 8), TK_EIO,
