@@ -34,6 +34,7 @@ int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx)
 	tk_mc_params p;
 	tk_mc_params_default(&p);
 	int model = 0, cls = 0, samples_given = 0, class_given = 0, option_given = 0;
+	int every_given = 0;
 	const char *const *models = tk_kernel_names("montecarlo");
 	const tk_opt opts[] = {
 		{"model", TK_OPT_CHOICE, &model, "M", "what to compute", models, 0, 0, 0, NULL},
@@ -55,6 +56,16 @@ int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx)
 		 NULL, 0, 0, 1, &option_given},
 		{"put", TK_OPT_FLAG, &p.put, NULL, "option: price a put instead of a call", NULL, 0,
 		 0, 0, &option_given},
+		{"checkpoint", TK_OPT_STR, &p.checkpoint, "FILE",
+		 "write the run's state to FILE (FILE.prev keeps the one before) every "
+		 "--checkpoint-every seconds, at the end, and on SIGTERM/SIGUSR1 (then exit "
+		 "128+signal)", NULL, 0, 0, 0, NULL},
+		{"checkpoint-every", TK_OPT_F64, &p.checkpoint_every, "SECONDS",
+		 "seconds between checkpoints (default 60; 0: after every epoch)", NULL, 0, 1e9, 0,
+		 &every_given},
+		{"resume", TK_OPT_STR, &p.resume, "FILE",
+		 "continue the run checkpointed in FILE (same model and parameters; any ranks x "
+		 "threads)", NULL, 0, 0, 0, NULL},
 		TK_OPT_END,
 	};
 	int rc = tk_cli_begin(ctx, "montecarlo", "[--model pi|option|ep] [options]", argc,
@@ -64,6 +75,12 @@ int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx)
 	p.ep_class = classes[cls][0];
 	rc = tk_error_agree(
 		check_applicable(models[model], samples_given, class_given, option_given));
+	if (rc < 0)
+		return rc;
+	rc = tk_error_agree(every_given && !p.checkpoint
+	                            ? tk_error_set(TK_EUSAGE, "montecarlo: --checkpoint-every "
+	                                                      "needs --checkpoint FILE")
+	                            : 0);
 	if (rc < 0)
 		return rc;
 

@@ -11,9 +11,11 @@
  * or on the SIMD variant.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dispatch.h"
+#include "mc_run.h"
 #include "tk/comm.h"
 #include "tk/montecarlo.h"
 #include "tk/timer.h"
@@ -76,20 +78,9 @@ void tk_ep_batches(uint64_t k0, uint64_t n, double *s, uint64_t q[NQ])
 
 static int rel_ok(double got, double want) { return fabs((got - want) / want) <= 1e-8; }
 
-int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
+static void ep_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *q, tk_xsum *acc)
 {
-	const tk_ep_ref *ref = tk_ep_reference(p->ep_class);
-	TK_REQUIRE(ref, TK_EUSAGE, "montecarlo: --class '%c' is not one of: S, W, A, B, C",
-	           p->ep_class);
-	uint64_t nbatch = (uint64_t)1 << (ref->m - MK), b0, b1;
-	tk_split(nbatch, (uint64_t)tk_comm_size(), (uint64_t)tk_comm_rank(), &b0, &b1);
-	tk_xsum acc[4];
-	uint64_t q[NQ] = {0};
-	for (int i = 0; i < 4; i++)
-		tk_xsum_init(&acc[i]);
-	tk_comm_barrier();
-	double t0 = tk_now();
-	tk_progress_begin(ctx, "montecarlo ep", b1 - b0);
+	(void)arg;
 #pragma omp parallel
 	{
 		tk_xsum mine[4];
@@ -114,11 +105,31 @@ int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 				q[i] += qm[i];
 		}
 	}
-	tk_progress_end();
-	for (int i = 0; i < 4; i++)
-		tk_xsum_allreduce(&acc[i]);
-	tk_comm_allreduce_u64(q, NQ, TK_SUM);
-	tk_result_time(r, tk_now() - t0);
+}
+
+int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
+{
+	const tk_ep_ref *ref = tk_ep_reference(p->ep_class);
+	TK_REQUIRE(ref, TK_EUSAGE, "montecarlo: --class '%c' is not one of: S, W, A, B, C",
+	           p->ep_class);
+	tk_ckpt st;
+	memset(&st, 0, sizeof st);
+	snprintf(st.model, sizeof st.model, "ep");
+	st.param_names[0] = "--class";
+	st.params[0] = (uint64_t)(unsigned char)p->ep_class;
+	st.param_names[1] = "batch size";
+	st.params[1] = NK;
+	st.nparams = 2;
+	st.total = (uint64_t)1 << (ref->m - MK);
+	st.nu = NQ;
+	st.nx = 4;
+	uint64_t workers = (uint64_t)tk_comm_size() * (uint64_t)(ctx->threads > 0 ? ctx->threads : 1);
+	const tk_mc_job job = {"montecarlo ep", 2 * GROUP * workers, ep_local, NULL};
+	double secs;
+	TK_CHECK(tk_mc_run(p, ctx, &job, &st, &secs));
+	tk_xsum *acc = st.x;
+	uint64_t *q = st.u;
+	tk_result_time(r, secs);
 
 	static uint64_t counts[NQ]; /* borrowed by the report */
 	memcpy(counts, q, sizeof counts);
@@ -141,7 +152,7 @@ int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 	tk_result_ref_f64(r, "ref_sy", ref->sy);
 	int ok33 = rel_ok(sx, ref->sx) && rel_ok(sy, ref->sy);
 	int ok34 = rel_ok(ax, ref->ax) && rel_ok(ay, ref->ay) && gc == ref->gc;
-	int okq = p->ep_class != 'S' || memcmp(q, class_s_counts, sizeof q) == 0;
+	int okq = p->ep_class != 'S' || memcmp(q, class_s_counts, sizeof class_s_counts) == 0;
 	tk_result_verify(r, ok33 && ok34 && okq,
 	                 "NPB 3.3 sums %s, NPB 3.4 sums and pairs %s%s (relative error <= 1e-8)",
 	                 ok33 ? "match" : "DIFFER", ok34 ? "match" : "DIFFER",

@@ -10,9 +10,11 @@
  * CPU.  Only the Black-Scholes reference (not in the digest) uses libm.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dispatch.h"
+#include "mc_run.h"
 #include "tkmath.h"
 #include "tk/comm.h"
 #include "tk/montecarlo.h"
@@ -35,6 +37,7 @@ void tk_mc_params_default(tk_mc_params *p)
 	p->sigma = 0.2;
 	p->maturity = 1.0;
 	p->ep_class = 'S';
+	p->checkpoint_every = 60;
 }
 
 /* One sample is a point (x, y), x and y from one pair of Philox words. */
@@ -64,13 +67,6 @@ uint64_t tk_mc_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi)
 	return hits;
 }
 
-/* This rank's blocks of n samples. */
-static void my_blocks(uint64_t n, uint64_t *b0, uint64_t *b1)
-{
-	uint64_t nb = n / TK_MC_BLOCK + (n % TK_MC_BLOCK != 0);
-	tk_split(nb, (uint64_t)tk_comm_size(), (uint64_t)tk_comm_rank(), b0, b1);
-}
-
 static int check_samples(const tk_mc_params *p)
 {
 	TK_REQUIRE(p->samples >= 1 && p->samples <= TK_MC_MAX_SAMPLES, TK_EUSAGE,
@@ -79,23 +75,54 @@ static int check_samples(const tk_mc_params *p)
 	return 0;
 }
 
-int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
+static void pi_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u, tk_xsum *x)
 {
-	TK_CHECK(check_samples(p));
-	uint64_t n = p->samples, b0, b1, hits = 0;
-	my_blocks(n, &b0, &b1);
-	tk_comm_barrier();
-	double t0 = tk_now();
-	tk_progress_begin(ctx, "montecarlo pi", b1 - b0);
+	(void)x;
+	const tk_mc_params *p = arg;
+	uint64_t n = p->samples, hits = 0;
 #pragma omp parallel for schedule(dynamic, 4) reduction(+ : hits)
 	for (uint64_t b = b0; b < b1; b++) {
 		uint64_t lo = b * TK_MC_BLOCK, hi = lo + TK_MC_BLOCK < n ? lo + TK_MC_BLOCK : n;
 		hits += tk_mc_pi_hits(p->seed, lo, hi);
 		tk_progress_add(1);
 	}
-	tk_progress_end();
-	tk_comm_allreduce_u64(&hits, 1, TK_SUM);
-	tk_result_time(r, tk_now() - t0);
+	u[0] += hits;
+}
+
+/* The checkpoint identity shared by pi and option: model, seed, samples, block. */
+static void mc_ident(tk_ckpt *c, const char *model, const tk_mc_params *p)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->model, sizeof c->model, "%s", model);
+	uint64_t nb = p->samples / TK_MC_BLOCK + (p->samples % TK_MC_BLOCK != 0);
+	c->total = nb;
+	c->param_names[c->nparams] = "--seed";
+	c->params[c->nparams++] = p->seed;
+	c->param_names[c->nparams] = "--samples";
+	c->params[c->nparams++] = p->samples;
+	c->param_names[c->nparams] = "block size";
+	c->params[c->nparams++] = TK_MC_BLOCK;
+}
+
+static uint64_t f64_bits(double v)
+{
+	uint64_t b;
+	memcpy(&b, &v, sizeof b);
+	return b;
+}
+
+int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
+{
+	TK_CHECK(check_samples(p));
+	tk_ckpt st;
+	mc_ident(&st, "pi", p);
+	st.nu = 1;
+	uint64_t workers = (uint64_t)tk_comm_size() * (uint64_t)(ctx->threads > 0 ? ctx->threads : 1);
+	const tk_mc_job job = {"montecarlo pi", 64 * workers, pi_local, p};
+	double secs;
+	TK_CHECK(tk_mc_run(p, ctx, &job, &st, &secs));
+	uint64_t n = p->samples, hits = st.u[0];
+	tk_result_time(r, secs);
 
 	const double q = M_PI / 4;
 	double nd = (double)n, est = 4.0 * (double)hits / nd;
@@ -146,16 +173,12 @@ static int check_option(const tk_mc_params *p)
 	return 0;
 }
 
-int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
+static void option_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u,
+                         tk_xsum *acc)
 {
-	TK_CHECK(check_option(p));
-	uint64_t n = p->samples, b0, b1;
-	my_blocks(n, &b0, &b1);
-	tk_xsum acc[2];
-	tk_xsum_init(&acc[0]);
-	tk_xsum_init(&acc[1]);
-	tk_comm_barrier();
-	double t0 = tk_now();
+	(void)u;
+	const tk_mc_params *p = arg;
+	uint64_t n = p->samples;
 	tk_mc_option_terms t = {
 		.seed = p->seed,
 		.spot = p->spot,
@@ -164,7 +187,6 @@ int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 		.vol = p->sigma * sqrt(p->maturity),
 		.sign = p->put ? -1.0 : 1.0,
 	};
-	tk_progress_begin(ctx, "montecarlo option", b1 - b0);
 #pragma omp parallel
 	{
 		tk_xsum mine[2];
@@ -186,10 +208,30 @@ int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 			tk_xsum_merge(&acc[1], &mine[1]);
 		}
 	}
-	tk_progress_end();
-	tk_xsum_allreduce(&acc[0]);
-	tk_xsum_allreduce(&acc[1]);
-	tk_result_time(r, tk_now() - t0);
+}
+
+int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
+{
+	TK_CHECK(check_option(p));
+	tk_ckpt st;
+	mc_ident(&st, "option", p);
+	static const char *const names[] = {"--spot", "--strike", "--rate", "--sigma",
+	                                    "--maturity"};
+	const double v[] = {p->spot, p->strike, p->rate, p->sigma, p->maturity};
+	for (int i = 0; i < 5; i++) {
+		st.param_names[st.nparams] = names[i];
+		st.params[st.nparams++] = f64_bits(v[i]);
+	}
+	st.param_names[st.nparams] = "--put";
+	st.params[st.nparams++] = (uint64_t)(p->put != 0);
+	st.nx = 2;
+	uint64_t workers = (uint64_t)tk_comm_size() * (uint64_t)(ctx->threads > 0 ? ctx->threads : 1);
+	const tk_mc_job job = {"montecarlo option", 16 * workers, option_local, p};
+	double secs;
+	TK_CHECK(tk_mc_run(p, ctx, &job, &st, &secs));
+	tk_xsum *acc = st.x;
+	uint64_t n = p->samples;
+	tk_result_time(r, secs);
 
 	double sum = tk_xsum_round(&acc[0]), sum2 = tk_xsum_round(&acc[1]);
 	double nd = (double)n, mean = sum / nd;

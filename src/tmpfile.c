@@ -27,6 +27,7 @@ static struct {
 	char name[NAME_MAX_LEN];
 } slots[SLOTS];
 static volatile sig_atomic_t child_pgid;
+static volatile sig_atomic_t deferring, pending;
 
 static void slot_add(const char *name)
 {
@@ -103,6 +104,10 @@ void tk_tmp_discard(char *tmp)
 
 static void on_signal(int sig)
 {
+	if (deferring && (sig == SIGTERM || sig == SIGUSR1)) {
+		pending = sig; /* the run writes its checkpoint, then exits 128 + sig */
+		return;
+	}
 	pid_t g = (pid_t)child_pgid;
 	if (g > 0) {
 		/* the child runs in its own process group (bench): pass the signal on, give
@@ -134,6 +139,19 @@ void tk_signals_install(void)
 		sigaction(sigs[i], &sa, NULL);
 	}
 }
+
+void tk_signals_defer(void)
+{
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGUSR1, &sa, NULL);
+	deferring = 1;
+}
+
+int tk_signals_pending(void) { return (int)pending; }
 
 void tk_signals_child(pid_t pgid)
 {

@@ -17,6 +17,7 @@ extern const tk_suite tk_suite_rng;
 extern const tk_suite tk_suite_montecarlo;
 extern const tk_suite tk_suite_tkmath;
 extern const tk_suite tk_suite_xsum;
+extern const tk_suite tk_suite_checkpoint;
 extern const tk_suite tk_suite_npy;
 extern const tk_suite tk_suite_reduce;
 extern const tk_suite tk_suite_reduce_simd;
@@ -34,6 +35,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_montecarlo,
 	&tk_suite_tkmath,
 	&tk_suite_xsum,
+	&tk_suite_checkpoint,
 	&tk_suite_npy,
 	&tk_suite_reduce,
 	&tk_suite_reduce_simd,

@@ -25,6 +25,9 @@ typedef struct tk_mc_params {
 	double spot, strike, rate, sigma, maturity;
 	int put;
 	char ep_class; /* 'S', 'W', 'A', 'B', 'C' */
+	/* checkpoint/resume (docs/reliability.md): NULL for none */
+	const char *checkpoint, *resume;
+	double checkpoint_every; /* seconds between checkpoints */
 } tk_mc_params;
 
 void tk_mc_params_default(tk_mc_params *p);

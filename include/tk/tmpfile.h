@@ -30,6 +30,11 @@ void tk_tmp_discard(char *tmp);
  * tk_signals_child (and reap it), remove every registered temporary file, and exit
  * 128 + signal.  Installed once at start-up; a signal ignored at start stays ignored. */
 void tk_signals_install(void);
+/* From now on SIGTERM and SIGUSR1 (Slurm's --signal) do not end the run: they are
+ * remembered, and tk_signals_pending() returns the last one (0 for none), so a run
+ * that checkpoints can stop at its next consistent point.  SIGINT still ends it. */
+void tk_signals_defer(void);
+int tk_signals_pending(void);
 /* The process group of the child being waited for (bench), or 0 for none. */
 void tk_signals_child(pid_t pgid);
 
