@@ -102,7 +102,8 @@ static inline void gh_blur(const uint16_t *p, const vu32 *wv, int r, size_t c, v
 static inline vs16 sharpen_mix(vu16 p, vu16 b, vs16 a)
 {
 	vs16 d = (vs16)(p - b);
-	vu16 lo = (vu16)(d * a), hi = (vu16)vs16_mulhi(d, a);
+	/* the low half as an unsigned product: the same bits, without signed overflow */
+	vu16 lo = (vu16)d * (vu16)a, hi = (vu16)vs16_mulhi(d, a);
 	vs16 f = (vs16)((hi << 8) | (lo >> 8)) + (vs16)p;
 	vu16 rem = lo & 255;
 	const vu16 h = vu16_splat(128);
