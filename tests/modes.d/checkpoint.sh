@@ -42,7 +42,15 @@ ckpt_trial() {
 		rc=$?
 		[ -f "$ck" ] && from=(--resume "$ck")
 		case $rc in
-		0) break ;;
+		0)
+			grep -q '"digest"' "$out" && break
+			# a run that was signalled and ended 0 without a result: MPICH's Hydra
+			# mpiexec can report 0 when it forwarded SIGTERM and its ranks stopped
+			if [ $tries -gt 2 ] || [ "$launch" = env ]; then
+				fail "$name: exit 0 without a result: $(head -c 300 "$out.err")"
+				return
+			fi
+			;;
 		137 | 143 | 1) ;; # killed (mpirun itself exits 1 when its ranks exit 143)
 		*)
 			fail "$name: exit $rc: $(head -c 300 "$out.err")"
