@@ -118,7 +118,9 @@ wait_job() {
 # result DIR-GLOB: the results folder of a job (NAME-ID)
 result() { echo "$TK_RESULTS/$1-$2"; }
 
-header="kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,others_cpu,outliers,digest,peak_rss_max_bytes,peak_rss_sum_bytes,worker_busy_min_s,worker_busy_max_s,study"
+# bench's CSV header, the contract, from its one home (tests/modes.d/zz-bench.sh)
+header=$(sed -n 's/^bench_csv_header="\(.*\)"$/\1/p' tests/modes.d/zz-bench.sh)
+[ -n "$header" ] || { echo "slurm.sh: no bench_csv_header in tests/modes.d/zz-bench.sh" >&2; exit 1; }
 csv_ok() { # csv_ok CSV MODE...: contract header, every row verified and identical, each MODE present
 	local f=$1
 	shift
