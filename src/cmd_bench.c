@@ -994,15 +994,6 @@ static void csv_doc(const bench *b, FILE *f)
 	}
 }
 
-static int write_csv(const bench *b, const char *path)
-{
-	char *tmp;
-	FILE *f = open_atomic(path, &tmp);
-	if (!f)
-		return TK_EIO;
-	csv_doc(b, f);
-	return commit_atomic(f, tmp, path);
-}
 
 static void json_kv_num(FILE *f, const char *key, double v, int comma)
 {
@@ -1109,15 +1100,19 @@ static void json_doc(const bench *b, FILE *f)
 	fputs("}\n", f);
 }
 
-static int write_json(const bench *b, const char *path)
+/* Write one document (csv_doc or json_doc) to path through a temporary file, so the
+ * target is either the old file or the whole new one. */
+static int write_doc(const bench *b, const char *path, void (*doc)(const bench *, FILE *))
 {
 	char *tmp;
 	FILE *f = open_atomic(path, &tmp);
 	if (!f)
 		return TK_EIO;
-	json_doc(b, f);
+	doc(b, f);
 	return commit_atomic(f, tmp, path);
 }
+static int write_csv(const bench *b, const char *path) { return write_doc(b, path, csv_doc); }
+static int write_json(const bench *b, const char *path) { return write_doc(b, path, json_doc); }
 
 /* scripts/plot beside the binary (a source tree), or PREFIX/share/toolkit/plot beside
  * an installed PREFIX/bin/toolkit (make install puts it there) */

@@ -191,6 +191,15 @@ typedef struct rank_rec {
 
 static rank_rec *recs;
 static int nrecs, world_threads;
+
+/* Whether record r is the first one of its host (so each host is reported once). */
+static int first_on_host(const rank_rec *rs, int r)
+{
+	for (int q = 0; q < r; q++)
+		if (strcmp(rs[q].host, rs[r].host) == 0)
+			return 0;
+	return 1;
+}
 static char warns[WWARN][240];
 static int nwarns;
 
@@ -314,10 +323,7 @@ static void judge(void)
 	}
 	/* hosts: threads against the cores their ranks may use together */
 	for (int r = 0; r < nrecs; r++) {
-		int first = 1;
-		for (int q = 0; q < r; q++)
-			first &= strcmp(recs[q].host, recs[r].host) != 0;
-		if (!first)
+		if (!first_on_host(recs, r))
 			continue;
 		uint64_t u[WCPUS / 64] = {0};
 		int threads = 0, ranks = 0;
@@ -393,10 +399,7 @@ void tk_world_json(FILE *out)
 	fputs(",\"hosts\":[", out);
 	int nh = 0;
 	for (int r = 0; r < nrecs; r++) {
-		int first = 1;
-		for (int q = 0; q < r; q++)
-			first &= strcmp(recs[q].host, recs[r].host) != 0;
-		if (!first)
+		if (!first_on_host(recs, r))
 			continue;
 		fputs(nh++ ? "," : "", out);
 		tk_json_string(out, recs[r].host);
