@@ -106,7 +106,7 @@ endif
 OPT := $(OPT0) $(ARCH)
 # CFLAGS_TK without the target: the kernel variants add their own (SIMD_FLAGS_*)
 CFLAGS_NOARCH = -std=c11 $(OPT0) $(WARN) -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-	-Iinclude -DTK_HAVE_MPI=$(MPI) -DTK_HAVE_OPENMP=$(OPENMP) -DTK_HAVE_PNG=$(PNG) \
+	-Iinclude -Isrc -DTK_HAVE_MPI=$(MPI) -DTK_HAVE_OPENMP=$(OPENMP) -DTK_HAVE_PNG=$(PNG) \
 	-DTK_HAVE_CURL=$(CURL) $(PNG_CFLAGS) $(CURL_CFLAGS) $(CFLAGS)
 CFLAGS_TK = $(CFLAGS_NOARCH) $(ARCH)
 ifeq ($(OPENMP),1)
@@ -133,12 +133,12 @@ Q := @
 endif
 
 # libtk: every module but the command front end and the other comm backend
-COMM_SRC := $(if $(filter 1,$(MPI)),src/comm_mpi.c,src/comm_serial.c)
-CMD_SRC := src/main.c $(wildcard src/cmd_*.c)
-SIMD_SRC := $(wildcard src/*_simd.c)
-LIB_SRC := $(filter-out $(CMD_SRC) $(SIMD_SRC) src/comm_mpi.c src/comm_serial.c,$(wildcard src/*.c)) $(COMM_SRC)
-# each kernel variant source once per vector ISA (include/tk/simd.h, src/vec.h)
-SIMD_OBJ := $(foreach v,$(SIMD_VARIANTS),$(SIMD_SRC:src/%.c=$(BUILD)/simd/%.$(v).o))
+COMM_SRC := $(if $(filter 1,$(MPI)),src/comm/comm_mpi.c,src/comm/comm_serial.c)
+CMD_SRC := src/core/main.c $(wildcard src/*/cmd_*.c)
+SIMD_SRC := $(wildcard src/*/*_simd.c)
+LIB_SRC := $(filter-out $(CMD_SRC) $(SIMD_SRC) src/comm/comm_mpi.c src/comm/comm_serial.c,$(wildcard src/*/*.c)) $(COMM_SRC)
+# each kernel variant source once per vector ISA (include/tk/simd.h, src/simd/vec.h)
+SIMD_OBJ := $(foreach v,$(SIMD_VARIANTS),$(SIMD_SRC:src/%.c=$(BUILD)/variant/%.$(v).o))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(SIMD_OBJ)
 CMD_OBJ := $(CMD_SRC:src/%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/test_*.c) tests/runner.c
@@ -165,8 +165,8 @@ $(BUILD)/revision.h: FORCE
 	@mkdir -p $(dir $@)
 	$(Q)printf '#define TK_BUILD_REVISION "%s"\n' '$(REVISION)' >$@.new; \
 	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
-$(BUILD)/report.o: $(BUILD)/revision.h
-$(BUILD)/report.o: CFLAGS_TK += -I$(BUILD)
+$(BUILD)/core/report.o: $(BUILD)/revision.h
+$(BUILD)/core/report.o: CFLAGS_TK += -I$(BUILD)
 FORCE:
 
 $(BUILD)/libtk.a: $(LIB_OBJ)
@@ -179,7 +179,7 @@ $(BUILD)/%.o: src/%.c
 	$(Q)$(CC) $(CFLAGS_TK) -MMD -MP -c $< -o $@
 
 # the one file that includes <mpi.h>: compiled by the wrapper, which knows where it is
-$(BUILD)/comm_mpi.o: src/comm_mpi.c
+$(BUILD)/comm/comm_mpi.o: src/comm/comm_mpi.c
 	@mkdir -p $(dir $@)
 	@echo "  MPICC $< [$(MPICC): $(MPI_FLAVOUR)]"
 	$(Q)$(MPI_ENV) $(MPICC) $(CFLAGS_TK) -MMD -MP -c $< -o $@
@@ -195,7 +195,7 @@ SIMD_FLAGS_avx512 = -march=x86-64-v4 -mtune=generic -DTK_VBYTES=64
 # scalar: its one-lane vectors are scalar code by design.
 VEC_WARN := $(shell $(CC) -Werror -Wvector-operation-performance -E -x c /dev/null >/dev/null 2>&1 && echo -Wvector-operation-performance)
 define SIMD_RULE
-$$(BUILD)/simd/%.$(1).o: src/%.c
+$$(BUILD)/variant/%.$(1).o: src/%.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC    $$< [$(1)]"
 	$$(Q)$$(CC) $$(CFLAGS_NOARCH) $$(SIMD_FLAGS_$(1)) $(if $(filter-out scalar,$(1)),$$(VEC_WARN)) -DTK_SIMD_SUFFIX=$(1) -MMD -MP -c $$< -o $$@

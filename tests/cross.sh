@@ -28,7 +28,7 @@ unset OMP_NUM_THREADS TK_SIMD
 # machine (e.g. libm's exp, log, cos: glibc's x86-64 libm picks an FMA or a non-FMA
 # version of each by CPU).  They would still run and must verify; a differing digest is
 # reported as "KNOWN", not as a failure.  Empty: every digested result uses the
-# toolkit's own exp/log/sincos (src/tkmath.h), so every case is checked strictly.
+# toolkit's own exp/log/sincos (src/simd/tkmath.h), so every case is checked strictly.
 KNOWN=""
 # =======================================================================================
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tkmath.h"
+#include "simd/tkmath.h"
 #include "tk/comm.h"
 #include "tk/array_io.h"
 #include "tk/decomp.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "simd/dispatch.h"
 #include "tk/filter.h"
 #include "tk/omp.h"
 #include "tk/simd.h"

@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "simd/dispatch.h"
 #include "tk/montecarlo.h"
 #include "tk/rng.h"
 #include "tk/tk.h"
 #include "tk_test.h"
-#include "tkmath.h"
+#include "simd/tkmath.h"
 
 /* The field `name` of r; a missing field fails the test rather than skipping a check. */
 static const tk_field *field(const tk_result *r, const char *name)

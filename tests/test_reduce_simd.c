@@ -1,6 +1,6 @@
 /*
  * test_reduce_simd.c: every vector variant of the reduce family's kernels
- * (src/reduce_simd.c, src/xsum_simd.c) on the same arrays, compared bitwise with the
+ * (src/reduce/reduce_simd.c, src/math/xsum_simd.c) on the same arrays, compared bitwise with the
  * scalar variant, and the scalar variant against plain references written here (a
  * 16-lane loop with the halving tree, tk_reduce_bin's numpy rule, the split summed value
  * by value).  Sizes leave remainders of every vector width; the data hold NaN, inf,
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "simd/dispatch.h"
 #include "tk/reduce.h"
 #include "tk/simd.h"
 #include "tk/tk.h"

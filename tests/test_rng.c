@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "simd/dispatch.h"
 #include "tk/rng.h"
 #include "tk/tk.h"
 #include "tk_test.h"

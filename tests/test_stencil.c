@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "simd/dispatch.h"
 #include "tk/omp.h"
 #include "tk/simd.h"
 #include "tk/stencil.h"

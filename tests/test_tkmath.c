@@ -1,4 +1,4 @@
-/* test_tkmath.c: the toolkit's own exp, log and sincos of 2 pi u (src/tkmath.h)
+/* test_tkmath.c: the toolkit's own exp, log and sincos of 2 pi u (src/simd/tkmath.h)
  * against long double libm (64-bit or wider significands: an independent reference
  * good to far below 1 ulp of a double), their special values, and every SIMD
  * variant's vector forms (tk_math_lanes) against the scalar forms, bit for bit. */
@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "simd/dispatch.h"
 #include "tk/tk.h"
-#include "tkmath.h"
+#include "simd/tkmath.h"
 #include "tk_test.h"
 
 static uint64_t rng_state = 0x2545F4914F6CDD1Dull;

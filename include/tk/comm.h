@@ -1,8 +1,8 @@
 /*
  * comm.h: the communication layer, the only interface the kernels have to other ranks.
  *
- * Rule: src/comm_mpi.c is the only compilation unit that includes <mpi.h>;
- * src/comm_serial.c implements the same functions with size-1 semantics (rank 0 of 1),
+ * Rule: src/comm/comm_mpi.c is the only compilation unit that includes <mpi.h>;
+ * src/comm/comm_serial.c implements the same functions with size-1 semantics (rank 0 of 1),
  * so kernels never know whether MPI is built.  All functions are collective unless
  * marked otherwise and are called from one thread per rank (MPI_THREAD_FUNNELED).
  */

@@ -44,7 +44,7 @@ int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
  * w3) and the Box-Muller pair rho (cos, sin)(2 pi u2), rho = sqrt(-2 log u1); sample
  * 2j takes the cos normal z, sample 2j+1 the sin one; S = spot exp(drift + vol z) and
  * the payoff is max(sign (S - strike), 0) with sign = +1 (call) or -1 (put).  exp,
- * log, sincos are the toolkit's own (src/tkmath.h). */
+ * log, sincos are the toolkit's own (src/simd/tkmath.h). */
 typedef struct tk_mc_option_terms {
 	uint64_t seed;
 	double spot, strike, drift, vol, sign;

@@ -106,7 +106,7 @@ void tk_reduce_edges(double lo, double hi, uint32_t bins, double *edges);
  * when every run's sum was the known exact total (0 also on allocation failure). */
 double tk_membw(uint64_t bytes, int reps, int *ok);
 
-/* ---- the registered kernels (src/reduce_kernel.c) ---------------------------- */
+/* ---- the registered kernels (src/reduce/reduce_kernel.c) ---------------------------- */
 
 typedef struct tk_reduce_params {
 	tk_source src;        /* where the values come from */

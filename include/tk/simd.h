@@ -2,11 +2,11 @@
  * simd.h: which vector instruction set the hot kernels use, chosen once at start-up.
  *
  * Rule: every hot kernel is written once, in src/FAMILY_simd.c, against the vector layer
- * (src/vec.h), and the Makefile compiles that one source once per variant: scalar
+ * (src/simd/vec.h), and the Makefile compiles that one source once per variant: scalar
  * (one lane, the reference), a 128-bit variant (SSE2 on x86-64, NEON on aarch64),
  * AVX2 and AVX-512 (x86-64 only).  The variants give the same bits: the same IEEE
  * operations in the same order per logical lane, no contraction into FMA, no libm
- * calls whose result could depend on the CPU.  One table (src/dispatch.c, zlib-ng's
+ * calls whose result could depend on the CPU.  One table (src/simd/dispatch.c, zlib-ng's
  * functable) holds the active variant's entry points; `--simd` or TK_SIMD picks it,
  * otherwise the best one this CPU runs.
  */
@@ -39,7 +39,7 @@ const char *tk_simd_cpu_features(void);
 /* Comma-separated names of the available variants, best last ("scalar, sse2, avx2"). */
 const char *tk_simd_choices(void);
 
-/* Comma-separated names of the kernels that have variants (src/dispatch.h). */
+/* Comma-separated names of the kernels that have variants (src/simd/dispatch.h). */
 const char *tk_simd_kernel_list(void);
 
 #endif
