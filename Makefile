@@ -141,7 +141,7 @@ LIB_SRC := $(filter-out $(CMD_SRC) $(SIMD_SRC) src/comm/comm_mpi.c src/comm/comm
 SIMD_OBJ := $(foreach v,$(SIMD_VARIANTS),$(SIMD_SRC:src/%.c=$(BUILD)/variant/%.$(v).o))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(SIMD_OBJ)
 CMD_OBJ := $(CMD_SRC:src/%.c=$(BUILD)/%.o)
-TEST_SRC := $(wildcard tests/test_*.c) tests/runner.c
+TEST_SRC := $(wildcard tests/*/test_*.c) tests/runner.c
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)

@@ -2,7 +2,7 @@
 # Regenerate the image fixtures in tests/data (committed, so the tests never need
 # this script or its tools).  Needs Netpbm (apt-get install netpbm).
 #
-# Every good fixture shows the same 7 x 5 picture, so that tests/test_image.c can check
+# Every good fixture shows the same 7 x 5 picture, so that tests/io/test_image.c can check
 # the decoded pixels against these formulas (written there again, by hand):
 #   gray(x, y)  = (37 x + 53 y) mod 256
 #   rgb(x, y)   = (40 x, 60 y, 20 (x + y))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the .npy fixtures of tests/data used by tests/test_npy.c and test_reduce.c.
+"""Write the .npy fixtures of tests/data used by tests/io/test_npy.c and test_reduce.c.
 
 Run with a Python that has numpy (e.g. /usr/bin/python3 tests/make_npy_fixtures.py).
 The files are small and committed, so the tests never need numpy at run time; this

@@ -1,6 +1,6 @@
 /*
  * stats.h: the statistics `toolkit bench` reports, as plain functions with
- * hand-checkable answers (tests/test_stats.c).
+ * hand-checkable answers (tests/math/test_stats.c).
  */
 #ifndef TK_STATS_H
 #define TK_STATS_H

@@ -12,7 +12,7 @@
  * The methods are fdlibm's (Sun, 1993: e_exp.c and e_log.c, their coefficients and
  * error analysis, < 1 ulp) with the range reduction and scaling done by bit
  * operations instead of branches; sincos_2pi reduces its argument exactly, in turns.
- * Measured errors (tests/test_tkmath.c keeps them): see docs/montecarlo.md.
+ * Measured errors (tests/simd/test_tkmath.c keeps them): see docs/montecarlo.md.
  *
  * The instantiating header defines:
  *   TKM_D, TKM_U            the double and uint64 types (double, uint64_t | vd, vu)
