@@ -264,13 +264,14 @@ awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
 
 # scripts/plot draws the interval as error bars and never an empty cell as a value:
 # with TK_PLOT_KEEP the data gnuplot read are kept; a row with an empty karp_flatt
-# (speedup below 1) is NaN there, a row without an interval gets no bar
+# (speedup below 1) is NaN there, a row without an interval gets no bar, and the one
+# oversubscribed row (and only it) is marked
 if command -v gnuplot >/dev/null; then
 	{
-		echo "kernel,mode,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,launch_s,speedup,efficiency,karp_flatt,kernel_ci_lo_s,kernel_ci_hi_s,ci_level"
-		echo "x.k,serial,1,1,1,100,6,0,yes,yes,1.0,0.9,1.1,0.01,1,1,,0.95,1.05,0.96875"
-		echo "x.k,omp,2,1,2,100,6,0,yes,yes,1.25,1.2,1.3,0.01,0.8,0.4,,1.2,1.3,0.96875"
-		echo "x.k,omp,4,1,4,100,1,0,yes,yes,0.5,0.5,0.5,0.01,2,0.5,0.333333,,,"
+		echo "kernel,mode,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,launch_s,speedup,efficiency,karp_flatt,kernel_ci_lo_s,kernel_ci_hi_s,ci_level,oversubscribed"
+		echo "x.k,serial,1,1,1,100,6,0,yes,yes,1.0,0.9,1.1,0.01,1,1,,0.95,1.05,0.96875,no"
+		echo "x.k,omp,2,1,2,100,6,0,yes,yes,1.25,1.2,1.3,0.01,0.8,0.4,,1.2,1.3,0.96875,no"
+		echo "x.k,omp,4,1,4,100,1,0,yes,yes,0.5,0.5,0.5,0.01,2,0.5,0.333333,,,,yes"
 	} >"$WORK/e.csv"
 	rm -rf "$WORK/eplots"
 	if TK_PLOT_KEEP=1 "$HERE/../scripts/plot" "$WORK/e.csv" "$WORK/eplots" >"$WORK/e.out" 2>&1 &&
@@ -279,7 +280,8 @@ if command -v gnuplot >/dev/null; then
 			$1 == 4 {if ($6 != 0.333333) bad = 1; n++} END {exit bad || n != 2}' "$WORK/eplots/data/x.k.omp.dat" &&
 		awk -F'\t' '{n++; if ($1 != 2 || $2 != 0.8) bad = 1
 			if (sprintf("%.6f %.6f", $3, $4) != sprintf("%.6f %.6f", 0.8 * 1.25 / 1.3, 0.8 * 1.25 / 1.2)) bad = 1}
-			END {exit bad || n != 1}' "$WORK/eplots/data/x.k.omp.dat.ci"; then
+			END {exit bad || n != 1}' "$WORK/eplots/data/x.k.omp.dat.ci" &&
+		awk -F'\t' '{n++; if ($1 != 4 || $2 != 2) bad = 1} END {exit bad || n != 1}' "$WORK/eplots/data/x.k.over"; then
 		pass
 	else
 		fail "scripts/plot: empty cells or error bars: $(tail -n 2 "$WORK/e.out"; cat "$WORK/eplots/data/x.k.omp.dat"* 2>/dev/null | tr '\n\t' '| ')"
