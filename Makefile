@@ -13,6 +13,7 @@
 #   make bench        a scaling sweep with toolkit bench
 #   make install PREFIX=/usr/local
 #   CURL=0|1          without / with libcurl (filter --input LIST of URLs); auto by default
+#   HWLOC=0|1         without / with hwloc (topology in info and --placement); auto by default
 #   V=1               show full commands; SAN=1 AddressSanitizer + UBSan build
 # Objects live per configuration (build/mpi1-omp1-png1/...), so switching never links
 # stale objects.
@@ -21,6 +22,7 @@ MPI ?= auto
 OPENMP ?= 1
 PNG ?= auto
 CURL ?= auto
+HWLOC ?= auto
 SAN ?= 0
 PREFIX ?= /usr/local
 CC ?= cc
@@ -90,12 +92,26 @@ endif
 CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS := $(or $(shell pkg-config --libs libcurl 2>/dev/null),-lcurl)
 endif
+ifeq ($(HWLOC),auto)
+HWLOC := $(if $(shell pkg-config --exists hwloc 2>/dev/null && echo y),1,$(if $(wildcard /usr/include/hwloc.h),1,0))
+endif
+ifeq ($(HWLOC),1)
+ifeq ($(shell pkg-config --exists hwloc 2>/dev/null && echo y)$(wildcard /usr/include/hwloc.h),)
+$(error HWLOC=1 but hwloc.h was not found: install it (scripts/deps.sh hwloc, or apt-get install libhwloc-dev) or build with HWLOC=0)
+endif
+HWLOC_CFLAGS := $(shell pkg-config --cflags hwloc 2>/dev/null)
+HWLOC_LIBS := $(or $(shell pkg-config --libs hwloc 2>/dev/null),-lhwloc)
+endif
+# the library's own version for `toolkit info` (hwloc's API number is not it)
+HWLOC_VERSION := $(or $(shell pkg-config --modversion hwloc 2>/dev/null),unknown)
 
 # a build without libcurl has its own folder (fetch.c differs); with it, the name is as before
 CURL_SUFFIX := $(if $(filter 0,$(CURL)),-nocurl)
+# and one without hwloc (topology.c differs)
+HWLOC_SUFFIX := $(if $(filter 0,$(HWLOC)),-nohwloc)
 space := $(subst ,, )
 comma := ,
-CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)$(if $(filter-out openmpi,$(MPI_KIND)),-$(MPI_KIND))-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(if $(filter 1,$(SAN)),-san)$(if $(subst x$(strip $(ARCH_DEFAULT))x,,x$(strip $(ARCH))x),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
+CONFIG := $(if $(filter x86_64%,$(TARGET)),,$(firstword $(subst -, ,$(TARGET)))-)mpi$(MPI)$(if $(filter-out openmpi,$(MPI_KIND)),-$(MPI_KIND))-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(HWLOC_SUFFIX)$(if $(filter 1,$(SAN)),-san)$(if $(subst x$(strip $(ARCH_DEFAULT))x,,x$(strip $(ARCH))x),-$(subst =,,$(subst -,,$(subst $(space),,$(ARCH)))))$(if $(filter clang%,$(notdir $(CC))),-clang)
 BUILD := build/$(CONFIG)
 
 WARN := -Wall -Wextra -Werror -Wundef -Wstrict-prototypes -Wmissing-prototypes -Wshadow
@@ -107,7 +123,7 @@ OPT := $(OPT0) $(ARCH)
 # CFLAGS_TK without the target: the kernel variants add their own (SIMD_FLAGS_*)
 CFLAGS_NOARCH = -std=c11 $(OPT0) $(WARN) -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Iinclude -Isrc -DTK_HAVE_MPI=$(MPI) -DTK_HAVE_OPENMP=$(OPENMP) -DTK_HAVE_PNG=$(PNG) \
-	-DTK_HAVE_CURL=$(CURL) $(PNG_CFLAGS) $(CURL_CFLAGS) $(CFLAGS)
+	-DTK_HAVE_CURL=$(CURL) -DTK_HAVE_HWLOC=$(HWLOC) $(PNG_CFLAGS) $(CURL_CFLAGS) $(HWLOC_CFLAGS) $(CFLAGS)
 CFLAGS_TK = $(CFLAGS_NOARCH) $(ARCH)
 ifeq ($(OPENMP),1)
 CFLAGS_NOARCH += -fopenmp
@@ -118,7 +134,7 @@ endif
 ifeq ($(SAN),1)
 LDFLAGS_TK += -fsanitize=address,undefined
 endif
-LIBS_TK := $(PNG_LIBS) $(CURL_LIBS) -lm $(LDFLAGS) $(LIBS)
+LIBS_TK := $(PNG_LIBS) $(CURL_LIBS) $(HWLOC_LIBS) -lm $(LDFLAGS) $(LIBS)
 # provenance for `toolkit info`
 CC_VERSION := $(shell $(CC) -dumpfullversion 2>/dev/null || $(CC) -dumpversion 2>/dev/null)
 CFLAGS_NOARCH += -DTK_BUILD_CC='"$(CC) $(CC_VERSION)"' \
@@ -167,6 +183,7 @@ $(BUILD)/revision.h: FORCE
 	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 $(BUILD)/core/report.o: $(BUILD)/revision.h
 $(BUILD)/core/report.o: CFLAGS_TK += -I$(BUILD)
+$(BUILD)/core/topology.o: CFLAGS_TK += -DTK_HWLOC_VERSION='"$(HWLOC_VERSION)"'
 FORCE:
 
 $(BUILD)/libtk.a: $(LIB_OBJ)
@@ -224,7 +241,7 @@ deps:
 # checks (so ./toolkit is the MPI build afterwards).  Each step is a fresh make so that
 # MPI auto-detection sees what deps.sh installed.
 test:
-	$(Q)scripts/deps.sh cc mpi mpich cunit png curl gnuplot shellcheck numpy clang aarch64
+	$(Q)scripts/deps.sh cc mpi mpich cunit png curl hwloc gnuplot shellcheck numpy clang aarch64
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory MPI=0 check
 	$(Q)$(MAKE) --no-print-directory test-clang
@@ -280,12 +297,12 @@ clang-check: $(BUILD)/toolkit $(BUILD)/run_tests
 # own build/aarch64-.../ folder) run under qemu-user must give this machine's digests
 # for every kernel (tests/cross.sh).  A given ARCH applies to this machine's build only.
 AARCH64_CC := aarch64-linux-gnu-gcc
-AARCH64_BUILD := build/aarch64-mpi0-omp$(OPENMP)-png0-nocurl
+AARCH64_BUILD := build/aarch64-mpi0-omp$(OPENMP)-png0-nocurl-nohwloc
 test-aarch64:
 	$(Q)scripts/deps.sh cc aarch64
 	$(Q)$(MAKE) --no-print-directory MPI=0 aarch64-check
 aarch64-check: $(BUILD)/toolkit
-	$(Q)$(MAKE) --no-print-directory CC=$(AARCH64_CC) PNG=0 CURL=0 ARCH=-march=armv8-a $(AARCH64_BUILD)/toolkit
+	$(Q)$(MAKE) --no-print-directory CC=$(AARCH64_CC) PNG=0 CURL=0 HWLOC=0 ARCH=-march=armv8-a $(AARCH64_BUILD)/toolkit
 	$(Q)tests/cross.sh $(BUILD)/toolkit $(AARCH64_BUILD)/toolkit
 
 san:
@@ -295,12 +312,12 @@ san:
 # its best variant under it: check the unit tests and a run of each kernel family
 VG := valgrind -q --error-exitcode=9 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
 valgrind:
-	$(Q)$(MAKE) --no-print-directory MPI=0 build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/run_tests build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit
-	$(Q)TK_TEST_DATA=tests/data $(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/run_tests >/dev/null
-	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit montecarlo --model ep --class S --quiet >/dev/null
-	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit montecarlo --samples 1e6 --quiet >/dev/null
-	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit reduce --generate 1e6 --ops all --quiet >/dev/null
-	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)/toolkit filter --filter gaussian,median --generate 301x97x3 --output /tmp/tk-vg-$$$$.png --quiet >/dev/null; rc=$$?; rm -f /tmp/tk-vg-$$$$.png; exit $$rc
+	$(Q)$(MAKE) --no-print-directory MPI=0 build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(HWLOC_SUFFIX)/run_tests build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(HWLOC_SUFFIX)/toolkit
+	$(Q)TK_TEST_DATA=tests/data $(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(HWLOC_SUFFIX)/run_tests >/dev/null
+	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(HWLOC_SUFFIX)/toolkit montecarlo --model ep --class S --quiet >/dev/null
+	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(HWLOC_SUFFIX)/toolkit montecarlo --samples 1e6 --quiet >/dev/null
+	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(HWLOC_SUFFIX)/toolkit reduce --generate 1e6 --ops all --quiet >/dev/null
+	$(Q)$(VG) build/mpi0-omp$(OPENMP)-png$(PNG)$(CURL_SUFFIX)$(HWLOC_SUFFIX)/toolkit filter --filter gaussian,median --generate 301x97x3 --output /tmp/tk-vg-$$$$.png --quiet >/dev/null; rc=$$?; rm -f /tmp/tk-vg-$$$$.png; exit $$rc
 	@echo "valgrind: clean"
 
 demo: deps

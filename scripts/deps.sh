@@ -7,7 +7,8 @@
 #         tests' independent reference for reduce, Debian's python3-numpy),
 #         clang (clang with OpenMP: libomp-dev), aarch64 (a cross gcc for aarch64 with
 #         OpenMP and qemu-user to run what it builds: make test-aarch64).
-#         Default: cc mpi cunit png curl.
+#         hwloc (libhwloc-dev: the topology in info and --placement).
+#         Default: cc mpi cunit png curl hwloc.
 # Missing pieces are installed with apt-get when running as root on a Debian-like
 # system; otherwise (or with --check) the exact command to run is printed and the
 # script exits 1.  Called by `make test`, `make demo` and `make bench`.
@@ -17,7 +18,7 @@ if [ "${1:-}" = "--check" ]; then
 	check_only=1
 	shift
 fi
-[ $# -eq 0 ] && set -- cc mpi cunit png curl
+[ $# -eq 0 ] && set -- cc mpi cunit png curl hwloc
 CC=${CC:-cc}
 command -v "$CC" >/dev/null 2>&1 || CC=gcc
 
@@ -49,6 +50,7 @@ for what in "$@"; do
 		has_header curl/curl.h "$(pkg-config --cflags libcurl 2>/dev/null)" || missing="$missing libcurl4-openssl-dev"
 		command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 		;;
+	hwloc) has_header hwloc.h "$(pkg-config --cflags hwloc 2>/dev/null)" || missing="$missing libhwloc-dev" ;;
 	gnuplot) command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox" ;;
 	shellcheck) command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck" ;;
 	numpy) /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing="$missing python3-numpy" ;;
@@ -63,7 +65,7 @@ for what in "$@"; do
 		command -v qemu-aarch64 >/dev/null 2>&1 || missing="$missing qemu-user"
 		;;
 	*)
-		echo "deps.sh: unknown dependency '$what' (known: cc mpi mpich cunit png curl gnuplot shellcheck numpy clang aarch64)" >&2
+		echo "deps.sh: unknown dependency '$what' (known: cc mpi mpich cunit png curl hwloc gnuplot shellcheck numpy clang aarch64)" >&2
 		exit 2
 		;;
 	esac

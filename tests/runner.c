@@ -27,6 +27,7 @@ extern const tk_suite tk_suite_filter;
 extern const tk_suite tk_suite_pool;
 extern const tk_suite tk_suite_decomp;
 extern const tk_suite tk_suite_stencil;
+extern const tk_suite tk_suite_topology;
 
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
@@ -45,6 +46,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_pool,
 	&tk_suite_decomp,
 	&tk_suite_stencil,
+	&tk_suite_topology,
 };
 
 const char *tk_test_data_dir(void)

@@ -19,6 +19,9 @@
 #ifndef TK_HAVE_CURL
 #define TK_HAVE_CURL 0
 #endif
+#ifndef TK_HAVE_HWLOC
+#define TK_HAVE_HWLOC 0
+#endif
 #ifndef TK_BUILD_CFLAGS
 #define TK_BUILD_CFLAGS "unknown"
 #endif

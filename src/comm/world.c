@@ -1,7 +1,8 @@
 /*
  * world.c: what the launcher claims, what MPI joined, and where each rank and thread
- * ran (include/tk/world.h).  Cores come from sysfs (topology/core_id and
- * physical_package_id), so two hardware threads of one core count as one core.
+ * ran (include/tk/world.h).  Cores and NUMA nodes come from include/tk/topology.h
+ * (hwloc with --placement, sysfs otherwise), so two hardware threads of one core count
+ * as one core.
  * Rule: nothing here changes a result; it only reports, and warns.
  */
 #define _GNU_SOURCE
@@ -17,6 +18,7 @@
 #include "tk/omp.h"
 #include "tk/report.h"
 #include "tk/sysinfo.h"
+#include "tk/topology.h"
 #include "tk/world.h"
 
 #define WT 64     /* threads per rank recorded (the rest are counted, not shown) */
@@ -146,43 +148,18 @@ void tk_world_sample_all(void)
 	}
 }
 
-/* A core's identity: package and core id from sysfs (the CPU number when unknown). */
-static int core_of(int cpu)
-{
-	static int cache[WCPUS];
-	static unsigned char known[WCPUS];
-	if (cpu < 0 || cpu >= WCPUS)
-		return cpu;
-	if (known[cpu])
-		return cache[cpu];
-	int core = -1, pkg = 0;
-	char path[128];
-	snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
-	FILE *f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%d", &core) != 1)
-			core = -1;
-		fclose(f);
-	}
-	snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/physical_package_id",
-	         cpu);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%d", &pkg) != 1 || pkg < 0)
-			pkg = 0;
-		fclose(f);
-	}
-	cache[cpu] = core < 0 ? 100000 + cpu : pkg * 4096 + core;
-	known[cpu] = 1;
-	return cache[cpu];
-}
+/* A core's identity (include/tk/topology.h: hwloc's when --placement loaded it,
+ * else sysfs's package and core id), so two hardware threads of one core count once */
+static int core_of(int cpu) { return tk_topo_core_of(cpu); }
 
 /* ---- one rank's record, gathered to rank 0 ---------------------------------------- */
 
 typedef struct rank_rec {
 	char host[64];
 	char cpus[96];                 /* the CPUs it may use, as a list: "0-3,8" */
+	char topo[24];                 /* where cores and NUMA nodes came from: "sysfs", "hwloc 2.9.0" */
 	int32_t rank, threads, ncpus, ncores, online;
+	int32_t numa;                 /* NUMA nodes its CPUs span (0: unknown) */
 	int32_t cpu[WT], core[WT];    /* last CPU each thread was seen on, and its core */
 	int32_t moved[WT];            /* seen on more than one CPU */
 	int32_t samples[WT];          /* how often it was seen */
@@ -242,7 +219,7 @@ static void fill_mine(rank_rec *m, int threads)
 	if (!have && sched_getaffinity(0, sizeof set, &set) != 0)
 		for (int c = 0; c < m->online && c < CPU_SETSIZE; c++)
 			CPU_SET(c, &set);
-	int cores[WCPUS], nc = 0;
+	int cores[WCPUS], nc = 0, nodes[WCPUS], nn = 0;
 	for (int c = 0; c < WCPUS && c < CPU_SETSIZE; c++) {
 		if (!CPU_ISSET(c, &set))
 			continue;
@@ -253,8 +230,16 @@ static void fill_mine(rank_rec *m, int threads)
 			seen |= cores[i] == k;
 		if (!seen)
 			cores[nc++] = k;
+		int node = tk_topo_numa_of(c);
+		seen = node < 0;
+		for (int i = 0; i < nn; i++)
+			seen |= nodes[i] == node;
+		if (!seen)
+			nodes[nn++] = node;
 	}
 	m->ncores = nc;
+	m->numa = nn;
+	snprintf(m->topo, sizeof m->topo, "%s", tk_topo_source());
 	cpu_list(m->mask, m->cpus, sizeof m->cpus);
 	for (int t = 0; t < WT; t++) {
 		m->cpu[t] = last_cpu[t] - 1;
@@ -320,6 +305,11 @@ static void judge(void)
 		else if (m->threads > 1 && steady && seen > 0 && seen < t)
 			warn("the %d threads of rank %d were seen on %s core%s", m->threads, m->rank,
 			     count_word(seen), seen == 1 ? "" : "s");
+		if (m->threads > 1 && m->numa > 1)
+			warn("rank %d may run its %d threads on CPUs %s of %s NUMA nodes: memory "
+			     "first touched by one thread can be remote to another (one rank per NUMA "
+			     "node: mpirun --map-by numa, srun --cpu-bind=ldoms)",
+			     m->rank, m->threads, m->cpus, count_word(m->numa));
 	}
 	/* hosts: threads against the cores their ranks may use together */
 	for (int r = 0; r < nrecs; r++) {
@@ -411,7 +401,10 @@ void tk_world_json(FILE *out)
 		tk_json_string(out, m->host);
 		fputs(",\"cpus\":", out);
 		tk_json_string(out, m->cpus);
-		fprintf(out, ",\"ncpus\":%d,\"cores\":%d,\"thread_cpus\":[", m->ncpus, m->ncores);
+		fprintf(out, ",\"ncpus\":%d,\"cores\":%d,\"numa_nodes\":%d,\"topology\":", m->ncpus,
+		        m->ncores, m->numa);
+		tk_json_string(out, m->topo);
+		fputs(",\"thread_cpus\":[", out);
 		int t = m->threads < WT ? m->threads : WT;
 		for (int i = 0; i < t; i++)
 			fprintf(out, "%s%d", i ? "," : "", m->cpu[i]);
@@ -445,8 +438,11 @@ void tk_world_map(FILE *out)
 	fputc('\n', out);
 	for (int r = 0; r < nrecs; r++) {
 		const rank_rec *m = &recs[r];
-		fprintf(out, "  rank %d -> %s -> CPUs %s (%d core%s) -> threads", m->rank, m->host,
-		        m->cpus, m->ncores, m->ncores == 1 ? "" : "s");
+		fprintf(out, "  rank %d -> %s -> CPUs %s (%d core%s", m->rank, m->host, m->cpus,
+		        m->ncores, m->ncores == 1 ? "" : "s");
+		if (m->numa > 0)
+			fprintf(out, ", %d NUMA node%s", m->numa, m->numa == 1 ? "" : "s");
+		fprintf(out, "; %s) -> threads", m->topo);
 		int t = m->threads < WT ? m->threads : WT;
 		for (int i = 0; i < t; i++)
 			fprintf(out, " %d:cpu%d%s", i, m->cpu[i], m->moved[i] ? "*" : "");

@@ -14,6 +14,7 @@
 #include "tk/simd.h"
 #include "tk/sysinfo.h"
 #include "tk/tk.h"
+#include "tk/topology.h"
 #include "tk/world.h"
 
 static const char *const mode_names[] = {"serial", "omp", "mpi", "hybrid", NULL};
@@ -247,6 +248,8 @@ int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
 		return rc;
 	comm_share(r);
 	tk_world_sample_all();
+	if (ctx->placement)
+		tk_topo_load(); /* the map's cores and NUMA nodes from hwloc, when built with it */
 	tk_world_collect(ctx->threads);
 	rc = tk_error_agree(tk_report(r, ctx));
 	if (rc == 0 && ctx->placement && tk_comm_rank() == 0) {

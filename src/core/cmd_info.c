@@ -13,6 +13,7 @@
 #include "tk/simd.h"
 #include "tk/sysinfo.h"
 #include "tk/timer.h"
+#include "tk/topology.h"
 #include "tk/tk.h"
 
 static void size_str(char *buf, size_t n, uint64_t bytes)
@@ -47,6 +48,26 @@ static void print_wrapped(const char *list, int indent, int width)
 	putchar('\n');
 }
 
+/* "topology  hwloc 2.9.0: 1 package, 2 cores, 2 hardware threads, 1 NUMA node; L3 shared
+ * by 2" */
+static void topo_line(void)
+{
+	int p = tk_topo_count('p'), c = tk_topo_count('c'), t = tk_topo_count('t');
+	int n = tk_topo_count('n');
+	printf("  topology       %s: %d package%s, %d core%s, %d hardware thread%s, %d NUMA node%s",
+	       tk_topo_source(), p, p == 1 ? "" : "s", c, c == 1 ? "" : "s", t, t == 1 ? "" : "s",
+	       n, n == 1 ? "" : "s");
+	const char *sep = "; ";
+	for (int l = 1; l <= 3; l++) {
+		int sh = 0;
+		if (tk_topo_cache(l, &sh) && sh > 0) {
+			printf("%sL%d per %d thread%s", sep, l, sh, sh == 1 ? "" : "s");
+			sep = ", ";
+		}
+	}
+	fputc('\n', stdout);
+}
+
 int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 {
 	const tk_opt opts[] = {TK_OPT_END};
@@ -57,13 +78,14 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 	if (tk_comm_rank() != 0)
 		return 0;
 	char l1[32], l2[32], l3[32], mem[32];
+	tk_topo_load(); /* info is where the topology is shown: hwloc's when built with it */
 	size_str(l1, sizeof l1, tk_sys_cache(1));
 	size_str(l2, sizeof l2, tk_sys_cache(2));
 	size_str(l3, sizeof l3, tk_sys_cache(3));
 	size_str(mem, sizeof mem, tk_sys_memory());
 	if (ctx->format != TK_FMT_TEXT) {
 		/* one table of fields for JSON and CSV: numbers unquoted in JSON */
-		char num[10][32];
+		char num[16][32];
 		snprintf(num[0], 32, "%d", tk_sys_cores());
 		snprintf(num[1], 32, "%d", tk_sys_cores_online());
 		snprintf(num[2], 32, "%llu", (unsigned long long)tk_sys_cache(1));
@@ -73,6 +95,16 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 		snprintf(num[6], 32, "%.3g", tk_timer_resolution());
 		snprintf(num[7], 32, "%d", ctx->ranks);
 		snprintf(num[8], 32, "%d", ctx->threads);
+		snprintf(num[9], 32, "%d", tk_topo_count('p'));
+		snprintf(num[10], 32, "%d", tk_topo_count('c'));
+		snprintf(num[11], 32, "%d", tk_topo_count('t'));
+		snprintf(num[12], 32, "%d", tk_topo_count('n'));
+		int sh[3];
+		for (int l = 0; l < 3; l++)
+			(void)tk_topo_cache(l + 1, &sh[l]);
+		snprintf(num[13], 32, "%d", sh[0]);
+		snprintf(num[14], 32, "%d", sh[1]);
+		snprintf(num[15], 32, "%d", sh[2]);
 		const struct {
 			const char *key, *val;
 			int is_num;
@@ -94,6 +126,14 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 			{"l2_bytes", num[3], 1},
 			{"l3_bytes", num[4], 1},
 			{"memory_bytes", num[5], 1},
+			{"topology", tk_topo_source(), 0},
+			{"packages", num[9], 1},
+			{"physical_cores", num[10], 1},
+			{"hardware_threads", num[11], 1},
+			{"numa_nodes", num[12], 1},
+			{"l1d_shared_by", num[13], 1},
+			{"l2_shared_by", num[14], 1},
+			{"l3_shared_by", num[15], 1},
 			{"timer_resolution_s", num[6], 1},
 			{"ranks", num[7], 1},
 			{"threads", num[8], 1},
@@ -144,6 +184,7 @@ int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx)
 	printf("  cpu            %s\n", tk_sys_cpu_model());
 	printf("  cores          %d usable, %d online\n", tk_sys_cores(), tk_sys_cores_online());
 	printf("  caches         L1d %s, L2 %s, L3 %s (per cpu0's view)\n", l1, l2, l3);
+	topo_line();
 	printf("  memory         %s\n", mem);
 	printf("  vector ISA     %s\n", tk_simd_cpu_features());
 	printf("  SIMD variants  %s (active: %s%s)\n", tk_simd_choices(),

@@ -18,10 +18,13 @@ if grep -q "\"world\":{\"ranks\":1,\"threads\":2,\"launcher_tasks\":0," "$WORK/w
 else
 	fail "world in the JSON (host $host, CPUs $allowed): $(grep -o '"world":{[^}]*}' "$WORK/w1.json")"
 fi
-# --placement: the map on stdout in text format
+# --placement: the map on stdout in text format, its cores and NUMA nodes from the
+# topology `info` names (hwloc in a build with it, else sysfs)
+topo=$("$TK" info --format json | sed -n 's/.*"topology":"\([^"]*\)".*/\1/p')
 if timeout "$TIMEOUT" "$TK" reduce --generate 100000 --threads 2 --placement >"$WORK/p.out" 2>&1 &&
 	grep -q "^placement: 1 rank x 2 threads on 1 host" "$WORK/p.out" &&
-	grep -Eq "^  rank 0 -> $host -> CPUs $allowed \([0-9]+ cores?\) -> threads 0:cpu[0-9]+\*? 1:cpu[0-9]+" "$WORK/p.out"; then
+	grep -Eq "^  rank 0 -> $host -> CPUs $allowed \([0-9]+ cores?(, [0-9]+ NUMA nodes?)?; $topo\) -> threads 0:cpu[0-9]+\*? 1:cpu[0-9]+" "$WORK/p.out" &&
+	[ -n "$topo" ]; then
 	pass
 else
 	fail "--placement map: $(grep -A3 placement "$WORK/p.out" | head -c 400)"
