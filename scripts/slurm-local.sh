@@ -146,6 +146,11 @@ hosts_up() {
 		say "$nodes nodes need ip netns and unshare (root); one node works without them"
 		exit 1
 	fi
+	# never take over (or, failing, delete) hosts of that name made by someone else
+	if ip netns list 2>/dev/null | grep -qE "^$prefix-(h[0-9]+|sw)( |\$)"; then
+		say "namespaces $prefix-* exist already: choose another TK_SLURM_PREFIX"
+		exit 1
+	fi
 	"$cl" up "$prefix" "$nodes" "$subnet" || {
 		"$cl" down "$prefix"
 		exit 1
