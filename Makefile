@@ -345,7 +345,8 @@ test-cluster:
 	$(Q)$(MAKE) --no-print-directory MPI=1 toolkit
 	$(Q)tests/cluster.sh ./toolkit
 
-# A throw-away single-node Slurm on localhost runs every jobs/ script (tests/slurm.sh)
+# A throw-away Slurm of 2 nodes (namespace hosts of scripts/cluster.sh, one slurmd each)
+# runs every jobs/ script, the multi-node ones across both (tests/slurm.sh; needs root)
 test-slurm:
 	$(Q)scripts/deps.sh cc mpi gnuplot
 	@echo "== jobs/ on a local Slurm"

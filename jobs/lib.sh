@@ -80,6 +80,18 @@ tk_launcher_kind() {
 	esac
 }
 
+# tk_pbs_hosts LAUNCHER: under PBS (not Slurm's qsub wrapper), the option that gives
+# mpirun the allocation's nodes from $PBS_NODEFILE (Open MPI --hostfile, Hydra -f): a
+# launcher built without PBS's tm interface runs everything on the first node without
+# it, and with tm it is harmless.  Nothing elsewhere.
+tk_pbs_hosts() {
+	[ -z "${SLURM_JOB_ID:-}" ] && [ -n "${PBS_NODEFILE:-}" ] && [ -r "$PBS_NODEFILE" ] || return 0
+	case $(tk_launcher_kind "$1") in
+	openmpi) echo "--hostfile $PBS_NODEFILE" ;;
+	hydra) echo "-f $PBS_NODEFILE" ;;
+	esac
+}
+
 # tk_launch R T [bind]: set the array LAUNCH to start R ranks of T threads each, with
 # the options this job's launcher understands (TK_MPIRUN: default srun under Slurm, else
 # the launcher of the build's MPI).  With bind (the default when R x T fits the node
@@ -95,6 +107,9 @@ tk_launch() {
 		fi
 	fi
 	read -r -a lw <<<"$l" # a launcher given with options of its own: words
+	local hf=()
+	read -r -a hf <<<"$(tk_pbs_hosts "$l")"
+	lw+=("${hf[@]}")
 	case $(tk_launcher_kind "$l") in
 	srun)
 		LAUNCH=("${lw[@]}" -n "$r" --cpus-per-task="$t")
@@ -124,6 +139,11 @@ tk_setup() {
 	if [ -z "${TK_LAUNCHER:-}" ] && [ -n "${SLURM_JOB_ID:-}" ] && command -v srun >/dev/null 2>&1 &&
 		srun --mpi=list 2>&1 | grep -q pmix; then
 		TK_LAUNCHER="srun --mpi=pmix"
+	fi
+	# PBS: bench's mpirun is given the allocation's nodes too (tk_pbs_hosts)
+	if [ -z "${TK_LAUNCHER:-}" ] && [ -n "$(tk_pbs_hosts "${TK_MPIRUN:-mpirun}")" ]; then
+		local l=${TK_MPIRUN:-$("$TK" info --format json 2>/dev/null | sed -n 's/.*"mpi_launcher":"\([^"]*\)".*/\1/p')}
+		TK_LAUNCHER="${l:-mpirun} $(tk_pbs_hosts "${l:-mpirun}")"
 	fi
 	local id name
 	id=${SLURM_JOB_ID:-${PBS_JOBID:-local-$$}}
@@ -162,6 +182,39 @@ tk_nodes() {
 		sort -u "$PBS_NODEFILE" | wc -l
 	else
 		echo 1
+	fi
+}
+
+# tk_span_run KERNELS NODES RANKS: one plain MPI run of the first Monte Carlo kernel of
+# KERNELS with RANKS ranks (one thread each) over the allocation, as a user would start
+# it (tk_launch), with its placement report: $OUT/multinode-run.json (its world names the
+# hosts the ranks ran on) and $OUT/placement.txt.  Returns 1 when the run failed, did not
+# verify, or ran on fewer than NODES hosts (the ranks did not reach every node); 0 and
+# nothing run when the first kernel is not a Monte Carlo one.
+tk_span_run() {
+	local first=${1%% *} nodes=$2 r=$3 size=() hosts
+	first=${first%%+*}
+	case $first in
+	montecarlo.pi | montecarlo.option) size=(--samples "${TK_SIZE:-2^34}") ;;
+	montecarlo.ep) ;;
+	*) return 0 ;;
+	esac
+	tk_launch "$r" 1 bind
+	echo "+ ${LAUNCH[*]} toolkit montecarlo --model ${first#montecarlo.} ${size[*]} --placement"
+	"${LAUNCH[@]}" "$TK" montecarlo --model "${first#montecarlo.}" "${size[@]}" --threads 1 \
+		--placement --format json --quiet >"$OUT/multinode-run.json" 2>"$OUT/placement.txt"
+	local rc=$?
+	cat "$OUT/placement.txt"
+	hosts=$(sed -n 's/.*"hosts":\[\([^]]*\)\].*/\1/p' "$OUT/multinode-run.json" | head -n 1 | tr -d '"')
+	echo "plain run: $r ranks on hosts ${hosts:-?} (exit status $rc)"
+	if [ "$rc" != 0 ] || ! grep -q '"verified":true' "$OUT/multinode-run.json"; then
+		echo "job: error: the plain run across nodes failed or did not verify" >&2
+		return 1
+	fi
+	if [ "$(echo "$hosts" | tr ',' '\n' | grep -c .)" -lt "$nodes" ]; then
+		echo "job: error: $r ranks ran on ${hosts:-no host}, not on all $nodes nodes:" \
+			"the launcher did not spread them over the allocation" >&2
+		return 1
 	fi
 }
 

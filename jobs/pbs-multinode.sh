@@ -13,7 +13,11 @@
 # you may edit them to select=1:ncpus=32:mpiprocs=32 instead (do not mix the two forms).
 # qsub does not pass your environment unless told: give parameters with -v (commas
 # separate variables there, so write lists with + : TK_MODES=serial+omp+mpi).
-# Results: results/<jobname>-<jobid>/ (bench.txt, bench.csv, bench.json, plots/).
+# Then one plain MPI run over every core of every node records where its ranks ran
+# (multinode-run.json: world.hosts; placement.txt); the job fails when they did not
+# reach every node.
+# Results: results/<jobname>-<jobid>/ (bench.txt, bench.csv, bench.json, plots/,
+# multinode-run.json, placement.txt).
 #PBS -N tk-multinode
 #PBS -l nodes=2:ppn=32
 #PBS -l walltime=01:00:00
@@ -33,4 +37,8 @@ echo "allocation: $nodes node(s) x $cores cores"
 : "${TK_SIZE:=2^34}"
 : "${TK_WORKERS:=$(tk_pow2_list $((nodes * cores)))}"
 : "${TK_MODES:=serial,mpi,hybrid}"
-tk_bench --scaling strong
+status=0
+tk_bench --scaling strong || status=$?
+# one plain run over every core of every node: where the ranks really ran
+tk_span_run "$TK_KERNELS" "$nodes" $((nodes * cores)) || status=1
+exit "$status"

@@ -12,7 +12,11 @@
 # serial,mpi,hybrid: threads alone cannot leave the first node), TK_REPEAT, TK_WARMUP,
 # TK_TIMEOUT, TK_ARGS, TK_LAUNCHER (default srun), TK_RESULTS, TK_PLOT; see jobs/lib.sh.
 # Serial and omp runs execute on the first node; srun spreads the ranks over the nodes.
-# Results: results/<jobname>-<jobid>/ (bench.txt, bench.csv, bench.json, plots/).
+# Then one plain MPI run over every core of every node records where its ranks ran
+# (multinode-run.json: world.hosts; placement.txt); the job fails when they did not
+# reach every node.
+# Results: results/<jobname>-<jobid>/ (bench.txt, bench.csv, bench.json, plots/,
+# multinode-run.json, placement.txt).
 #SBATCH --job-name=tk-multinode
 #SBATCH --nodes=2
 #SBATCH --exclusive
@@ -32,4 +36,8 @@ echo "allocation: $nodes node(s) x $cores cores (${SLURM_JOB_NODELIST:-?})"
 : "${TK_SIZE:=2^34}"
 : "${TK_WORKERS:=$(tk_pow2_list $((nodes * cores)))}"
 : "${TK_MODES:=serial,mpi,hybrid}"
-tk_bench --scaling strong
+status=0
+tk_bench --scaling strong || status=$?
+# one plain run over every core of every node: where the ranks really ran
+tk_span_run "$TK_KERNELS" "$nodes" $((nodes * cores)) || status=1
+exit "$status"

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # cluster.sh: a throw-away cluster of hosts on this machine, each a Linux network
 # namespace with its own hostname, joined by a switch, for tests/cluster.sh.
-#   cluster.sh up PREFIX N        hosts PREFIX-h1..hN (namespaces), a bridge in its own
-#                                 namespace PREFIX-sw, one veth pair per host; host i is
-#                                 10.213.0.i/24 on its eth0, the only interface it has
-#                                 besides lo.  Nothing is added to this machine's own
-#                                 namespace: all test traffic stays between them.
+#   cluster.sh up PREFIX N [SUBNET]  hosts PREFIX-h1..hN (namespaces), a bridge in its
+#                                 own namespace PREFIX-sw, one veth pair per host; host i
+#                                 is SUBNET.i/24 on its eth0 (SUBNET: three octets,
+#                                 default 10.213.0), the only interface it has besides
+#                                 lo.  Nothing is added to this machine's own namespace:
+#                                 all test traffic stays between them.  Clusters with
+#                                 other prefixes may run at the same time.
 #   cluster.sh down PREFIX        kill what runs in them and delete them (by name)
 #   cluster.sh exec PREFIX H CMD  run CMD on host H (h1..hN) under its own hostname
+#   cluster.sh addr PREFIX H      print host H's address (its eth0's IPv4 address)
 #   cluster.sh agent HOST CMD...  Open MPI's plm_rsh_agent: as ssh would, runs the
 #                                 command line on HOST (TK_CLUSTER_PREFIX names the
 #                                 cluster)
@@ -39,6 +42,11 @@ down() {
 up() {
 	local p=$1 n=$2 i
 	case $n in [1-9]) ;; *) echo "cluster: up: 1 to 9 hosts" >&2; return 2 ;; esac
+	[ -n "${3:-}" ] && subnet=$3
+	if ! [[ $subnet =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]]; then
+		echo "cluster: up: SUBNET is three octets, e.g. 10.213.0 (got '$subnet')" >&2
+		return 2
+	fi
 	if [ -n "$(ns_list "$p")" ]; then
 		echo "cluster: namespaces named $p-* exist already" >&2
 		return 1
@@ -87,7 +95,11 @@ on_host() {
 }
 
 case $cmd in
-up) up "${1:?prefix}" "${2:?hosts}" ;;
+up) up "${1:?prefix}" "${2:?hosts}" "${3:-}" ;;
+addr)
+	ip -n "${1:?prefix}-${2:?host}" -4 -o addr show dev eth0 2>/dev/null |
+		awk '{sub(/\/.*/, "", $4); print $4; found = 1} END {exit !found}'
+	;;
 down) down "${1:?prefix}" ;;
 exec)
 	p=${1:?prefix}
@@ -109,7 +121,7 @@ shape)
 	ip netns exec "$p-$h" tc qdisc replace dev eth0 root tbf rate "$rate" burst 256kbit latency 50ms
 	;;
 *)
-	echo "usage: cluster.sh up PREFIX N | down PREFIX | exec PREFIX HOST CMD | agent HOST CMD | shape PREFIX HOST RATE" >&2
+	echo "usage: cluster.sh up PREFIX N [SUBNET] | down PREFIX | exec PREFIX HOST CMD | addr PREFIX HOST | agent HOST CMD | shape PREFIX HOST RATE" >&2
 	exit 2
 	;;
 esac

@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# tests/slurm.sh: the jobs/ batch scripts on a real, throw-away, single-node Slurm.
+# tests/slurm.sh: the jobs/ batch scripts on a real, throw-away Slurm of 2 nodes.
 # Brings Slurm up on this machine (scripts/slurm-local.sh: installs slurm-wlm, munge and
 # slurm-wlm-torque with apt-get when missing), submits every Slurm and PBS script at a
 # tiny size (sbatch, which honours #PBS lines, and the qsub wrapper), waits for each with
-# a timeout, checks its results folder, then stops the daemons it started, by PID, also
-# when a check fails or the test is interrupted.  All state lives in one temporary
-# folder (kept on failure, for its logs; TK_SLURM_KEEP=1 keeps it always).
+# a timeout, checks its results folder, then stops the daemons it started, by PID, and
+# deletes the hosts it made, by name, also when a check fails or the test is
+# interrupted.  All state lives in one temporary folder (kept on failure, for its logs;
+# TK_SLURM_KEEP=1 keeps it always).
 #
-# Needs root (slurmd and munged).  When it can, it runs inside its own network
-# namespace that has only the loopback interface, so the daemons cannot be reached from
-# outside (TK_SLURM_NETNS=0 to run in the host's namespace: they then listen on all
-# interfaces, munge-authenticated with a fresh key, on random ports).
-# Prints one line per check and `slurm: N passed, M failed`; exit status 0 when all
-# passed, 1 when a check failed, 2 when Slurm could not be brought up, 0 with a
-# "skipped" line when not root.  Run by `make test-slurm`; about a minute.
+# The nodes: hosts h1, h2 of scripts/cluster.sh (network namespaces tks<PID>-h1, -h2
+# with their own hostnames, on 10.213.1.0/24: TK_SLURM_SUBNET to change; nothing in the
+# machine's own namespace), slurmctld and munged on h1, one slurmd per host; every
+# client (sbatch, scontrol, qsub) runs on h1.  Beyond the one-node jobs it checks that a
+# 2-node job gets both nodes, and that slurm-multinode.sh (sbatch -N 2) and
+# pbs-multinode.sh (qsub -l nodes=2) run MPI ranks on both hosts with srun --mpi=pmix,
+# bitwise equal to serial.  Without `ip netns` (or with TK_SLURM_NODES=1) it falls back
+# to one node "localhost" in a network namespace that has only loopback, when it can
+# (TK_SLURM_NETNS=0: the host's namespace; the daemons then listen on all interfaces,
+# munge-authenticated with a fresh key, on random ports), and says which 2-node checks
+# it skipped.
+# Needs root (slurmd, munged, namespaces).  Prints one line per check and `slurm: N
+# passed, M failed`; exit status 0 when all passed, 1 when a check failed, 2 when Slurm
+# could not be brought up, 0 with a "skipped" line when not root.  Run by
+# `make test-slurm`; about two minutes.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 root=$PWD
@@ -29,8 +38,18 @@ if [ -z "${TK_SLURM_IN_NETNS:-}" ] && ! timeout 300 scripts/slurm-local.sh insta
 	exit 2
 fi
 
-# Re-run inside a fresh network namespace with only loopback, when possible
-if [ "${TK_SLURM_NETNS:-1}" != 0 ] && [ -z "${TK_SLURM_IN_NETNS:-}" ] &&
+# Two nodes, each a host namespace of scripts/cluster.sh, when ip netns works
+nodes=1
+if [ "${TK_SLURM_NODES:-2}" -gt 1 ] && [ -z "${TK_SLURM_IN_NETNS:-}" ]; then
+	if ip netns list >/dev/null 2>&1 && command -v unshare >/dev/null; then
+		nodes=2
+	else
+		echo "slurm: note: no ip netns here: one node only (the 2-node checks are skipped)"
+	fi
+fi
+
+# One node: re-run inside a fresh network namespace with only loopback, when possible
+if [ "$nodes" = 1 ] && [ "${TK_SLURM_NETNS:-1}" != 0 ] && [ -z "${TK_SLURM_IN_NETNS:-}" ] &&
 	command -v unshare >/dev/null && command -v ip >/dev/null &&
 	unshare --net true 2>/dev/null; then
 	export TK_SLURM_IN_NETNS=1
@@ -50,16 +69,39 @@ check() { # check NAME CMD...: one test
 	if "$@" >/dev/null 2>&1; then ok "$name"; else bad "$name"; fi
 }
 
-# Open MPI's mpirun looks for a non-loopback interface unless told to use loopback
+# Open MPI's mpirun looks for a non-loopback interface unless told to use loopback; on
+# the hosts, eth0 is the one between them
 if [ -n "${TK_SLURM_IN_NETNS:-}" ]; then
 	export OMPI_MCA_oob_tcp_if_include=lo OMPI_MCA_btl_tcp_if_include=lo
+elif [ "$nodes" -gt 1 ]; then
+	export OMPI_MCA_oob_tcp_if_include=eth0 OMPI_MCA_btl_tcp_if_include=eth0
 fi
+
+CL=$root/scripts/cluster.sh
+export TK_SLURM_PREFIX=tks$$ TK_SLURM_SUBNET=${TK_SLURM_SUBNET:-10.213.1}
+P=$TK_SLURM_PREFIX
+# left_behind: what of this test's cluster still exists (daemons, namespaces, files)
+left_behind() {
+	local n pid out=""
+	while read -r n pid; do
+		kill -0 "$pid" 2>/dev/null && out+=" $n($pid)"
+	done <"$D/pids.all"
+	out+=$(ip netns list 2>/dev/null | awk -v p="$P-" 'index($1, p) == 1 {printf " netns %s", $1}')
+	for n in /etc/netns/"$P"-*; do [ -e "$n" ] && out+=" $n"; done
+	echo "$out"
+}
 
 t0=$SECONDS
 D=$(mktemp -d /tmp/tk-slurm.XXXXXX) || exit 2
+: >"$D/pids.all"
 finish() {
-	local rc=$?
+	local rc=$? n
 	timeout 60 "$root/scripts/slurm-local.sh" down "$D"
+	if [ "$nodes" -gt 1 ]; then
+		# also what an interrupted bring-up had not recorded yet: by the prefix's names
+		"$CL" down "$P" 2>/dev/null
+		for n in /etc/netns/"$P"-h*; do [ -e "$n" ] && rm -rf "$n"; done
+	fi
 	if [ "$fail" -gt 0 ] || [ "$rc" != 0 ] || [ "${TK_SLURM_KEEP:-0}" = 1 ]; then
 		echo "slurm: state, logs and job output kept in $D"
 	else
@@ -73,12 +115,27 @@ if [ ! -x ./toolkit ]; then
 	echo "slurm: ./toolkit is missing: run make first" >&2
 	exit 2
 fi
-if ! timeout 180 scripts/slurm-local.sh up "$D" >/dev/null; then
+if ! timeout 180 scripts/slurm-local.sh up "$D" "$nodes" >/dev/null; then
 	echo "slurm: 0 passed, 1 failed (could not bring Slurm up)"
 	exit 2
 fi
+cp "$D/pids" "$D/pids.all"
 export SLURM_CONF=$D/slurm.conf
-echo "slurm: up in $((SECONDS - t0)) s ($(sinfo -h -o '%D node, %c CPUs, %P')); state in $D"
+
+# The clients run on h1, as on a login node (on one node: here)
+on1() {
+	if [ "$nodes" -gt 1 ]; then
+		"$CL" exec "$P" h1 "$(printf '%q ' "$@")"
+	else
+		command "$@"
+	fi
+}
+sbatch() { on1 sbatch "$@"; }
+scontrol() { on1 scontrol "$@"; }
+scancel() { on1 scancel "$@"; }
+sinfo() { on1 sinfo "$@"; }
+qsub() { on1 qsub "$@"; }
+echo "slurm: up in $((SECONDS - t0)) s ($(sinfo -h -o '%D node(s) %N, %c CPUs each, %P')); state in $D"
 
 # Tiny sizes; results and job output under $D, never in the repository
 export TK_RESULTS=$D/results TK_REPEAT=2 TK_WARMUP=0 TK_TIMEOUT=60 TK_WORKERS=1,2
@@ -93,7 +150,10 @@ submit() {
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
 	shift
 	while [ $# -gt 1 ]; do envs+=("$1"); shift; done
-	env "${envs[@]}" sbatch --parsable -J "$name" -o "$D/$name-%j.out" "${opts[@]}" "$1"
+	(
+		[ ${#envs[@]} -gt 0 ] && export "${envs[@]}"
+		sbatch --parsable -J "$name" -o "$D/$name-%j.out" "${opts[@]}" "$1"
+	)
 }
 
 # state ID: the job's JobState (COMPLETED, FAILED, ...)
@@ -160,9 +220,26 @@ for s in jobs/slurm-*.sh jobs/pbs-*.sh; do
 	check "sbatch --test-only accepts $s" sbatch --test-only -N 1 -n 1 -c 1 -o /dev/null "$s"
 done
 
-# 2. submit everything; they queue on the one node and run in turn, and must all have
-# ended within 150 s
-deadline=$((SECONDS + 150))
+# srun that also keeps what each run printed (its JSON, with the world it ran in) in
+# $TK_SPY: given to bench as its launcher (bench knows srun by its name), so the test
+# sees on which hosts bench's own runs were
+mkdir -p "$D/spy"
+cat >"$D/spy/srun" <<EOF
+#!/bin/bash
+out=\$(mktemp "$D/spy/run.XXXXXX")
+$(command -v srun) "\$@" >"\$out"
+rc=\$?
+cat "\$out"
+cat "\$out" >>"\${TK_SPY:?}"
+rm -f "\$out"
+exit "\$rc"
+EOF
+chmod +x "$D/spy/srun"
+spy="$D/spy/srun --mpi=pmix"
+
+# 2. submit everything; they queue on the nodes and run in turn, and must all have
+# ended within 200 s
+deadline=$((SECONDS + 200))
 small=2^20
 id_strong=$(submit tk-strong -- TK_SIZE=$small jobs/slurm-strong.sh)
 id_weak=$(submit tk-weak -- TK_SIZE=2^19 jobs/slurm-weak.sh)
@@ -173,14 +250,29 @@ id_bad=$(submit tk-bad -- TK_KERNELS=nosuch.kernel jobs/slurm-strong.sh)
 # PBS scripts: through sbatch (which reads #PBS lines) and through the qsub wrapper
 id_pstrong=$(cd "$root" && TK_SIZE=$small qsub -V -l nodes=1:ppn=2 -N tk-pbs-strong \
 	-o "$D/tk-pbs-strong.out" -e "$D/tk-pbs-strong.err" jobs/pbs-strong.sh 2>"$D/qsub.err" | tr -dc '0-9')
-id_pweak=$(submit tk-pbs-weak -n 2 -- TK_SIZE=2^19 jobs/pbs-weak.sh)
+id_pweak=$(submit tk-pbs-weak -N 1 -n 2 -- TK_SIZE=2^19 jobs/pbs-weak.sh)
 id_pmulti=$(submit tk-pbs-multinode -N 1 -n 2 -- TK_SIZE=$small TK_MODES=serial+mpi jobs/pbs-multinode.sh)
-id_phybrid=$(submit tk-pbs-hybrid -n 4 --overcommit -- TK_SIZE=$small TK_RANKS=2 TK_THREADS=2 \
+# across the 2 nodes: a plain job, the multi-node script (sbatch) and its PBS version
+# (the qsub wrapper); bench's mpi runs at 1, 2 and 4 ranks go through the spy
+ids2=""
+if [ "$nodes" -gt 1 ]; then
+	printf '#!/bin/bash\necho "nodelist=$SLURM_JOB_NODELIST nodes=$SLURM_JOB_NUM_NODES"\nsrun hostname | sort\n' \
+		>"$D/two.sh"
+	id_two=$(submit tk-two -N 2 -- "$D/two.sh")
+	id_multi2=$(submit tk-multinode2 -N 2 -- TK_SIZE=$small TK_MODES=serial,mpi TK_WORKERS=1,2,4 \
+		TK_LAUNCHER="$spy" TK_SPY="$D/spy-multinode2.jsonl" jobs/slurm-multinode.sh)
+	id_pmulti2=$(cd "$root" && TK_SIZE=$small TK_MODES=serial+mpi TK_WORKERS=1+2+4 TK_LAUNCHER="$spy" \
+		TK_SPY="$D/spy-pbs-multinode2.jsonl" qsub -V -l nodes=2:ppn=2 -N tk-pbs-multinode2 \
+		-o "$D/tk-pbs-multinode2.out" -e "$D/tk-pbs-multinode2.err" jobs/pbs-multinode.sh \
+		2>"$D/qsub2.err" | tr -dc '0-9')
+	ids2="id_two id_multi2 id_pmulti2"
+fi
+id_phybrid=$(submit tk-pbs-hybrid -N 1 -n 4 --overcommit -- TK_SIZE=$small TK_RANKS=2 TK_THREADS=2 \
 	TK_WORKERS=1+4 jobs/pbs-hybrid.sh)
-id_plong=$(submit tk-pbs-mc-long -n 2 -- TK_CHUNK=2^22 TK_STOP_AFTER=3 jobs/pbs-montecarlo-long.sh)
+id_plong=$(submit tk-pbs-mc-long -N 1 -n 2 -- TK_CHUNK=2^22 TK_STOP_AFTER=3 jobs/pbs-montecarlo-long.sh)
 for v in id_strong id_weak id_multi id_hybrid id_long id_bad id_pstrong id_pweak id_pmulti \
-	id_phybrid id_plong; do
-	[ -n "${!v}" ] || { bad "submit ${v#id_}: $(cat "$D/qsub.err" 2>/dev/null)"; }
+	id_phybrid id_plong $ids2; do
+	[ -n "${!v}" ] || { bad "submit ${v#id_}: $(cat "$D/qsub.err" "$D/qsub2.err" 2>/dev/null)"; }
 done
 
 # 3. the long job: once it has finished two chunks, send what --signal=B:USR1 sends
@@ -192,7 +284,7 @@ scancel --batch --signal=USR1 "$id_long"
 
 # 4. wait for all, then check
 for v in id_strong id_weak id_multi id_hybrid id_long id_bad id_pstrong id_pweak id_pmulti \
-	id_phybrid id_plong; do
+	id_phybrid id_plong $ids2; do
 	[ -n "${!v}" ] && { wait_job "${!v}" || bad "${v#id_} did not end in time (cancelled)"; }
 done
 
@@ -214,7 +306,7 @@ check "slurm-weak: size grows with workers" awk -F, \
 check "slurm-weak: JSON says weak" grep -q '"scaling":"weak"' "$r/bench.json"
 
 r=$(result tk-multinode "$id_multi")
-check "slurm-multinode completed (1 node here)" job_done tk-multinode "$id_multi"
+check "slurm-multinode on 1 node completed" job_done tk-multinode "$id_multi"
 check "slurm-multinode: CSV with mpi rows" csv_ok "$r/bench.csv" serial mpi
 
 r=$(result tk-hybrid "$id_hybrid")
@@ -257,6 +349,59 @@ r=$(result tk-pbs-mc-long "$id_plong")
 check "pbs-montecarlo-long completed" job_done tk-pbs-mc-long "$id_plong"
 check "pbs-montecarlo-long: stopped by TK_STOP_AFTER, said how far" grep -Eq \
 	'^stopped by TK_STOP_AFTER=3 s after [0-9]+ of' "$r/summary.txt"
+
+# 5. across nodes
+# spanned JSONL SERIAL-DIGEST: bench's mpi runs of 2 ranks and more, as the spy kept
+# them: at least 2, each verified, with the serial digest, and on hosts h1 and h2
+spanned() {
+	[ -s "$1" ] || return 1
+	awk -v want="$2" '/"schema":"toolkit.run\/1"/ {
+		r = $0; sub(/.*"world":\{"ranks":/, "", r); r += 0
+		if (r < 2) next
+		n++
+		if ($0 !~ /"verified":true/ || index($0, "\"digest\":\"" want "\"") == 0 ||
+			$0 !~ /"hosts":\["h1","h2"\]/) bad++
+	} END {exit !(n >= 2 && !bad)}' "$1"
+}
+on_both() { # on_both JSON RANKS: one verified run of RANKS ranks on hosts h1 and h2
+	grep -q '"verified":true' "$1" && grep -q "\"world\":{\"ranks\":$2," "$1" &&
+		grep -q '"hosts":\["h1","h2"\]' "$1"
+}
+serial_digest() { # serial_digest CSV: the serial row's digest (the column by name)
+	awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+		$c["mode"] == "serial" {print $c["digest"]; exit}' "$1"
+}
+if [ "$nodes" -gt 1 ]; then
+	check "a 2-node job completed" job_done tk-two "$id_two"
+	check "a 2-node job: SLURM_JOB_NODELIST is both nodes" grep -qx 'nodelist=h\[1-2\] nodes=2' \
+		"$D/tk-two-$id_two.out"
+	check "a 2-node job: srun hostname prints h1 and h2" test \
+		"$(grep -x 'h[0-9]' "$D/tk-two-$id_two.out" | tr '\n' ' ')" = "h1 h2 "
+	r=$(result tk-multinode2 "$id_multi2")
+	check "slurm-multinode -N 2 completed" job_done tk-multinode2 "$id_multi2"
+	check "slurm-multinode -N 2: CSV with mpi rows, all verified and identical" \
+		csv_ok "$r/bench.csv" serial mpi
+	check "slurm-multinode -N 2: bench's mpi runs spanned h1 and h2, serial digest" \
+		spanned "$D/spy-multinode2.jsonl" "$(serial_digest "$r/bench.csv")"
+	check "slurm-multinode -N 2: plain run of 4 ranks on h1 and h2, verified" \
+		on_both "$r/multinode-run.json" 4
+	if [ -n "$id_pmulti2" ]; then
+		r=$(result tk-pbs-multinode2 "$id_pmulti2")
+		check "pbs-multinode via qsub nodes=2 completed" job_done tk-pbs-multinode2 "$id_pmulti2"
+		check "pbs-multinode nodes=2: CSV with mpi rows" csv_ok "$r/bench.csv" serial mpi
+		check "pbs-multinode nodes=2: bench's mpi runs spanned h1 and h2, serial digest" \
+			spanned "$D/spy-pbs-multinode2.jsonl" "$(serial_digest "$r/bench.csv")"
+		check "pbs-multinode nodes=2: plain run of 4 ranks on h1 and h2, verified" \
+			on_both "$r/multinode-run.json" 4
+	fi
+else
+	echo "skip 2-node checks (one node here): sbatch -N 2, slurm-multinode -N 2, pbs-multinode nodes=2"
+fi
+
+# 6. teardown, checked: no daemon, namespace or /etc/netns file of this test is left
+timeout 60 "$root/scripts/slurm-local.sh" down "$D" >/dev/null 2>&1
+check "teardown left nothing behind" test -z "$(left_behind)"
+[ -n "$(left_behind)" ] && echo "     left:$(left_behind)"
 
 echo "slurm: $pass passed, $fail failed ($((SECONDS - t0)) s)"
 [ "$fail" = 0 ]
