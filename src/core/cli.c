@@ -119,23 +119,23 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
 		{"threads", TK_OPT_INT, &threads, "T",
 		 "OpenMP threads per rank (default: OMP_NUM_THREADS, else all cores without "
 		 "mpirun, 1 per rank with it)",
-		 NULL, 1, 4096, 0, &threads_given},
+		 NULL, 1, 4096, 0, &threads_given, 0, 0},
 		{"mode", TK_OPT_CHOICE, &mode, "M",
 		 "check that the run is in this mode (serial and mpi imply 1 thread)", mode_names,
-		 0, 0, 0, NULL},
+		 0, 0, 0, NULL, 0, 0},
 		{"format", TK_OPT_CHOICE, &format, "F", "output format", format_names, 0, 0, 0,
-		 NULL},
+		 NULL, 0, 0},
 		{"simd", TK_OPT_STR, &simd, "V",
 		 "vector variant of the hot kernels: auto (the best this CPU runs), scalar, "
 		 "sse2|neon, avx2, avx512 (default: TK_SIMD, else auto)",
-		 NULL, 0, 0, 0, NULL},
+		 NULL, 0, 0, 0, NULL, 0, 0},
 		{"quiet", TK_OPT_FLAG, &quiet, NULL, "no progress display on stderr", NULL, 0, 0,
-		 0, NULL},
+		 0, NULL, 0, 0},
 		{"placement", TK_OPT_FLAG, &placement, NULL,
 		 "print where ranks and threads ran: rank -> host -> cores -> threads, with "
 		 "warnings (stdout in text format, else stderr)",
-		 NULL, 0, 0, 0, NULL},
-		{"help", TK_OPT_FLAG, &help, NULL, "show this help", NULL, 0, 0, 0, NULL},
+		 NULL, 0, 0, 0, NULL, 0, 0},
+		{"help", TK_OPT_FLAG, &help, NULL, "show this help", NULL, 0, 0, 0, NULL, 0, 0},
 		TK_OPT_END,
 	};
 	/* a driver offers only the common options that mean something for it: not
@@ -233,16 +233,23 @@ static void comm_share(tk_result *r)
 }
 
 int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
-               const void *params, tk_result *r)
+               tk_kernel_args args, tk_result *r)
 {
 	const tk_kernel *k = tk_kernel_find(command, name);
 	int rc = k ? 0 : tk_error_set(TK_EINTERNAL, "%s: no kernel '%s' registered", command, name);
 	tk_result_init(r, command, name);
+	if (rc == 0 && tk_kernel_family(k) != (int)args.family)
+		rc = tk_error_set(TK_EINTERNAL, "%s %s: given another family's parameters",
+		                  command, name);
+	if (ctx->dry_run) {
+		rc = tk_error_agree(rc);
+		return rc < 0 ? rc : 1;
+	}
 	/* where the threads run: sampled just before and after the kernel on the pool's
 	 * threads (and inside kernels that report progress) */
 	tk_world_sample_all();
 	tk_comm_times_reset();
-	rc = tk_error_agree(rc == 0 ? k->run(params, ctx, r) : rc);
+	rc = tk_error_agree(rc == 0 ? tk_kernel_call(k, args, ctx, r) : rc);
 	if (rc < 0)
 		return rc;
 	comm_share(r);
@@ -259,6 +266,8 @@ int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
 
 int tk_cli_verdict(const tk_result *r)
 {
+	if (r->skipped > 0)
+		return TK_EIO;
 	if (r->verified == 1)
 		return 0;
 	if (tk_comm_rank() == 0)

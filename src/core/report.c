@@ -76,11 +76,32 @@ void tk_result_str(tk_result *r, const char *name, const char *v)
 	snprintf(add_field(r, name, TK_F_STR, 1)->s, sizeof r->fields[0].s, "%s", v);
 }
 
-void tk_result_u64s(tk_result *r, const char *name, const uint64_t *v, size_t n)
+void tk_result_u64s_own(tk_result *r, const char *name, uint64_t *v, size_t n)
 {
 	tk_field *f = add_field(r, name, TK_F_U64S, 1);
 	f->arr = v;
 	f->n = n;
+}
+
+int tk_result_u64s(tk_result *r, const char *name, const uint64_t *v, size_t n)
+{
+	uint64_t *mine = tk_alloc(n, sizeof *mine);
+	if (!mine)
+		return TK_ENOMEM;
+	if (n)
+		memcpy(mine, v, n * sizeof *mine);
+	tk_result_u64s_own(r, name, mine, n);
+	return 0;
+}
+
+void tk_result_free(tk_result *r)
+{
+	for (int i = 0; i < r->nfields; i++)
+		if (r->fields[i].type == TK_F_U64S) {
+			tk_free(r->fields[i].arr);
+			r->fields[i].arr = NULL;
+			r->fields[i].n = 0;
+		}
 }
 
 void tk_result_ref_f64(tk_result *r, const char *name, double v)

@@ -938,8 +938,7 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 	                 (unsigned long long)verified, (unsigned long long)images);
 	r->io_s = times[1];
 	r->work = (double)pixels;
-	if (job->failed)
-		*job->failed = (int)failed;
+	r->skipped = failed;
 	tk_free(arrays);
 	items_free(&it);
 	return 0;
