@@ -43,6 +43,9 @@ int tk_cli_verdict(const tk_result *r);
  * ctx->defer_oversub is set. */
 void tk_cli_oversub_warning(const tk_run_ctx *ctx, int waiting);
 
+/* The modes, the one list of their names: TK_MODE_* index it; NULL-terminated. */
+enum { TK_MODE_SERIAL, TK_MODE_OMP, TK_MODE_MPI, TK_MODE_HYBRID, TK_NMODES };
+extern const char *const tk_mode_names[TK_NMODES + 1];
 /* The mode name for ranks x threads: serial, omp, mpi or hybrid. */
 const char *tk_mode_name(int ranks, int threads);
 

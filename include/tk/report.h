@@ -115,10 +115,6 @@ const char *tk_fmt_f64(char *buf, size_t size, double v);
 /* Write s as a JSON string literal (quoted, escaped). */
 void tk_json_string(FILE *out, const char *s);
 
-/* FNV-1a 64 over bytes, continuing from h (start with TK_FNV_OFFSET). */
-#define TK_FNV_OFFSET 0xcbf29ce484222325ull
-uint64_t tk_fnv1a(uint64_t h, const void *data, size_t n);
-
 /* Progress on stderr for long runs: shown only on rank 0 when stderr is a terminal and
  * the run allows it.  add() is thread-safe and cheap; only thread 0 prints, at most
  * twice a second. */

@@ -16,15 +16,17 @@
 #include "tk/tk.h"
 #include "tk/world.h"
 
-static const char *const mode_names[] = {"serial", "omp", "mpi", "hybrid", NULL};
+const char *const tk_mode_names[TK_NMODES + 1] = {
+	[TK_MODE_SERIAL] = "serial", [TK_MODE_OMP] = "omp", [TK_MODE_MPI] = "mpi",
+	[TK_MODE_HYBRID] = "hybrid", [TK_NMODES] = NULL,
+};
 static const char *const format_names[] = {"text", "json", "csv", NULL};
-enum { M_SERIAL, M_OMP, M_MPI, M_HYBRID };
 
 const char *tk_mode_name(int ranks, int threads)
 {
 	if (ranks <= 1)
-		return threads <= 1 ? "serial" : "omp";
-	return threads <= 1 ? "mpi" : "hybrid";
+		return tk_mode_names[threads <= 1 ? TK_MODE_SERIAL : TK_MODE_OMP];
+	return tk_mode_names[threads <= 1 ? TK_MODE_MPI : TK_MODE_HYBRID];
 }
 
 static int resolve_threads(const char *cmd, int given, int threads, int *out)
@@ -55,35 +57,35 @@ static int check_mode(const char *cmd, int mode, int ranks, int threads_given, i
 {
 	int have_mpi = strcmp(tk_comm_library(), "none") != 0;
 	switch (mode) {
-	case M_SERIAL:
-	case M_OMP:
+	case TK_MODE_SERIAL:
+	case TK_MODE_OMP:
 		TK_REQUIRE(ranks == 1, TK_EUSAGE,
 		           "%s: --mode %s runs one process, but this run has %d ranks "
 		           "(run without mpirun, or use --mode %s)",
-		           cmd, mode_names[mode], ranks, mode == M_SERIAL ? "mpi" : "hybrid");
-		if (mode == M_SERIAL) {
+		           cmd, tk_mode_names[mode], ranks, mode == TK_MODE_SERIAL ? "mpi" : "hybrid");
+		if (mode == TK_MODE_SERIAL) {
 			TK_REQUIRE(!threads_given || *threads == 1, TK_EUSAGE,
 			           "%s: --mode serial uses 1 thread, but --threads %d was given",
 			           cmd, *threads);
 			*threads = 1;
 		}
 		return 0;
-	case M_MPI:
-	case M_HYBRID:
+	case TK_MODE_MPI:
+	case TK_MODE_HYBRID:
 		TK_REQUIRE(have_mpi, TK_EUSAGE,
 		           "%s: --mode %s needs MPI, but this toolkit was built without it "
 		           "(rebuild with make MPI=1; valid modes here: serial, omp)",
-		           cmd, mode_names[mode]);
+		           cmd, tk_mode_names[mode]);
 		TK_REQUIRE(!mismatch, TK_EUSAGE,
 		           "%s: --mode %s: the launcher started more tasks than this run's world "
 		           "of %d rank%s has (see the warning above): the launcher and the build's "
 		           "MPI do not match",
-		           cmd, mode_names[mode], ranks, ranks == 1 ? "" : "s");
+		           cmd, tk_mode_names[mode], ranks, ranks == 1 ? "" : "s");
 		TK_REQUIRE(ranks > 1, TK_EUSAGE,
 		           "%s: --mode %s needs more than one rank (run under mpirun -np R, "
 		           "R > 1); this run has 1 rank",
-		           cmd, mode_names[mode]);
-		if (mode == M_MPI) {
+		           cmd, tk_mode_names[mode]);
+		if (mode == TK_MODE_MPI) {
 			TK_REQUIRE(!threads_given || *threads == 1, TK_EUSAGE,
 			           "%s: --mode mpi uses 1 thread per rank, but --threads %d was "
 			           "given (use --mode hybrid)",
@@ -121,7 +123,7 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
 		 "mpirun, 1 per rank with it)",
 		 NULL, 1, 4096, 0, &threads_given, 0, 0},
 		{"mode", TK_OPT_CHOICE, &mode, "M",
-		 "check that the run is in this mode (serial and mpi imply 1 thread)", mode_names,
+		 "check that the run is in this mode (serial and mpi imply 1 thread)", tk_mode_names,
 		 0, 0, 0, NULL, 0, 0},
 		{"format", TK_OPT_CHOICE, &format, "F", "output format", format_names, 0, 0, 0,
 		 NULL, 0, 0},

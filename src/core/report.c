@@ -15,6 +15,7 @@
 
 #include "revision.h" /* TK_BUILD_REVISION, written by the Makefile */
 #include "tk/comm.h"
+#include "tk/hash.h"
 #include "tk/omp.h"
 #include "tk/report.h"
 #include "tk/simd.h"
@@ -138,16 +139,6 @@ void tk_result_time(tk_result *r, double local_seconds)
 	r->kernel_max = t[0];
 	r->kernel_min = t[1];
 	r->kernel_avg = t[2] / tk_comm_size();
-}
-
-uint64_t tk_fnv1a(uint64_t h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
 }
 
 static uint64_t hash_u64(uint64_t h, uint64_t v)

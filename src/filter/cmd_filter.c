@@ -14,6 +14,7 @@
 #include "tk/opt.h"
 #include "tk/image.h"
 #include "tk/kernel.h"
+#include "tk/sysinfo.h"
 #include "tk/tk.h"
 
 /* One decimal part of WxH[xC]: digits only, at most `max` (so 4294967297 cannot wrap). */
@@ -144,8 +145,7 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 	job.seed = 42;
 	const tk_opt opts[] = {
 		{"filter", TK_OPT_STR, &job.filters, "F[,F...]",
-		 "filters applied in order: gaussian, box, sobel, sharpen, median, gray, invert, "
-		 "threshold",
+		 "filters applied in order: " TK_FILTER_NAME_LIST,
 		 NULL, 0, 0, 0, NULL, 0, 0},
 		{"input", TK_OPT_STR, &job.input, "PATH",
 		 "image file (PNG, PGM/PPM), folder of images, or list file (one path or http(s) "

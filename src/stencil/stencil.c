@@ -16,8 +16,10 @@
 #include "simd/tkmath.h"
 #include "tk/comm.h"
 #include "tk/decomp.h"
+#include "tk/hash.h"
 #include "tk/omp.h"
 #include "tk/stencil.h"
+#include "tk/sysinfo.h"
 #include "tk/timer.h"
 #include "tk/tk.h"
 

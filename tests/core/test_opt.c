@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tk/hash.h"
 #include "tk/opt.h"
 #include "tk/report.h"
 #include "tk/tk.h"
