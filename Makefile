@@ -224,9 +224,11 @@ $(BUILD)/tests/%.o: tests/%.c
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_TK) -Isrc -Itests -MMD -MP -c $< -o $@
 
-$(BUILD)/run_tests: $(TEST_OBJ) $(BUILD)/libtk.a
+# the unit tests drive the command front ends too (dry runs: tests/core/test_registry.c)
+CMD_TEST_OBJ := $(filter-out $(BUILD)/core/main.o,$(CMD_OBJ))
+$(BUILD)/run_tests: $(TEST_OBJ) $(CMD_TEST_OBJ) $(BUILD)/libtk.a
 	@echo "  LD    $@"
-	$(Q)$(LINK) $(LDFLAGS_TK) -o $@ $(TEST_OBJ) $(BUILD)/libtk.a $(LIBS_TK) -lcunit
+	$(Q)$(LINK) $(LDFLAGS_TK) -o $@ $(TEST_OBJ) $(CMD_TEST_OBJ) $(BUILD)/libtk.a $(LIBS_TK) -lcunit
 
 $(BUILD)/mpi_tests: $(MPITEST_OBJ) $(BUILD)/libtk.a
 	@echo "  LD    $@"

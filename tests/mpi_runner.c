@@ -14,6 +14,7 @@
 #include "tk/comm.h"
 #include "tk/array_io.h"
 #include "tk/decomp.h"
+#include "tk/hash.h"
 #include "tk/montecarlo.h"
 #include "tk/reduce.h"
 #include "tk/stencil.h"

@@ -13,6 +13,8 @@
 
 extern const tk_suite tk_suite_error;
 extern const tk_suite tk_suite_opt;
+extern const tk_suite tk_suite_registry;
+extern const tk_suite tk_suite_tmpfile;
 extern const tk_suite tk_suite_rng;
 extern const tk_suite tk_suite_montecarlo;
 extern const tk_suite tk_suite_tkmath;
@@ -32,6 +34,8 @@ extern const tk_suite tk_suite_topology;
 static const tk_suite *const suites[] = {
 	&tk_suite_error,
 	&tk_suite_opt,
+	&tk_suite_registry,
+	&tk_suite_tmpfile,
 	&tk_suite_rng,
 	&tk_suite_montecarlo,
 	&tk_suite_tkmath,

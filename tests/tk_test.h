@@ -21,4 +21,10 @@ typedef struct tk_suite {
 /* Path of the test fixtures folder (tests/data), from TK_TEST_DATA or the default. */
 const char *tk_test_data_dir(void);
 
+/* Parse and check "COMMAND ARGS..." (space-separated) as `toolkit COMMAND ARGS --quiet`
+ * would, without running the kernel (tk_run_ctx.dry_run): 0, or the command's status
+ * (TK_EUSAGE ...).  Thread count and SIMD variant are left as they were.
+ * (tests/core/test_registry.c) */
+int tk_test_dry_run(const char *line);
+
 #endif

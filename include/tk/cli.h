@@ -6,6 +6,7 @@
 #ifndef TK_CLI_H
 #define TK_CLI_H
 
+#include "tk/kernel.h"
 #include "tk/opt.h"
 #include "tk/report.h"
 
@@ -24,11 +25,16 @@ int tk_cli_begin_driver(tk_run_ctx *ctx, const char *cmd, const char *synopsis, 
                         char **argv, const tk_opt *own, const char **pos, int maxpos,
                         int *npos);
 
-/* Run kernel `name` of `command` from the registry with params, agree on the outcome,
- * and report r in the run's format.  Returns 0 or the shared negative status. */
+/* Run kernel `name` of `command` from the registry with args (its family's parameters,
+ * tk_args_mc(&p) ...), agree on the outcome, and report r in the run's format.
+ * Returns 0, 1 for a dry run (ctx->dry_run: the kernel found and its parameters of its
+ * family, nothing run), or the shared negative status.  r is initialised here; the
+ * caller releases it with tk_result_free whatever the status. */
 int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
-               const void *params, tk_result *r);
-/* 0 when r verified; otherwise rank 0 says so on stderr and TK_EVERIFY is returned. */
+               tk_kernel_args args, tk_result *r);
+/* The run's exit status from its result: TK_EIO when items were skipped (each said why
+ * already); else 0 when r verified, otherwise rank 0 says so on stderr and TK_EVERIFY
+ * is returned. */
 int tk_cli_verdict(const tk_result *r);
 
 /* The warning for more threads per rank than this process may run on, from rank 0
@@ -37,6 +43,9 @@ int tk_cli_verdict(const tk_result *r);
  * ctx->defer_oversub is set. */
 void tk_cli_oversub_warning(const tk_run_ctx *ctx, int waiting);
 
+/* The modes, the one list of their names: TK_MODE_* index it; NULL-terminated. */
+enum { TK_MODE_SERIAL, TK_MODE_OMP, TK_MODE_MPI, TK_MODE_HYBRID, TK_NMODES };
+extern const char *const tk_mode_names[TK_NMODES + 1];
 /* The mode name for ranks x threads: serial, omp, mpi or hybrid. */
 const char *tk_mode_name(int ranks, int threads);
 

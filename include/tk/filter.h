@@ -32,16 +32,19 @@
 #define TK_FILTER_MAX_STEPS 16
 #define TK_FILTER_MAX_SIZE 255 /* largest gaussian/box kernel side */
 
-enum tk_filter_kind {
-	TK_FILTER_GAUSSIAN,
-	TK_FILTER_BOX,
-	TK_FILTER_SOBEL,
-	TK_FILTER_SHARPEN,
-	TK_FILTER_MEDIAN,
-	TK_FILTER_GRAY,
-	TK_FILTER_INVERT,
-	TK_FILTER_THRESHOLD,
-};
+/* The filters, the one list of them (an X-list, as TK_SIMD_KERNELS): X(ID, "name")
+ * with SEP between entries.  It makes the kinds, the names the chain parses
+ * (filter.c) and the list that help and errors print. */
+#define TK_FILTERS(X, SEP)                                                              \
+	X(GAUSSIAN, "gaussian") SEP X(BOX, "box") SEP X(SOBEL, "sobel") SEP                \
+	X(SHARPEN, "sharpen") SEP X(MEDIAN, "median") SEP X(GRAY, "gray") SEP              \
+	X(INVERT, "invert") SEP X(THRESHOLD, "threshold")
+
+#define TK_FILTER_KIND_(id, name) TK_FILTER_##id,
+enum tk_filter_kind { TK_FILTERS(TK_FILTER_KIND_, ) TK_FILTER_NKINDS };
+/* "gaussian, box, ..., threshold": one string literal, for help texts */
+#define TK_FILTER_NAME_(id, name) name
+#define TK_FILTER_NAME_LIST TK_FILTERS(TK_FILTER_NAME_, ", ")
 
 /* Parameters shared by the chain; 0 means "not given, use the default". */
 typedef struct tk_filter_params {
@@ -70,7 +73,7 @@ typedef struct tk_filter_chain {
  * name (listing the valid ones), an even or out-of-range size, sigma < 0, etc. */
 int tk_filter_chain_init(tk_filter_chain *chain, const char *list,
                          const tk_filter_params *params);
-/* The valid names, comma-separated. */
+/* The valid names, comma-separated (TK_FILTER_NAME_LIST). */
 const char *tk_filter_names(void);
 /* Channels of the chain's output for an input with this many channels. */
 int tk_filter_channels_out(const tk_filter_chain *chain, int channels);

@@ -24,7 +24,6 @@ typedef struct tk_filter_job {
 	uint32_t gen_width, gen_height; /* generate: a synthetic image of this size... */
 	int gen_channels;      /* ...and channels (1..4) */
 	uint64_t seed;         /* ...from this seed */
-	int *failed;           /* folder mode: set to the number of skipped images */
 	int follow_links;      /* folder mode: read links that lead out of the folder */
 	int list;              /* input is a list file of paths and URLs, not a folder */
 	int sched_static;      /* folder/list: items dealt out in advance (1) or on demand */
@@ -49,9 +48,9 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
  * first served; static: dealt out in advance (tk_filter_static_next).  Output names,
  * their order and the digest do not depend on the schedule or the workers.  A file that
  * cannot be read or written is reported on stderr by rank 0, skipped, and counted in
- * *job->failed; the others are still done.  A symbolic link whose target lies outside
- * the folder is skipped with a note unless job->follow_links.  Outputs keep no wider
- * permissions than their input. */
+ * r->skipped (and the "skipped" field); the others are still done.  A symbolic link
+ * whose target lies outside the folder is skipped with a note unless
+ * job->follow_links.  Outputs keep no wider permissions than their input. */
 int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_result *r);
 
 /* The pool of a rank with `threads` threads for n images over `ranks` ranks: *pool

@@ -74,12 +74,10 @@ int tk_image_write_mode(const char *path, const tk_image *img, unsigned mode);
  * folder and to validate --output before any work). */
 int tk_image_known_extension(const char *path);
 
-/* 64-bit digest of the pixels: FNV-1a over the bytes taken as little-endian 64-bit
- * words (the last word zero-padded), after mixing in width, height and channels.
- * Depends only on the pixels, never on how they were computed. */
+/* 64-bit digest of the pixels: tk_fnv1a_words (tk/hash.h) over width, height and
+ * channels, then the pixel bytes.  Depends only on the pixels, never on how they were
+ * computed. */
 uint64_t tk_image_digest(const tk_image *img);
-uint64_t tk_digest_bytes(uint64_t h, const void *data, size_t n);
-#define TK_DIGEST_INIT 0xcbf29ce484222325ull
 
 /* How many images this process has read whose 16-bit samples were reduced to 8 bits,
  * and (*first, if given) the first one's path, so that the caller can say so once. */

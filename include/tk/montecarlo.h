@@ -33,8 +33,11 @@ typedef struct tk_mc_params {
 void tk_mc_params_default(tk_mc_params *p);
 
 /* The kernels: fill r (fields, verification, time), collective over ranks.
- * Return 0, or a negative TK_E* status (bad parameters; never a verification failure,
- * which is reported in r->verified). */
+ * p is within the limits that `toolkit montecarlo` checks once, as it parses them:
+ * samples 1 to TK_MC_MAX_SAMPLES (option: at least 2), spot, strike, sigma and
+ * maturity > 0, ep_class one of S W A B C; the kernels do not check them again.
+ * Return 0, or a negative TK_E* status (a checkpoint or memory failure; never a
+ * verification failure, which is reported in r->verified). */
 int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
 int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
 int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);

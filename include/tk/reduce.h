@@ -26,6 +26,10 @@
 
 #define TK_REDUCE_BLOCK 1024u
 #define TK_REDUCE_NONE UINT64_MAX /* no index (e.g. min of nothing) */
+/* Limits of the options, exact: --bins 1 to 2^28, --generate 1 to 2^62 values (counts
+ * and indices stay far from wrapping 64 bits) */
+#define TK_REDUCE_MAX_BINS (UINT32_C(1) << 28)
+#define TK_REDUCE_MAX_VALUES ((uint64_t)1 << 62)
 
 enum {
 	TK_RED_SUM = 1 << 0,

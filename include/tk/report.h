@@ -5,7 +5,8 @@
  * Rule: kernels fill a tk_result with named, typed fields; nothing else in the toolkit
  * formats results.  Fields flagged as part of the result feed the digest (FNV-1a 64 of
  * their exact bits), so two runs agree bitwise exactly when their digests agree.
- * Only rank 0 prints.
+ * A result owns its arrays (tk_result_free releases them), so nothing it reports
+ * lives in a kernel's statics after the kernel returns.  Only rank 0 prints.
  */
 #ifndef TK_REPORT_H
 #define TK_REPORT_H
@@ -27,7 +28,7 @@ typedef struct tk_field {
 	int64_t i;
 	double f;
 	char s[128];
-	const uint64_t *arr; /* TK_F_U64S: borrowed, must outlive the report */
+	uint64_t *arr;    /* TK_F_U64S: owned by the result (tk_result_free) */
 	size_t n;
 } tk_field;
 
@@ -50,6 +51,8 @@ typedef struct tk_result {
 	 * each the max over ranks; comm_on: measured (every run through tk_cli_run) */
 	double comm_s[8], comm_total_s;
 	int comm_on;
+	uint64_t skipped;    /* items left out after an I/O error (filter's folders and lists:
+	                      * each said why on stderr); the run then exits 3 */
 	uint64_t rss_max, rss_sum; /* peak resident bytes: max and sum over ranks (tk_report) */
 } tk_result;
 
@@ -66,16 +69,25 @@ typedef struct tk_run_ctx {
 	int defer_oversub; /* set before tk_cli_begin by a command that knows only later
 	                    * whether its work waits (filter's URL lists): it then calls
 	                    * tk_cli_oversub_warning itself */
+	int dry_run;       /* tk_cli_run stops before the kernel: the options are checked
+	                    * as for a run, nothing runs (the registry's tests) */
 } tk_run_ctx;
 
+/* An empty result; r holds nothing to free (a used one goes through tk_result_free). */
 void tk_result_init(tk_result *r, const char *command, const char *kernel);
+/* Release the arrays r owns; r keeps its other fields, its arrays become empty. */
+void tk_result_free(tk_result *r);
 void tk_result_u64(tk_result *r, const char *name, uint64_t v);
 void tk_result_i64(tk_result *r, const char *name, int64_t v);
 void tk_result_f64(tk_result *r, const char *name, double v);
 void tk_result_str(tk_result *r, const char *name, const char *v);
 /* A 64-bit hash, part of the result, printed as 16 hex digits like the digest. */
 void tk_result_hex(tk_result *r, const char *name, uint64_t v);
-void tk_result_u64s(tk_result *r, const char *name, const uint64_t *v, size_t n);
+/* An array field holding a copy of v[0..n): 0, or TK_ENOMEM (recorded) with no field
+ * added. */
+int tk_result_u64s(tk_result *r, const char *name, const uint64_t *v, size_t n);
+/* An array field that takes v (from tk_alloc) over: r frees it, the caller must not. */
+void tk_result_u64s_own(tk_result *r, const char *name, uint64_t *v, size_t n);
 /* Context fields: printed, not part of the digest (references, tolerances). */
 void tk_result_ref_f64(tk_result *r, const char *name, double v);
 void tk_result_ref_str(tk_result *r, const char *name, const char *v);
@@ -102,10 +114,6 @@ const char *tk_fmt_f64(char *buf, size_t size, double v);
 
 /* Write s as a JSON string literal (quoted, escaped). */
 void tk_json_string(FILE *out, const char *s);
-
-/* FNV-1a 64 over bytes, continuing from h (start with TK_FNV_OFFSET). */
-#define TK_FNV_OFFSET 0xcbf29ce484222325ull
-uint64_t tk_fnv1a(uint64_t h, const void *data, size_t n);
 
 /* Progress on stderr for long runs: shown only on rank 0 when stderr is a terminal and
  * the run allows it.  add() is thread-safe and cheap; only thread 0 prints, at most

@@ -22,8 +22,9 @@
 
 #include "tk/report.h"
 
-/* Limits, all exact integers: N >= 2 (N = 1 has no interior neighbour to exchange),
- * steps <= 2^40 (the rounding bound below stays far under 1). */
+/* Limits, all exact integers, checked by the option table: N >= 2 (N = 1 has no
+ * interior neighbour to exchange), steps <= 2^40 (the rounding bound below stays far
+ * under 1). */
 #define TK_STENCIL_MIN_SIZE 2
 #define TK_STENCIL_MAX_STEPS ((uint64_t)1 << 40)
 /* the explicit scheme is stable (and the update a contraction) for alpha <= 1/4 */
@@ -37,15 +38,16 @@ typedef struct tk_stencil_params {
 
 void tk_stencil_params_default(tk_stencil_params *p);
 
-/* The options' checks, collective-safe (the same verdict on every rank): TK_EUSAGE for
- * N < 2, steps > 2^40 or alpha outside (0, 1/4]; TK_ENOMEM when this rank's two strip
- * buffers, times the ranks on its node, exceed the memory available (computed without
- * overflow: a grid whose size overflows 64 bits is too large).  Collective the first
- * time (tk_comm_local_size). */
+/* The checks the option table cannot state, for N and steps within its limits; the
+ * same verdict on every rank: TK_EUSAGE for alpha outside (0, 1/4] (with the reason);
+ * TK_ENOMEM when this rank's two strip buffers, times the ranks on its node, exceed the
+ * memory available (computed without overflow: a grid whose size overflows 64 bits is
+ * too large).  Collective the first time (tk_comm_local_size). */
 int tk_stencil_check(const tk_stencil_params *p);
 
 /* The registered kernel: sweeps, verification against lambda^S u0, digest of the grid;
- * collective.  Returns 0 or a negative TK_E* status (never a failed verification,
+ * collective.  p has passed the option table and tk_stencil_check (the kernel does not
+ * check it again).  Returns 0 or a negative TK_E* status (never a failed verification,
  * which is r->verified). */
 int tk_stencil_run(const tk_stencil_params *p, const tk_run_ctx *ctx, tk_result *r);
 

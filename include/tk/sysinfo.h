@@ -1,6 +1,6 @@
 /*
  * sysinfo.h: facts about this machine and this build, for `toolkit info` and for the
- * provenance block of every JSON report.
+ * provenance block of every JSON report, and the memory a run may still take.
  */
 #ifndef TK_SYSINFO_H
 #define TK_SYSINFO_H
@@ -16,6 +16,9 @@ const char *tk_sys_cpu_model(void);
 /* Cache size in bytes for level 1..3 (data/unified), 0 if unknown. */
 uint64_t tk_sys_cache(int level);
 uint64_t tk_sys_memory(void);
+/* Bytes of memory available to this process now (MemAvailable, within the cgroup's
+ * memory.max), 0 if unknown: what a size check before allocating compares with. */
+uint64_t tk_mem_available(void);
 const char *tk_build_compiler(void);
 const char *tk_build_flags(void);
 /* "mpicc.mpich (mpich 4.0.2)" (the wrapper and flavour the build used, and the RPATH it

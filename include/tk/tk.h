@@ -71,13 +71,12 @@ int tk_exit_code(int status);
 
 #define TK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Allocation helpers: they record TK_ENOMEM with what was asked for and return NULL.
- * Memory from tk_alloc_aligned is 64-byte aligned and released with tk_free. */
+/* Allocation helpers (src/core/alloc.c): they record TK_ENOMEM with what was asked for
+ * and return NULL.  Memory from tk_alloc_aligned is 64-byte aligned; both are released
+ * with tk_free. */
 void *tk_alloc(size_t n, size_t size);
 void *tk_alloc_aligned(size_t n, size_t size);
 void tk_free(void *p);
-/* Bytes of memory available to this process (MemAvailable, cgroup limit), 0 if unknown. */
-uint64_t tk_mem_available(void);
 
 /* The contiguous share [*lo, *hi) of part i of n items split into `parts` parts: the
  * first n % parts parts get one more.  Used for ranks over blocks and threads over

@@ -13,6 +13,7 @@
 #define TK_TMPFILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Create "<path>.tmp.XXXXXX" with permissions mode & ~umask.  Returns the open file
@@ -25,6 +26,15 @@ int tk_tmp_open(const char *what, const char *path, mode_t mode, char **tmp);
 int tk_tmp_commit(const char *what, char *tmp, const char *path);
 /* Remove tmp and free it (a write failed). */
 void tk_tmp_discard(char *tmp);
+
+/* The same through stdio, for writers that print: tk_tmp_open's file as *f ("wb").
+ * Returns 0, or a negative TK_E* code with a message as tk_tmp_open's. */
+int tk_tmp_fopen(const char *what, const char *path, mode_t mode, FILE **f, char **tmp);
+/* Close f and commit tmp onto path when status is 0 and every write reached the file
+ * (a full disk shows at fflush or fclose: TK_EIO, "WHAT: cannot write PATH: why", or
+ * "PATH: cannot write (why)" with what NULL); otherwise remove tmp.  Frees tmp; returns
+ * 0, status when it was negative, or the error. */
+int tk_tmp_fcommit(const char *what, FILE *f, char *tmp, const char *path, int status);
 
 /* SIGINT and SIGTERM: forward the signal to the child process group set by
  * tk_signals_child (and reap it), remove every registered temporary file, and exit

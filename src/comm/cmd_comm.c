@@ -54,17 +54,17 @@ int tk_cmd_comm(int argc, char **argv, tk_run_ctx *ctx)
 	const tk_opt opts[] = {
 		{"test", TK_OPT_CHOICE, &test, "T",
 		 "latency (ping-pong, rank 0 and --peer), allreduce (all ranks), or all", tests,
-		 0, 0, 0, NULL},
+		 0, 0, 0, NULL, 0, 0},
 		{"max-bytes", TK_OPT_U64, &max_bytes, "B",
-		 "largest message: sizes 1, 2, 4 ... B bytes (default 1 MiB)", NULL, 1,
-		 (double)((uint64_t)1 << 30), 0, NULL},
+		 "largest message: sizes 1, 2, 4 ... B bytes (default 1 MiB)", NULL, 0, 0, 0,
+		 NULL, 1, (uint64_t)1 << 30},
 		{"iters", TK_OPT_INT, &iters, "N",
 		 "repeats per size (default: 500 up to 8 KiB, then about 16 MiB of traffic)",
-		 NULL, 1, 1e7, 0, NULL},
+		 NULL, 1, 1e7, 0, NULL, 0, 0},
 		{"peer", TK_OPT_INT, &peer, "R",
 		 "rank 0's partner in the ping-pong (default: the last rank, which mpirun's "
 		 "--map-by node puts on another host)",
-		 NULL, 1, 1e6, 0, NULL},
+		 NULL, 1, 1e6, 0, NULL, 0, 0},
 		TK_OPT_END,
 	};
 	int rc = tk_cli_begin(ctx, "comm", "[--test latency|allreduce|all] [--max-bytes B]",

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tk/checkpoint.h"
+#include "tk/hash.h"
 #include "tk/report.h"
 #include "tk/tk.h"
 #include "tk/tmpfile.h"

@@ -17,15 +17,17 @@
 #include "tk/topology.h"
 #include "tk/world.h"
 
-static const char *const mode_names[] = {"serial", "omp", "mpi", "hybrid", NULL};
+const char *const tk_mode_names[TK_NMODES + 1] = {
+	[TK_MODE_SERIAL] = "serial", [TK_MODE_OMP] = "omp", [TK_MODE_MPI] = "mpi",
+	[TK_MODE_HYBRID] = "hybrid", [TK_NMODES] = NULL,
+};
 static const char *const format_names[] = {"text", "json", "csv", NULL};
-enum { M_SERIAL, M_OMP, M_MPI, M_HYBRID };
 
 const char *tk_mode_name(int ranks, int threads)
 {
 	if (ranks <= 1)
-		return threads <= 1 ? "serial" : "omp";
-	return threads <= 1 ? "mpi" : "hybrid";
+		return tk_mode_names[threads <= 1 ? TK_MODE_SERIAL : TK_MODE_OMP];
+	return tk_mode_names[threads <= 1 ? TK_MODE_MPI : TK_MODE_HYBRID];
 }
 
 static int resolve_threads(const char *cmd, int given, int threads, int *out)
@@ -56,35 +58,35 @@ static int check_mode(const char *cmd, int mode, int ranks, int threads_given, i
 {
 	int have_mpi = strcmp(tk_comm_library(), "none") != 0;
 	switch (mode) {
-	case M_SERIAL:
-	case M_OMP:
+	case TK_MODE_SERIAL:
+	case TK_MODE_OMP:
 		TK_REQUIRE(ranks == 1, TK_EUSAGE,
 		           "%s: --mode %s runs one process, but this run has %d ranks "
 		           "(run without mpirun, or use --mode %s)",
-		           cmd, mode_names[mode], ranks, mode == M_SERIAL ? "mpi" : "hybrid");
-		if (mode == M_SERIAL) {
+		           cmd, tk_mode_names[mode], ranks, mode == TK_MODE_SERIAL ? "mpi" : "hybrid");
+		if (mode == TK_MODE_SERIAL) {
 			TK_REQUIRE(!threads_given || *threads == 1, TK_EUSAGE,
 			           "%s: --mode serial uses 1 thread, but --threads %d was given",
 			           cmd, *threads);
 			*threads = 1;
 		}
 		return 0;
-	case M_MPI:
-	case M_HYBRID:
+	case TK_MODE_MPI:
+	case TK_MODE_HYBRID:
 		TK_REQUIRE(have_mpi, TK_EUSAGE,
 		           "%s: --mode %s needs MPI, but this toolkit was built without it "
 		           "(rebuild with make MPI=1; valid modes here: serial, omp)",
-		           cmd, mode_names[mode]);
+		           cmd, tk_mode_names[mode]);
 		TK_REQUIRE(!mismatch, TK_EUSAGE,
 		           "%s: --mode %s: the launcher started more tasks than this run's world "
 		           "of %d rank%s has (see the warning above): the launcher and the build's "
 		           "MPI do not match",
-		           cmd, mode_names[mode], ranks, ranks == 1 ? "" : "s");
+		           cmd, tk_mode_names[mode], ranks, ranks == 1 ? "" : "s");
 		TK_REQUIRE(ranks > 1, TK_EUSAGE,
 		           "%s: --mode %s needs more than one rank (run under mpirun -np R, "
 		           "R > 1); this run has 1 rank",
-		           cmd, mode_names[mode]);
-		if (mode == M_MPI) {
+		           cmd, tk_mode_names[mode]);
+		if (mode == TK_MODE_MPI) {
 			TK_REQUIRE(!threads_given || *threads == 1, TK_EUSAGE,
 			           "%s: --mode mpi uses 1 thread per rank, but --threads %d was "
 			           "given (use --mode hybrid)",
@@ -120,23 +122,23 @@ static int cli_begin(tk_run_ctx *ctx, const char *cmd, const char *synopsis, int
 		{"threads", TK_OPT_INT, &threads, "T",
 		 "OpenMP threads per rank (default: OMP_NUM_THREADS, else all cores without "
 		 "mpirun, 1 per rank with it)",
-		 NULL, 1, 4096, 0, &threads_given},
+		 NULL, 1, 4096, 0, &threads_given, 0, 0},
 		{"mode", TK_OPT_CHOICE, &mode, "M",
-		 "check that the run is in this mode (serial and mpi imply 1 thread)", mode_names,
-		 0, 0, 0, NULL},
+		 "check that the run is in this mode (serial and mpi imply 1 thread)", tk_mode_names,
+		 0, 0, 0, NULL, 0, 0},
 		{"format", TK_OPT_CHOICE, &format, "F", "output format", format_names, 0, 0, 0,
-		 NULL},
+		 NULL, 0, 0},
 		{"simd", TK_OPT_STR, &simd, "V",
 		 "vector variant of the hot kernels: auto (the best this CPU runs), scalar, "
 		 "sse2|neon, avx2, avx512 (default: TK_SIMD, else auto)",
-		 NULL, 0, 0, 0, NULL},
+		 NULL, 0, 0, 0, NULL, 0, 0},
 		{"quiet", TK_OPT_FLAG, &quiet, NULL, "no progress display on stderr", NULL, 0, 0,
-		 0, NULL},
+		 0, NULL, 0, 0},
 		{"placement", TK_OPT_FLAG, &placement, NULL,
 		 "print where ranks and threads ran: rank -> host -> cores -> threads, with "
 		 "warnings (stdout in text format, else stderr)",
-		 NULL, 0, 0, 0, NULL},
-		{"help", TK_OPT_FLAG, &help, NULL, "show this help", NULL, 0, 0, 0, NULL},
+		 NULL, 0, 0, 0, NULL, 0, 0},
+		{"help", TK_OPT_FLAG, &help, NULL, "show this help", NULL, 0, 0, 0, NULL, 0, 0},
 		TK_OPT_END,
 	};
 	/* a driver offers only the common options that mean something for it: not
@@ -234,16 +236,23 @@ static void comm_share(tk_result *r)
 }
 
 int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
-               const void *params, tk_result *r)
+               tk_kernel_args args, tk_result *r)
 {
 	const tk_kernel *k = tk_kernel_find(command, name);
 	int rc = k ? 0 : tk_error_set(TK_EINTERNAL, "%s: no kernel '%s' registered", command, name);
 	tk_result_init(r, command, name);
+	if (rc == 0 && tk_kernel_family(k) != (int)args.family)
+		rc = tk_error_set(TK_EINTERNAL, "%s %s: given another family's parameters",
+		                  command, name);
+	if (ctx->dry_run) {
+		rc = tk_error_agree(rc);
+		return rc < 0 ? rc : 1;
+	}
 	/* where the threads run: sampled just before and after the kernel on the pool's
 	 * threads (and inside kernels that report progress) */
 	tk_world_sample_all();
 	tk_comm_times_reset();
-	rc = tk_error_agree(rc == 0 ? k->run(params, ctx, r) : rc);
+	rc = tk_error_agree(rc == 0 ? tk_kernel_call(k, args, ctx, r) : rc);
 	if (rc < 0)
 		return rc;
 	comm_share(r);
@@ -262,6 +271,8 @@ int tk_cli_run(const tk_run_ctx *ctx, const char *command, const char *name,
 
 int tk_cli_verdict(const tk_result *r)
 {
+	if (r->skipped > 0)
+		return TK_EIO;
 	if (r->verified == 1)
 		return 0;
 	if (tk_comm_rank() == 0)

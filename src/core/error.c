@@ -1,11 +1,12 @@
 /*
- * error.c: the recorded user-facing error, its collective agreement, and allocation.
+ * error.c: the recorded user-facing error and its agreement across ranks, one protocol
+ * with two endings: tk_error_agree prints the verdict, tk_error_share records it.
  * Rule: the first error recorded wins, so the message names the root cause rather than
- * the cascade of callers that propagated it.
+ * the cascade of callers that propagated it; after an agreement every rank holds the
+ * same status, so no rank goes on into a collective that another has abandoned.
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tk/comm.h"
@@ -67,31 +68,59 @@ void tk_error_clear(void)
 	err_msg[0] = '\0';
 }
 
-int tk_error_agree(int status)
+/* The agreement: the lowest failing rank owns the verdict and sends every rank its code
+ * and message.  Returns 0 when no rank failed, else the owner's code, with msg and
+ * *owner set on every rank.  Collective. */
+static int agree(int status, char msg[TK_ERRMSG_MAX], int *owner)
 {
 	int rank = tk_comm_rank(), size = tk_comm_size();
-	int64_t v[1];
-	/* lowest failing rank, and it tells everyone its code and message */
-	v[0] = status < 0 ? rank : size;
+	int64_t v[1] = {status < 0 ? rank : size};
 	tk_comm_allreduce_i64(v, 1, TK_MIN);
 	if (v[0] == size)
 		return 0;
-	int owner = (int)v[0];
-	char msg[TK_ERRMSG_MAX];
+	*owner = (int)v[0];
 	int64_t code = status;
-	if (rank == owner) {
-		snprintf(msg, sizeof msg, "%s", err_msg[0] ? err_msg : "unknown error");
-	}
-	tk_comm_bcast(&code, sizeof code, owner);
-	tk_comm_bcast(msg, sizeof msg, owner);
-	if (rank == 0) {
+	if (rank == *owner)
+		snprintf(msg, TK_ERRMSG_MAX, "%s",
+		         tk_error_message()[0] ? tk_error_message() : "unknown error");
+	tk_comm_bcast(&code, sizeof code, *owner);
+	tk_comm_bcast(msg, TK_ERRMSG_MAX, *owner);
+	return (int)code;
+}
+
+int tk_error_agree(int status)
+{
+	char msg[TK_ERRMSG_MAX];
+	int owner = 0, size = tk_comm_size();
+	int code = agree(status, msg, &owner);
+	if (code == 0)
+		return 0;
+	if (tk_comm_rank() == 0) {
 		fflush(stdout);
 		if (size > 1 && owner != 0)
 			fprintf(stderr, "toolkit: error: %s (rank %d)\n", msg, owner);
 		else
 			fprintf(stderr, "toolkit: error: %s\n", msg);
 	}
-	return (int)code;
+	return code;
+}
+
+int tk_error_share(int status)
+{
+	char msg[TK_ERRMSG_MAX];
+	int owner = 0;
+	int code = agree(status, msg, &owner);
+	if (code == 0)
+		return 0;
+	/* the owner keeps its own record; the others take the owner's, naming it */
+	if (tk_comm_rank() != owner || tk_error_code() == 0) {
+		tk_error_clear();
+		if (owner != 0)
+			tk_error_set(code, "%s (rank %d)", msg, owner);
+		else
+			tk_error_set(code, "%s", msg);
+	}
+	return code;
 }
 
 int tk_exit_code(int status)
@@ -101,72 +130,4 @@ int tk_exit_code(int status)
 	if (status < TK_EINTERNAL)
 		return 5;
 	return -status;
-}
-
-void *tk_alloc(size_t n, size_t size)
-{
-	if (size && n > SIZE_MAX / size) {
-		tk_error_set(TK_ENOMEM, "allocation of %zu x %zu bytes overflows", n, size);
-		return NULL;
-	}
-	size_t bytes = n * size;
-	void *p = malloc(bytes ? bytes : 1);
-	if (!p)
-		tk_error_set(TK_ENOMEM, "out of memory allocating %zu bytes", n * size);
-	return p;
-}
-
-void *tk_alloc_aligned(size_t n, size_t size)
-{
-	if (size && n > (SIZE_MAX - 64) / size) {
-		tk_error_set(TK_ENOMEM, "allocation of %zu x %zu bytes overflows", n, size);
-		return NULL;
-	}
-	size_t bytes = (n * size + 63) / 64 * 64;
-	void *p = NULL;
-	if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0) {
-		tk_error_set(TK_ENOMEM, "out of memory allocating %zu bytes", n * size);
-		return NULL;
-	}
-	return p;
-}
-
-void tk_free(void *p) { free(p); }
-
-static uint64_t read_u64_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char buf[64] = "";
-	uint64_t v = 0;
-	if (fgets(buf, sizeof buf, f) && strncmp(buf, "max", 3) != 0)
-		v = strtoull(buf, NULL, 10);
-	fclose(f);
-	return v;
-}
-
-uint64_t tk_mem_available(void)
-{
-	uint64_t avail = 0;
-	FILE *f = fopen("/proc/meminfo", "r");
-	if (f) {
-		char line[256];
-		while (fgets(line, sizeof line, f)) {
-			unsigned long long kb;
-			if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
-				avail = (uint64_t)kb * 1024;
-				break;
-			}
-		}
-		fclose(f);
-	}
-	uint64_t lim = read_u64_file("/sys/fs/cgroup/memory.max");
-	if (lim) {
-		uint64_t cur = read_u64_file("/sys/fs/cgroup/memory.current");
-		uint64_t room = lim > cur ? lim - cur : 0;
-		if (avail == 0 || room < avail)
-			avail = room;
-	}
-	return avail;
 }

@@ -121,6 +121,28 @@ static int range_error(const char *cmd, const tk_opt *o, const char *val)
 	                    o->name, o->lo, o->hi, val);
 }
 
+/* A count limit as the user would write it: 2^40 for a power of two from 2^10 up. */
+static const char *u64_text(char *buf, size_t size, uint64_t v)
+{
+	if (v >= 1024 && (v & (v - 1)) == 0)
+		snprintf(buf, size, "2^%d", __builtin_ctzll(v));
+	else
+		snprintf(buf, size, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+/* Counts are compared as integers: 2^62 + 1 is not 2^62, as it would be in a double. */
+static int u64_range_error(const char *cmd, const tk_opt *o, const char *val)
+{
+	char lo[32], hi[32];
+	u64_text(lo, sizeof lo, o->min);
+	if (o->max == 0)
+		return tk_error_set(TK_EUSAGE, "%s: --%s must be at least %s (got '%s')", cmd,
+		                    o->name, lo, val);
+	return tk_error_set(TK_EUSAGE, "%s: --%s must be between %s and %s (got '%s')", cmd,
+	                    o->name, lo, u64_text(hi, sizeof hi, o->max), val);
+}
+
 static int in_range(const tk_opt *o, double v)
 {
 	if (o->lo == 0 && o->hi == 0 && !o->lo_open)
@@ -146,8 +168,8 @@ static int set_value(const char *cmd, const tk_opt *o, const char *val)
 			                    "%s: --%s expects a whole non-negative number such "
 			                    "as 1000, 1e9 or 2^30 (got '%s')",
 			                    cmd, o->name, val);
-		if (!in_range(o, (double)v))
-			return range_error(cmd, o, val);
+		if (v < o->min || (o->max != 0 && v > o->max))
+			return u64_range_error(cmd, o, val);
 		*(uint64_t *)o->ptr = v;
 		return 0;
 	}
@@ -188,10 +210,29 @@ static int set_value(const char *cmd, const tk_opt *o, const char *val)
 	return tk_error_set(TK_EINTERNAL, "bad option table entry --%s", o->name);
 }
 
+/* A count's limits are min and max, exact; a double range on it is a table bug. */
+static int check_tables(const tk_opt *const *tables)
+{
+	for (; *tables; tables++)
+		for (const tk_opt *o = *tables; o->name; o++) {
+			int bad = o->type == TK_OPT_U64
+			                  ? o->lo != 0 || o->hi != 0 || o->lo_open ||
+			                            (o->max != 0 && o->max < o->min)
+			                  : o->min != 0 || o->max != 0;
+			if (bad)
+				return tk_error_set(TK_EINTERNAL,
+				                    "option table: --%s: counts take min/max, other "
+				                    "numbers lo/hi",
+				                    o->name);
+		}
+	return 0;
+}
+
 int tk_opt_parse(const char *cmd, int argc, char **argv, int first,
                  const tk_opt *const *tables, const char **pos, int maxpos, int *npos)
 {
 	int n = 0;
+	TK_CHECK(check_tables(tables));
 	for (int i = first; i < argc; i++) {
 		const char *a = argv[i];
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {

@@ -15,6 +15,7 @@
 
 #include "revision.h" /* TK_BUILD_REVISION, written by the Makefile */
 #include "tk/comm.h"
+#include "tk/hash.h"
 #include "tk/omp.h"
 #include "tk/report.h"
 #include "tk/simd.h"
@@ -76,11 +77,32 @@ void tk_result_str(tk_result *r, const char *name, const char *v)
 	snprintf(add_field(r, name, TK_F_STR, 1)->s, sizeof r->fields[0].s, "%s", v);
 }
 
-void tk_result_u64s(tk_result *r, const char *name, const uint64_t *v, size_t n)
+void tk_result_u64s_own(tk_result *r, const char *name, uint64_t *v, size_t n)
 {
 	tk_field *f = add_field(r, name, TK_F_U64S, 1);
 	f->arr = v;
 	f->n = n;
+}
+
+int tk_result_u64s(tk_result *r, const char *name, const uint64_t *v, size_t n)
+{
+	uint64_t *mine = tk_alloc(n, sizeof *mine);
+	if (!mine)
+		return TK_ENOMEM;
+	if (n)
+		memcpy(mine, v, n * sizeof *mine);
+	tk_result_u64s_own(r, name, mine, n);
+	return 0;
+}
+
+void tk_result_free(tk_result *r)
+{
+	for (int i = 0; i < r->nfields; i++)
+		if (r->fields[i].type == TK_F_U64S) {
+			tk_free(r->fields[i].arr);
+			r->fields[i].arr = NULL;
+			r->fields[i].n = 0;
+		}
 }
 
 void tk_result_ref_f64(tk_result *r, const char *name, double v)
@@ -117,16 +139,6 @@ void tk_result_time(tk_result *r, double local_seconds)
 	r->kernel_max = t[0];
 	r->kernel_min = t[1];
 	r->kernel_avg = t[2] / tk_comm_size();
-}
-
-uint64_t tk_fnv1a(uint64_t h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
 }
 
 static uint64_t hash_u64(uint64_t h, uint64_t v)

@@ -1,6 +1,7 @@
 /*
  * sysinfo.c: machine and build facts (cores from the affinity mask, caches from sysfs),
- * each read once.  Nothing here is on a hot path.
+ * each read once, and the memory available now (read at each call: it changes).
+ * Nothing here is on a hot path.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -127,4 +128,42 @@ const char *tk_omp_version(void)
 #else
 	return "none";
 #endif
+}
+
+static uint64_t read_u64_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char buf[64] = "";
+	uint64_t v = 0;
+	if (fgets(buf, sizeof buf, f) && strncmp(buf, "max", 3) != 0)
+		v = strtoull(buf, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+uint64_t tk_mem_available(void)
+{
+	uint64_t avail = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+	if (f) {
+		char line[256];
+		while (fgets(line, sizeof line, f)) {
+			unsigned long long kb;
+			if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+				avail = (uint64_t)kb * 1024;
+				break;
+			}
+		}
+		fclose(f);
+	}
+	uint64_t lim = read_u64_file("/sys/fs/cgroup/memory.max");
+	if (lim) {
+		uint64_t cur = read_u64_file("/sys/fs/cgroup/memory.current");
+		uint64_t room = lim > cur ? lim - cur : 0;
+		if (avail == 0 || room < avail)
+			avail = room;
+	}
+	return avail;
 }

@@ -102,6 +102,43 @@ void tk_tmp_discard(char *tmp)
 	free(tmp);
 }
 
+static int write_error(const char *what, const char *path, int e)
+{
+	if (!what)
+		return tk_error_set(TK_EIO, "%s: cannot write (%s)", path, strerror(e));
+	return tk_error_set(TK_EIO, "%s: cannot write %s: %s", what, path, strerror(e));
+}
+
+int tk_tmp_fopen(const char *what, const char *path, mode_t mode, FILE **f, char **tmp)
+{
+	int fd = tk_tmp_open(what, path, mode, tmp);
+	if (fd < 0)
+		return fd;
+	*f = fdopen(fd, "wb");
+	if (!*f) {
+		int e = errno;
+		close(fd);
+		tk_tmp_discard(*tmp);
+		return write_error(what, path, e);
+	}
+	return 0;
+}
+
+int tk_tmp_fcommit(const char *what, FILE *f, char *tmp, const char *path, int status)
+{
+	int bad = fflush(f) != 0 || ferror(f);
+	int e = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (status < 0 || bad) {
+		tk_tmp_discard(tmp);
+		return status < 0 ? status : write_error(what, path, e);
+	}
+	return tk_tmp_commit(what, tmp, path);
+}
+
 static void on_signal(int sig)
 {
 	if (deferring && (sig == SIGTERM || sig == SIGUSR1)) {

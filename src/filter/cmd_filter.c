@@ -14,6 +14,7 @@
 #include "tk/opt.h"
 #include "tk/image.h"
 #include "tk/kernel.h"
+#include "tk/sysinfo.h"
 #include "tk/tk.h"
 
 /* One decimal part of WxH[xC]: digits only, at most `max` (so 4294967297 cannot wrap). */
@@ -139,52 +140,49 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 	static tk_filter_job job; /* large (the chain's kernels): not on the stack */
 	tk_filter_params p = TK_FILTER_PARAMS_INIT;
 	const char *generate = NULL, *schedule = NULL;
-	int failed = 0;
 	tk_fetch_opts fetch = TK_FETCH_OPTS_INIT;
 	memset(&job, 0, sizeof job);
 	job.seed = 42;
-	job.failed = &failed;
 	const tk_opt opts[] = {
 		{"filter", TK_OPT_STR, &job.filters, "F[,F...]",
-		 "filters applied in order: gaussian, box, sobel, sharpen, median, gray, invert, "
-		 "threshold",
-		 NULL, 0, 0, 0, NULL},
+		 "filters applied in order: " TK_FILTER_NAME_LIST,
+		 NULL, 0, 0, 0, NULL, 0, 0},
 		{"input", TK_OPT_STR, &job.input, "PATH",
 		 "image file (PNG, PGM/PPM), folder of images, or list file (one path or http(s) "
 		 "URL per line)",
-		 NULL, 0, 0, 0, NULL},
+		 NULL, 0, 0, 0, NULL, 0, 0},
 		{"output", TK_OPT_STR, &job.output, "PATH",
 		 "output file (format from its extension) or folder; none: digest only", NULL, 0,
-		 0, 0, NULL},
+		 0, 0, NULL, 0, 0},
 		{"sigma", TK_OPT_F64, &p.sigma, "S",
 		 "gaussian/sharpen standard deviation in pixels (default 1)", NULL, 0, 100, 1,
-		 NULL},
+		 NULL, 0, 0},
 		{"size", TK_OPT_INT, &p.size, "K",
 		 "kernel side: gaussian (default from sigma), box (3), median (3 or 5)", NULL, 1,
-		 TK_FILTER_MAX_SIZE, 0, NULL},
+		 TK_FILTER_MAX_SIZE, 0, NULL, 0, 0},
 		{"amount", TK_OPT_F64, &p.amount, "A", "sharpen strength (default 1)", NULL, 0, 100,
-		 1, NULL},
+		 1, NULL, 0, 0},
 		{"level", TK_OPT_INT, &p.level, "L", "threshold: 255 above L, else 0 (default 127)",
-		 NULL, 0, 255, 0, NULL},
+		 NULL, 0, 255, 0, NULL, 0, 0},
 		{"generate", TK_OPT_STR, &generate, "WxH[xC]",
 		 "filter a synthetic image instead of --input (for benchmarks)", NULL, 0, 0, 0,
-		 NULL},
+		 NULL, 0, 0},
 		{"seed", TK_OPT_U64, &job.seed, "S", "seed of --generate (default 42)", NULL, 0, 0,
-		 0, NULL},
+		 0, NULL, 0, 0},
 		{"follow-symlinks", TK_OPT_FLAG, &job.follow_links, NULL,
 		 "folder mode: also read links that lead out of the input folder", NULL, 0, 0, 0,
-		 NULL},
+		 NULL, 0, 0},
 		{"schedule", TK_OPT_STR, &schedule, "KIND[,CHUNK]",
 		 "folder/list: static (dealt out in advance, like Pool.map) or dynamic (a shared "
 		 "queue, first come first served; the default), CHUNK items at a time",
-		 NULL, 0, 0, 0, NULL},
+		 NULL, 0, 0, 0, NULL, 0, 0},
 		{"timeout", TK_OPT_F64, &fetch.timeout, "S",
-		 "list: seconds allowed for one URL transfer (default 30)", NULL, 0, 3600, 1, NULL},
+		 "list: seconds allowed for one URL transfer (default 30)", NULL, 0, 3600, 1, NULL, 0, 0},
 		{"connect-timeout", TK_OPT_F64, &fetch.connect_timeout, "S",
-		 "list: seconds allowed to connect (default 5)", NULL, 0, 600, 1, NULL},
+		 "list: seconds allowed to connect (default 5)", NULL, 0, 600, 1, NULL, 0, 0},
 		{"retries", TK_OPT_INT, &fetch.retries, "N",
 		 "list: further attempts after a connect error, timeout or HTTP 5xx (default 2)",
-		 NULL, 0, 20, 0, NULL},
+		 NULL, 0, 20, 0, NULL, 0, 0},
 		TK_OPT_END,
 	};
 	ctx->defer_oversub = 1; /* said below, once the input's kind is known */
@@ -212,10 +210,9 @@ int tk_cmd_filter(int argc, char **argv, tk_run_ctx *ctx)
 		tk_fetch_global_init();
 	tk_result r;
 	static const char *const kinds[] = {"image", "folder", "list"};
-	rc = tk_cli_run(ctx, "filter", kinds[kind], &job, &r);
-	if (rc < 0)
-		return rc;
-	if (failed > 0)
-		return TK_EIO; /* each skipped file has had its line on stderr */
-	return tk_cli_verdict(&r);
+	rc = tk_cli_run(ctx, "filter", kinds[kind], tk_args_filter(&job), &r);
+	if (rc == 0)
+		rc = tk_cli_verdict(&r);
+	tk_result_free(&r);
+	return rc > 0 ? 0 : rc;
 }

@@ -21,13 +21,11 @@
 
 /* ---- chain set-up ------------------------------------------------------------- */
 
-static const char *const names[] = {"gaussian", "box", "sobel", "sharpen",
-                                    "median", "gray", "invert", "threshold"};
+#define NAME_ENTRY(id, name) [TK_FILTER_##id] = name,
+static const char *const names[TK_FILTER_NKINDS] = {TK_FILTERS(NAME_ENTRY, )};
+#undef NAME_ENTRY
 
-const char *tk_filter_names(void)
-{
-	return "gaussian, box, sobel, sharpen, median, gray, invert, threshold";
-}
+const char *tk_filter_names(void) { return TK_FILTER_NAME_LIST; }
 
 /* OpenCV's getGaussianKernelBitExact (in double precision): the kernel of size n for
  * sigma, or for sigma <= 0 the fixed small kernels and sigma = 0.3((n-1)/2 - 1) + 0.8. */

@@ -21,6 +21,7 @@
 #include "tk/comm.h"
 #include "tk/fetch.h"
 #include "tk/filter_run.h"
+#include "tk/hash.h"
 #include "tk/image.h"
 #include "tk/omp.h"
 #include "tk/timer.h"
@@ -901,13 +902,13 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 	report_failures(&b);
 
 	uint64_t images = 0, failed = 0, pixels = 0, verified = 0;
-	uint64_t h = TK_DIGEST_INIT;
+	uint64_t h = TK_FNV_OFFSET;
 	for (uint64_t i = 0; i < n; i++) {
 		failed += b.failed[i];
 		images += !b.failed[i];
 		pixels += b.pixels[i];
 		verified += b.verified[i];
-		h = tk_digest_bytes(h, &b.digest[i], sizeof b.digest[i]);
+		h = tk_fnv1a_words(h, &b.digest[i], sizeof b.digest[i]);
 	}
 	note_16bit();
 	double times[4] = {b.compute, b.io, wall, b.busy_max}, busy_min = b.busy_min;
@@ -938,8 +939,7 @@ int tk_filter_run_folder(const tk_filter_job *job, const tk_run_ctx *ctx, tk_res
 	                 (unsigned long long)verified, (unsigned long long)images);
 	r->io_s = times[1];
 	r->work = (double)pixels;
-	if (job->failed)
-		*job->failed = (int)failed;
+	r->skipped = failed;
 	tk_free(arrays);
 	items_free(&it);
 	return 0;

@@ -19,6 +19,7 @@
 #include "tk/comm.h"
 #include "tk/reduce.h"
 #include "tk/rng.h"
+#include "tk/sysinfo.h"
 #include "tk/tk.h"
 #include "simd/tkmath.h"
 

@@ -9,10 +9,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "io/image_io.h"
+#include "tk/hash.h"
 #include "tk/image.h"
+#include "tk/sysinfo.h"
 #include "tk/tk.h"
 #include "tk/tmpfile.h"
 
@@ -218,50 +219,15 @@ int tk_image_write_mode(const char *path, const tk_image *img, unsigned mode)
 	(void)is_png;
 #endif
 	char *tmp;
-	int fd = tk_tmp_open(NULL, path, (mode_t)(mode & 0666), &tmp);
-	if (fd < 0)
-		return fd;
-	FILE *f = fdopen(fd, "wb");
-	int rc;
-	if (!f) {
-		close(fd);
-		rc = tk_error_set(TK_EIO, "%s: cannot write (%s)", path, strerror(errno));
-	} else {
-		rc = is_png ? tk_png_write(f, path, img) : tk_pnm_write(f, path, img);
-		if (fflush(f) != 0 && rc == 0)
-			rc = tk_error_set(TK_EIO, "%s: cannot write (%s)", path, strerror(errno));
-		if (fclose(f) != 0 && rc == 0)
-			rc = tk_error_set(TK_EIO, "%s: cannot write (%s)", path, strerror(errno));
-	}
-	if (rc != 0) {
-		tk_tmp_discard(tmp);
-		return rc;
-	}
-	return tk_tmp_commit(NULL, tmp, path);
-}
-
-uint64_t tk_digest_bytes(uint64_t h, const void *data, size_t n)
-{
-	const uint64_t prime = 0x100000001b3ull;
-	const unsigned char *p = data;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8); /* little-endian hosts only, checked by the tests */
-		h = (h ^ w) * prime;
-	}
-	if (i < n) {
-		uint64_t w = 0;
-		for (size_t k = 0; i + k < n; k++)
-			w |= (uint64_t)p[i + k] << (8 * k);
-		h = (h ^ w) * prime;
-	}
-	return h;
+	FILE *f;
+	TK_CHECK(tk_tmp_fopen(NULL, path, (mode_t)(mode & 0666), &f, &tmp));
+	int rc = is_png ? tk_png_write(f, path, img) : tk_pnm_write(f, path, img);
+	return tk_tmp_fcommit(NULL, f, tmp, path, rc);
 }
 
 uint64_t tk_image_digest(const tk_image *img)
 {
 	uint64_t head[3] = {img->width, img->height, (uint64_t)img->channels};
-	uint64_t h = tk_digest_bytes(TK_DIGEST_INIT, head, sizeof head);
-	return tk_digest_bytes(h, img->data, tk_image_bytes(img));
+	uint64_t h = tk_fnv1a_words(TK_FNV_OFFSET, head, sizeof head);
+	return tk_fnv1a_words(h, img->data, tk_image_bytes(img));
 }

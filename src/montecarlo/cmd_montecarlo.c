@@ -13,11 +13,14 @@
 
 static const char *const classes[] = {"S", "W", "A", "B", "C", NULL};
 
-/* Options that only some models take: refuse them elsewhere rather than ignore them. */
-static int check_applicable(const char *model, int samples_given, int class_given,
-                            int option_given)
+/* Options that only some models take: refuse them elsewhere rather than ignore them.
+ * With the table's limits, these are all the checks: the kernels trust p. */
+static int check_applicable(const char *model, const tk_mc_params *p, int samples_given,
+                            int class_given, int option_given)
 {
 	int ep = strcmp(model, "ep") == 0, opt = strcmp(model, "option") == 0;
+	TK_REQUIRE(!(opt && p->samples < 2), TK_EUSAGE,
+	           "montecarlo: --model option needs at least 2 samples");
 	TK_REQUIRE(!(ep && samples_given), TK_EUSAGE,
 	           "montecarlo: --samples does not apply to --model ep (its size is set by "
 	           "--class S|W|A|B|C)");
@@ -37,35 +40,36 @@ int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx)
 	int every_given = 0;
 	const char *const *models = tk_kernel_names("montecarlo");
 	const tk_opt opts[] = {
-		{"model", TK_OPT_CHOICE, &model, "M", "what to compute", models, 0, 0, 0, NULL},
+		{"model", TK_OPT_CHOICE, &model, "M", "what to compute", models, 0, 0, 0, NULL, 0, 0},
 		{"samples", TK_OPT_U64, &p.samples, "N",
-		 "number of samples, e.g. 1e9 or 2^30 (default 2^26)", NULL, 1, 0x1p62, 0,
-		 &samples_given},
-		{"seed", TK_OPT_U64, &p.seed, "S", "random seed (default 42)", NULL, 0, 0, 0, NULL},
+		 "number of samples, e.g. 1e9 or 2^30 (default 2^26)", NULL, 0, 0, 0,
+		 &samples_given, 1, TK_MC_MAX_SAMPLES},
+		{"seed", TK_OPT_U64, &p.seed, "S", "random seed (default 42)", NULL, 0, 0, 0, NULL, 0,
+		 0},
 		{"class", TK_OPT_CHOICE, &cls, "C", "NPB EP problem class (default S)", classes, 0,
-		 0, 0, &class_given},
+		 0, 0, &class_given, 0, 0},
 		{"spot", TK_OPT_F64, &p.spot, "S0", "option: spot price (default 100)", NULL, 0, 0,
-		 1, &option_given},
+		 1, &option_given, 0, 0},
 		{"strike", TK_OPT_F64, &p.strike, "K", "option: strike (default 100)", NULL, 0, 0,
-		 1, &option_given},
+		 1, &option_given, 0, 0},
 		{"rate", TK_OPT_F64, &p.rate, "R", "option: risk-free rate (default 0.05)", NULL, 0,
-		 0, 0, &option_given},
+		 0, 0, &option_given, 0, 0},
 		{"sigma", TK_OPT_F64, &p.sigma, "V", "option: volatility (default 0.2)", NULL, 0, 0,
-		 1, &option_given},
+		 1, &option_given, 0, 0},
 		{"maturity", TK_OPT_F64, &p.maturity, "T", "option: years to maturity (default 1)",
-		 NULL, 0, 0, 1, &option_given},
+		 NULL, 0, 0, 1, &option_given, 0, 0},
 		{"put", TK_OPT_FLAG, &p.put, NULL, "option: price a put instead of a call", NULL, 0,
-		 0, 0, &option_given},
+		 0, 0, &option_given, 0, 0},
 		{"checkpoint", TK_OPT_STR, &p.checkpoint, "FILE",
 		 "write the run's state to FILE (FILE.prev keeps the one before) every "
 		 "--checkpoint-every seconds, at the end, and on SIGTERM/SIGUSR1 (then exit "
-		 "128+signal)", NULL, 0, 0, 0, NULL},
+		 "128+signal)", NULL, 0, 0, 0, NULL, 0, 0},
 		{"checkpoint-every", TK_OPT_F64, &p.checkpoint_every, "SECONDS",
 		 "seconds between checkpoints (default 60; 0: after every epoch)", NULL, 0, 1e9, 0,
-		 &every_given},
+		 &every_given, 0, 0},
 		{"resume", TK_OPT_STR, &p.resume, "FILE",
 		 "continue the run checkpointed in FILE (same model and parameters; any ranks x "
-		 "threads)", NULL, 0, 0, 0, NULL},
+		 "threads)", NULL, 0, 0, 0, NULL, 0, 0},
 		TK_OPT_END,
 	};
 	int rc = tk_cli_begin(ctx, "montecarlo", "[--model pi|option|ep] [options]", argc,
@@ -74,7 +78,7 @@ int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx)
 		return rc > 0 ? 0 : rc;
 	p.ep_class = classes[cls][0];
 	rc = tk_error_agree(
-		check_applicable(models[model], samples_given, class_given, option_given));
+		check_applicable(models[model], &p, samples_given, class_given, option_given));
 	if (rc < 0)
 		return rc;
 	rc = tk_error_agree(every_given && !p.checkpoint
@@ -85,6 +89,9 @@ int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx)
 		return rc;
 
 	tk_result r;
-	rc = tk_cli_run(ctx, "montecarlo", models[model], &p, &r);
-	return rc < 0 ? rc : tk_cli_verdict(&r);
+	rc = tk_cli_run(ctx, "montecarlo", models[model], tk_args_mc(&p), &r);
+	if (rc == 0)
+		rc = tk_cli_verdict(&r);
+	tk_result_free(&r);
+	return rc > 0 ? 0 : rc;
 }

@@ -67,14 +67,6 @@ uint64_t tk_mc_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi)
 	return hits;
 }
 
-static int check_samples(const tk_mc_params *p)
-{
-	TK_REQUIRE(p->samples >= 1 && p->samples <= TK_MC_MAX_SAMPLES, TK_EUSAGE,
-	           "montecarlo: --samples must be between 1 and 2^62 (got %llu)",
-	           (unsigned long long)p->samples);
-	return 0;
-}
-
 static void pi_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u, tk_xsum *x)
 {
 	(void)x;
@@ -113,7 +105,6 @@ static uint64_t f64_bits(double v)
 
 int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 {
-	TK_CHECK(check_samples(p));
 	tk_ckpt st;
 	mc_ident(&st, "pi", p);
 	st.nu = 1;
@@ -163,16 +154,6 @@ void tk_mc_option_sums(const tk_mc_option_terms *t, uint64_t lo, uint64_t hi, do
 	tk_fn.tk_mc_option_lanes(t, lo, hi, s);
 }
 
-static int check_option(const tk_mc_params *p)
-{
-	TK_CHECK(check_samples(p));
-	TK_REQUIRE(p->samples >= 2, TK_EUSAGE, "montecarlo: --model option needs at least 2 samples");
-	TK_REQUIRE(p->spot > 0 && p->strike > 0 && p->sigma > 0 && p->maturity > 0,
-	           TK_EUSAGE,
-	           "montecarlo: --spot, --strike, --sigma and --maturity must be positive");
-	return 0;
-}
-
 static void option_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u,
                          tk_xsum *acc)
 {
@@ -212,7 +193,6 @@ static void option_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u,
 
 int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 {
-	TK_CHECK(check_option(p));
 	tk_ckpt st;
 	mc_ident(&st, "option", p);
 	static const char *const names[] = {"--spot", "--strike", "--rate", "--sigma",

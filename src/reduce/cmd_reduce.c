@@ -57,42 +57,43 @@ int tk_cmd_reduce(int argc, char **argv, tk_run_ctx *ctx)
 	const char *const *models = tk_kernel_names("reduce");
 	const tk_opt opts[] = {
 		{"model", TK_OPT_CHOICE, &model, "M",
-		 "stats (default) or membw (read bandwidth alone)", models, 0, 0, 0, NULL},
+		 "stats (default) or membw (read bandwidth alone)", models, 0, 0, 0, NULL, 0, 0},
 		{"input", TK_OPT_STR, &input, "FILE",
 		 "array to reduce: .npy (<f8 <f4 <i4 <i8 u1), .csv/.txt, else raw float64", NULL, 0,
-		 0, 0, NULL},
+		 0, 0, NULL, 0, 0},
 		{"raw", TK_OPT_FLAG, &raw, NULL, "read --input as raw little-endian float64", NULL,
-		 0, 0, 0, NULL},
+		 0, 0, 0, NULL, 0, 0},
 		{"column", TK_OPT_INT, &column, "K", "CSV: the 0-based column (default 0)", NULL, 0,
-		 1e6, 0, &column_given},
-		{"generate", TK_OPT_U64, &count, "N", "reduce N generated values, e.g. 1e8", NULL, 1,
-		 0x1p62, 0, &generate_given},
+		 1e6, 0, &column_given, 0, 0},
+		{"generate", TK_OPT_U64, &count, "N", "reduce N generated values, e.g. 1e8", NULL, 0,
+		 0, 0, &generate_given, 1, TK_REDUCE_MAX_VALUES},
 		{"dist", TK_OPT_CHOICE, &dist, "D", "generated values: uniform (default) or normal",
-		 tk_dist_names, 0, 0, 0, NULL},
-		{"seed", TK_OPT_U64, &seed, "S", "generator seed (default 1)", NULL, 0, 0, 0, NULL},
+		 tk_dist_names, 0, 0, 0, NULL, 0, 0},
+		{"seed", TK_OPT_U64, &seed, "S", "generator seed (default 1)", NULL, 0, 0, 0, NULL, 0,
+		 0},
 		{"ops", TK_OPT_STR, &ops, "LIST",
 		 "sum,min,max,mean,var,std,hist or all (default: all but hist)", NULL, 0, 0, 0,
-		 NULL},
-		{"bins", TK_OPT_U64, &bins, "B", "histogram bins (default 256)", NULL, 1, 1 << 28, 0,
-		 &bins_given},
+		 NULL, 0, 0},
+		{"bins", TK_OPT_U64, &bins, "B", "histogram bins (default 256)", NULL, 0, 0, 0,
+		 &bins_given, 1, TK_REDUCE_MAX_BINS},
 		{"range", TK_OPT_STR, &range, "LO:HI",
-		 "histogram range (default: the data's min:max)", NULL, 0, 0, 0, NULL},
+		 "histogram range (default: the data's min:max)", NULL, 0, 0, 0, NULL, 0, 0},
 		{"ddof", TK_OPT_INT, &ddof, "D", "var divides by count - D (0 or 1, default 1)", NULL,
-		 0, 1, 0, NULL},
+		 0, 1, 0, NULL, 0, 0},
 		{"skip-nan", TK_OPT_FLAG, &p.opts.skip_nan, NULL,
 		 "leave NaNs out of every statistic (default: they propagate, as numpy)", NULL, 0, 0,
-		 0, NULL},
+		 0, NULL, 0, 0},
 		{"strategy", TK_OPT_CHOICE, &strategy, "S",
 		 "hist and sum updates: private (default), atomic or critical", tk_reduce_strategy_names,
-		 0, 0, 0, NULL},
+		 0, 0, 0, NULL, 0, 0},
 		{"membw", TK_OPT_FLAG, &p.membw, NULL,
 		 "also measure the read bandwidth and report the fraction reached", NULL, 0, 0, 0,
-		 NULL},
+		 NULL, 0, 0},
 		{"membw-bytes", TK_OPT_U64, &p.membw_bytes, "B",
-		 "bandwidth array per rank (default max(4 x LLC, 1 GiB))", NULL, 1 << 20, 0x1p50, 0,
-		 NULL},
+		 "bandwidth array per rank (default max(4 x LLC, 1 GiB))", NULL, 0, 0, 0,
+		 NULL, (uint64_t)1 << 20, (uint64_t)1 << 50},
 		{"membw-reps", TK_OPT_INT, &p.membw_reps, "R", "bandwidth: best of R runs (default 5)",
-		 NULL, 1, 1000, 0, NULL},
+		 NULL, 1, 1000, 0, NULL, 0, 0},
 		TK_OPT_END,
 	};
 	int rc = tk_cli_begin(ctx, "reduce",
@@ -114,6 +115,9 @@ int tk_cmd_reduce(int argc, char **argv, tk_run_ctx *ctx)
 		return rc;
 
 	tk_result r;
-	rc = tk_cli_run(ctx, "reduce", models[model], &p, &r);
-	return rc < 0 ? rc : tk_cli_verdict(&r);
+	rc = tk_cli_run(ctx, "reduce", models[model], tk_args_reduce(&p), &r);
+	if (rc == 0)
+		rc = tk_cli_verdict(&r);
+	tk_result_free(&r);
+	return rc > 0 ? 0 : rc;
 }

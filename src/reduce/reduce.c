@@ -23,7 +23,7 @@
 
 #define BLOCK TK_REDUCE_BLOCK
 #define NONE TK_REDUCE_NONE
-#define MAX_BINS (UINT32_C(1) << 28)
+#define MAX_BINS TK_REDUCE_MAX_BINS
 /* shared (atomic) accumulators are normalised at least this often, < 2^30 adds */
 #define ATOMIC_CHUNK (UINT64_C(1) << 28)
 

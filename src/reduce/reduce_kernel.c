@@ -10,7 +10,6 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tk/comm.h"
@@ -234,7 +233,7 @@ static void fill_result(const tk_reduce_params *p, const tk_array *a,
 		tk_result_f64(r, "hist_hi", s->hist_hi);
 		tk_result_u64(r, "below", s->below);
 		tk_result_u64(r, "above", s->above);
-		tk_result_u64s(r, "hist", s->hist, s->bins);
+		tk_result_u64s_own(r, "hist", s->hist, s->bins); /* the kernel lets go of it */
 	}
 	tk_result_ref_str(r, "input", source_name(&p->src));
 	tk_result_ref_str(r, "dtype", a->dtype ? a->dtype : "f8");
@@ -267,20 +266,9 @@ static uint64_t membw_bytes(const tk_reduce_params *p)
 	return b;
 }
 
-/* The result record borrows the histogram until it is reported, after the kernel has
- * returned: it is kept here and released at the next run or at exit. */
-static uint64_t *kept_hist;
-
-static void free_kept_hist(void)
-{
-	tk_free(kept_hist);
-	kept_hist = NULL;
-}
-
 int tk_reduce_stats_kernel(const tk_reduce_params *p, const tk_run_ctx *ctx, tk_result *r)
 {
 	(void)ctx;
-	TK_CHECK(tk_reduce_opts_check(&p->opts));
 	tk_array a;
 	tk_comm_barrier();
 	double t0 = tk_now();
@@ -299,26 +287,22 @@ int tk_reduce_stats_kernel(const tk_reduce_params *p, const tk_run_ctx *ctx, tk_
 	r->rate_unit = "GB/s";
 	r->rate_scale = 1e9;
 	verify(p, &a, &s, r);
+	if (p->opts.ops & TK_RED_HIST)
+		s.hist = NULL; /* r owns the histogram (fill_result) */
+	tk_reduce_stats_free(&s);
 	tk_array_free(&a);
 	if (p->membw) {
 		int ok;
 		double bw = tk_membw(membw_bytes(p), p->membw_reps, &ok);
 		st = tk_error_share(ok || tk_error_code() == 0 ? 0 : tk_error_code());
-		if (st < 0) {
-			tk_reduce_stats_free(&s);
+		if (st < 0)
 			return st;
-		}
 		tk_result_ref_f64(r, "membw", bw / 1e9);
 		tk_result_unit(r, "GB/s");
 		tk_result_ref_f64(r, "membw_fraction", r->work / r->kernel_max / bw);
 		if (!ok)
 			tk_result_verify(r, 0, "the bandwidth probe's sums were wrong");
 	}
-	static int registered;
-	if (!registered && atexit(free_kept_hist) == 0)
-		registered = 1;
-	free_kept_hist();
-	kept_hist = s.hist;
 	return 0;
 }
 

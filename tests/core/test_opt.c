@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tk/hash.h"
 #include "tk/opt.h"
 #include "tk/report.h"
 #include "tk/tk.h"
@@ -69,10 +70,10 @@ static const char *const colors[] = {"red", "green", NULL};
 static int parse(int argc, char **argv, uint64_t *n, double *x, int *color, int *flag)
 {
 	const tk_opt opts[] = {
-		{"n", TK_OPT_U64, n, "N", "count", NULL, 1, 100, 0, NULL},
-		{"x", TK_OPT_F64, x, "X", "positive", NULL, 0, 0, 1, NULL},
-		{"color", TK_OPT_CHOICE, color, "C", "color", colors, 0, 0, 0, NULL},
-		{"flag", TK_OPT_FLAG, flag, NULL, "flag", NULL, 0, 0, 0, NULL},
+		{"n", TK_OPT_U64, n, "N", "count", NULL, 0, 0, 0, NULL, 1, 100},
+		{"x", TK_OPT_F64, x, "X", "positive", NULL, 0, 0, 1, NULL, 0, 0},
+		{"color", TK_OPT_CHOICE, color, "C", "color", colors, 0, 0, 0, NULL, 0, 0},
+		{"flag", TK_OPT_FLAG, flag, NULL, "flag", NULL, 0, 0, 0, NULL, 0, 0},
 		TK_OPT_END,
 	};
 	const tk_opt *const tables[] = {opts, NULL};
@@ -112,6 +113,54 @@ static void tables(void)
 			fprintf(stderr, "case %zu got: %s\n", i, tk_error_message());
 		CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), bad[i].msg));
 	}
+	tk_error_clear();
+}
+
+/* Count limits are integers: 2^62 + 1 is above 2^62 (as a double both are 2^62). */
+static int parse_count(const char *val, uint64_t min, uint64_t max, uint64_t *v)
+{
+	const tk_opt opts[] = {
+		{"n", TK_OPT_U64, v, "N", "count", NULL, 0, 0, 0, NULL, min, max},
+		TK_OPT_END,
+	};
+	const tk_opt *const tables[] = {opts, NULL};
+	char *argv[] = {"--n", (char *)val};
+	tk_error_clear();
+	return tk_opt_parse("t", 2, argv, 0, tables, NULL, 0, NULL);
+}
+
+static void exact_count_limits(void)
+{
+	uint64_t v = 0, top = (uint64_t)1 << 62;
+	CU_ASSERT(parse_count("2^62", 1, top, &v) == 0 && v == top);
+	CU_ASSERT_EQUAL(parse_count("4611686018427387905", 1, top, &v), TK_EUSAGE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(),
+	                              "--n must be between 1 and 2^62 (got '4611686018427387905')"));
+	CU_ASSERT_EQUAL(v, top); /* a refused value is not stored */
+	CU_ASSERT(parse_count("4611686018427387903", 1, top - 1, &v) == 0 && v == top - 1);
+	CU_ASSERT_EQUAL(parse_count("2^62", 1, top - 1, &v), TK_EUSAGE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), "between 1 and 4611686018427387903"));
+	/* max 0: no upper limit, up to 2^64 - 1 */
+	CU_ASSERT(parse_count("18446744073709551615", 2, 0, &v) == 0 && v == UINT64_MAX);
+	CU_ASSERT_EQUAL(parse_count("1", 2, 0, &v), TK_EUSAGE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), "--n must be at least 2 (got '1')"));
+	CU_ASSERT(parse_count("0", 0, 0, &v) == 0 && v == 0);
+	/* a count with a double range, or a double with a count range: a table bug */
+	const tk_opt bad_u64[] = {
+		{"n", TK_OPT_U64, &v, "N", "count", NULL, 1, 100, 0, NULL, 0, 0},
+		TK_OPT_END,
+	};
+	double x;
+	const tk_opt bad_f64[] = {
+		{"x", TK_OPT_F64, &x, "X", "number", NULL, 0, 0, 0, NULL, 1, 0},
+		TK_OPT_END,
+	};
+	const tk_opt *const t1[] = {bad_u64, NULL}, *const t2[] = {bad_f64, NULL};
+	char *none[] = {NULL};
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_opt_parse("t", 0, none, 0, t1, NULL, 0, NULL), TK_EINTERNAL);
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_opt_parse("t", 0, none, 0, t2, NULL, 0, NULL), TK_EINTERNAL);
 	tk_error_clear();
 }
 
@@ -155,6 +204,7 @@ static const tk_test tests[] = {
 	{"number syntax", numbers},
 	{"powers are bounded", powers_are_bounded},
 	{"option tables and their errors", tables},
+	{"count limits are exact integers", exact_count_limits},
 	{"digest follows result bits", digest_follows_result_bits},
 	{"text numbers round-trip", text_numbers_round_trip},
 	{NULL, NULL},

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tk/hash.h"
 #include "tk/image.h"
 #include "tk/tk.h"
 #include "tk_test.h"
@@ -399,7 +400,7 @@ static void digest_definition(void)
 	uint8_t b[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
 	uint64_t h = (0xcbf29ce484222325ull ^ 0x0807060504030201ull) * p;
 	h = (h ^ 9) * p;
-	CU_ASSERT_EQUAL(tk_digest_bytes(TK_DIGEST_INIT, b, 9), h);
+	CU_ASSERT_EQUAL(tk_fnv1a_words(TK_FNV_OFFSET, b, 9), h);
 	/* layout matters: same bytes as 1x9 gray and 3x1 RGB differ */
 	tk_image a = {9, 1, 1, b}, c = {3, 1, 3, b};
 	CU_ASSERT_NOT_EQUAL(tk_image_digest(&a), tk_image_digest(&c));

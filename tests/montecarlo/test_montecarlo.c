@@ -102,6 +102,7 @@ static void option_statistics(void)
 		double ref = put ? 5.573526022256971 : 10.450583572185565;
 		CU_ASSERT(se > 0 && se < 0.1);
 		CU_ASSERT(fabs(price - ref) < 5 * se);
+		tk_result_free(&r);
 	}
 }
 
@@ -141,6 +142,16 @@ static void ep_class_s(void)
 	const tk_field *q = field(&r, "counts");
 	CU_ASSERT_EQUAL_FATAL(q->n, 10);
 	CU_ASSERT(memcmp(q->arr, counts, sizeof counts) == 0);
+	/* the result owns its array; another run does not touch it */
+	tk_result r2;
+	tk_result_init(&r2, "montecarlo", "ep");
+	CU_ASSERT_EQUAL_FATAL(tk_mc_ep(&p, &ctx, &r2), 0);
+	CU_ASSERT_PTR_NOT_EQUAL(field(&r2, "counts")->arr, q->arr);
+	tk_result_free(&r2);
+	CU_ASSERT(memcmp(q->arr, counts, sizeof counts) == 0);
+	tk_result_free(&r);
+	CU_ASSERT_PTR_NULL(q->arr);
+	CU_ASSERT_EQUAL(q->n, 0);
 }
 
 static void ep_unknown_class(void)
@@ -157,20 +168,18 @@ static void ep_unknown_class(void)
 	CU_ASSERT_PTR_NULL(tk_ep_reference('D'));
 }
 
+/* The limits are checked once, where the options are parsed, as exact integers:
+ * 2^62 + 1 is refused although a double holding it would round to 2^62. */
 static void samples_limits(void)
 {
-	tk_mc_params p;
-	tk_mc_params_default(&p);
-	tk_run_ctx ctx = {0};
-	tk_result r;
-	tk_result_init(&r, "montecarlo", "pi");
-	p.samples = 0;
-	tk_error_clear();
-	CU_ASSERT_EQUAL(tk_mc_pi(&p, &ctx, &r), TK_EUSAGE);
-	p.samples = TK_MC_MAX_SAMPLES + 1;
-	tk_error_clear();
-	CU_ASSERT_EQUAL(tk_mc_pi(&p, &ctx, &r), TK_EUSAGE);
-	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_test_dry_run("montecarlo --samples 0"), TK_EUSAGE);
+	CU_ASSERT_EQUAL(tk_test_dry_run("montecarlo --samples 4611686018427387905"), TK_EUSAGE);
+	CU_ASSERT_EQUAL(tk_test_dry_run("montecarlo --samples 2^62"), 0);
+	CU_ASSERT_EQUAL(tk_test_dry_run("montecarlo --samples 1"), 0);
+	CU_ASSERT_EQUAL(tk_test_dry_run("montecarlo --model option --samples 1"), TK_EUSAGE);
+	CU_ASSERT_EQUAL(tk_test_dry_run("montecarlo --model option --samples 2"), 0);
+	CU_ASSERT_EQUAL(tk_test_dry_run("montecarlo --model option --maturity 0"), TK_EUSAGE);
+	CU_ASSERT_EQUAL(tk_test_dry_run("montecarlo --model ep --samples 5"), TK_EUSAGE);
 }
 
 static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
