@@ -50,12 +50,14 @@ struct tk_json {
 typedef struct tk_json_doc {
 	tk_json *root;
 	void *arena;       /* private */
-	size_t err_offset; /* after a syntax error: the byte where it was found */
-	int err_line, err_col;
+	size_t err_offset; /* after a syntax error: the byte where it was found, */
+	int err_line, err_col; /* its line and column (1-based, in bytes) */
+	const char *err_what;  /* and what was wrong ("trailing comma") */
 } tk_json_doc;
 
 /* Parse text[0, len) as one JSON value with only whitespace around it.  name labels the
- * error message ("name: invalid JSON at line L, column C (byte B): what").  Errors:
+ * error recorded with tk_error_set ("name: invalid JSON at line L, column C (byte B):
+ * what"); with name NULL nothing is recorded (the caller reads doc->err_*).  Errors:
  * TK_EIO (malformed; doc->err_* say where), TK_ENOMEM.  doc is always safe to free. */
 int tk_json_parse(tk_json_doc *doc, const char *name, const char *text, size_t len);
 void tk_json_free(tk_json_doc *doc);

@@ -439,7 +439,11 @@ int tk_json_parse(tk_json_doc *doc, const char *name, const char *text, size_t l
 			doc->err_col++;
 		}
 	}
+	doc->err_what = p.what;
 	tk_json_free(doc);
+	int code = p.nomem ? TK_ENOMEM : TK_EIO;
+	if (!name)
+		return code;
 	if (p.nomem)
 		return tk_error_set(TK_ENOMEM, "%s: out of memory reading JSON", name);
 	return tk_error_set(TK_EIO, "%s: invalid JSON at line %d, column %d (byte %zu): %s", name,

@@ -261,6 +261,13 @@ static void test_malformed(void)
 	CU_ASSERT_STRING_EQUAL(tk_error_message(),
 	                       "f.json: invalid JSON at line 2, column 8 (byte 9): expected a value");
 	tk_json_free(&d);
+	/* without a name nothing is recorded; the document says what and where */
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_json_parse(&d, NULL, "[1,]", 4), TK_EIO);
+	CU_ASSERT_EQUAL(tk_error_code(), 0);
+	CU_ASSERT_EQUAL(d.err_offset, 3);
+	CU_ASSERT_STRING_EQUAL(d.err_what, "trailing comma");
+	tk_json_free(&d);
 }
 
 /* Every proper prefix of a document is an error at or before its end; the whole one
