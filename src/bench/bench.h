@@ -134,9 +134,9 @@ void bench_build_argv(const bench *b, const config *c, char **argv, char *store,
 void bench_command_line(char *const *argv, char *out, size_t n);
 int bench_run_configs(const bench *b, int first, int last);
 
-/* parse.c: the record a run prints */
-double bench_json_num(const char *s, const char *key);
-void bench_json_str(const char *s, const char *key, char *out, size_t n);
+/* parse.c: what a run printed: out[0, len) its stdout (JSON Lines), err its stderr;
+ * fills o's reports, world, timings, verdict, digest, memory, rate and err */
+void bench_parse_run(const char *out, size_t len, const char *err, run_out *o);
 
 /* stats.c: a configuration's statistics and the digest it must give */
 int bench_finish_config(const bench *b, config *c, const char *serial_digest);

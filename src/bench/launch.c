@@ -44,6 +44,9 @@ int bench_in_path(const char *cmd)
 
 /* ---- one run --------------------------------------------------------------------- */
 
+/* the most of a run's stdout bench keeps: far more than any record */
+#define OUT_MAX ((size_t)64 << 20)
+
 /* Run argv with a timeout; stdout and stderr are captured.  Returns 0 when the run
  * could be started (its outcome is in o), TK_EINTERNAL when fork or pipe failed. */
 int bench_spawn_run(char *const argv[], double timeout, run_out *o)
@@ -91,7 +94,12 @@ int bench_spawn_run(char *const argv[], double timeout, run_out *o)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(out[1]);
 	close(err[1]);
-	static char obuf[1 << 16], ebuf[4096];
+	/* stdout grows as needed (a record lists every rank's placement), up to OUT_MAX;
+	 * kept between runs.  stderr: its first line is all bench shows. */
+	static char *obuf, ebuf[4096];
+	static size_t ocap;
+	if (!obuf && !(obuf = malloc(ocap = 1 << 16)))
+		return tk_error_set(TK_ENOMEM, "bench: out of memory");
 	size_t olen = 0, elen = 0;
 	struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
 	int open_fds = 2;
@@ -108,8 +116,6 @@ int bench_spawn_run(char *const argv[], double timeout, run_out *o)
 		for (int i = 0; i < 2; i++) {
 			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			char *buf = i ? ebuf : obuf;
-			size_t *len = i ? &elen : &olen, cap = i ? sizeof ebuf : sizeof obuf;
 			char tmp[4096];
 			ssize_t got = read(fds[i].fd, tmp, sizeof tmp);
 			if (got <= 0) {
@@ -118,6 +124,15 @@ int bench_spawn_run(char *const argv[], double timeout, run_out *o)
 				open_fds--;
 				continue;
 			}
+			if (i == 0 && olen + (size_t)got + 1 > ocap && ocap < OUT_MAX) {
+				char *more = realloc(obuf, 2 * ocap);
+				if (more) {
+					obuf = more;
+					ocap *= 2;
+				}
+			}
+			char *buf = i ? ebuf : obuf;
+			size_t *len = i ? &elen : &olen, cap = i ? sizeof ebuf : ocap;
 			size_t room = cap - 1 - *len, take = (size_t)got < room ? (size_t)got : room;
 			memcpy(buf + *len, tmp, take);
 			*len += take;
@@ -134,28 +149,7 @@ int bench_spawn_run(char *const argv[], double timeout, run_out *o)
 	obuf[olen] = '\0';
 	ebuf[elen] = '\0';
 	o->rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	const char *line = strstr(obuf, "{\"schema\":\"toolkit.run/1\"");
-	for (const char *p = line; p; p = strstr(p + 1, "{\"schema\":\"toolkit.run/1\""))
-		o->reports++;
-	if (line) {
-		o->ranks = (int)bench_json_num(line, "ranks"); /* the first: the run's own world */
-		o->threads = (int)bench_json_num(line, "threads");
-		o->kernel_s = bench_json_num(line, "kernel_s");
-		o->verified = strstr(line, "\"verified\":true") != NULL;
-		bench_json_str(line, "digest", o->digest, sizeof o->digest);
-		o->rss_max = bench_json_num(line, "peak_rss_max_bytes");
-		o->rss_sum = bench_json_num(line, "peak_rss_sum_bytes");
-		o->busy_min = bench_json_num(line, "worker_busy_min_s");
-		o->busy_max = bench_json_num(line, "worker_busy_max_s");
-		const char *rate = strstr(line, "\"rate\":{");
-		if (rate) {
-			o->rate = bench_json_num(rate, "value");
-			bench_json_str(rate, "unit", o->rate_unit, sizeof o->rate_unit);
-		}
-	}
-	const char *e = strstr(ebuf, "error:");
-	e = e ? e + 7 : ebuf;
-	snprintf(o->err, sizeof o->err, "%.*s", (int)strcspn(e, "\n"), e);
+	bench_parse_run(obuf, olen, ebuf, o);
 	return 0;
 }
 
