@@ -6,7 +6,8 @@
  * interleaved schedule), parse.c (the record a run prints), stats.c (medians, the
  * interval, speedup, efficiency, Karp-Flatt, the digest each row must give), output.c
  * (the table, the CSV and JSON documents, written atomically), plot.c (charts through
- * scripts/plot), study.c and study_io.c (the --compare study), cmd_bench.c (the command).
+ * scripts/plot), study.c and study_io.c (the --compare study) with fixture.c (its inputs),
+ * cmd_bench.c (the command).
  * One bench struct holds the plan and every configuration's runs; each module reads it
  * and fills its own fields.
  */
@@ -158,7 +159,11 @@ int bench_run_plot(const bench *b, const char *csv, const char *dir);
 /* study.c, study_io.c: the --compare study */
 int bench_run_compare(bench *b);
 int bench_run_group(bench *b, int first, const char *title);
-void bench_remove_tree(const char *dir);
 int bench_run_io_study(bench *b, FILE *sum);
+
+/* fixture.c: the study's inputs and scratch folders */
+int bench_make_folder(const char *dir, int n);
+int bench_write_pgm(const char *path, int w, int h, uint32_t seed);
+void bench_remove_tree(const char *dir);
 
 #endif

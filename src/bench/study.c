@@ -62,38 +62,6 @@ static double pthread_cost(void)
 	return tk_median_sort(x, 51);
 }
 
-/* A folder of n gray PGM images of mixed sizes (a textured pattern), for the I/O-heavy
- * part of the study. */
-static int make_folder(const char *dir, int n)
-{
-	TK_REQUIRE(mkdir(dir, 0700) == 0 || errno == EEXIST, TK_EIO, "bench: mkdir %s: %s", dir,
-	           strerror(errno));
-	uint32_t x = 12345;
-	for (int i = 0; i < n; i++) {
-		int w = 640 + 320 * (i % 5), h = 480 + 240 * (i % 3);
-		char path[4400];
-		snprintf(path, sizeof path, "%.4096s/img%03d.pgm", dir, i);
-		FILE *f = fopen(path, "wb");
-		TK_REQUIRE(f, TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
-		fprintf(f, "P5\n%d %d\n255\n", w, h);
-		for (int r = 0; r < h; r++)
-			for (int c = 0; c < w; c++) {
-				x = x * 1664525u + 1013904223u;
-				fputc((int)(((r ^ c) & 0xff) / 2 + (x >> 26)), f);
-			}
-		TK_REQUIRE(fclose(f) == 0, TK_EIO, "bench: cannot write %s", path);
-	}
-	return 0;
-}
-
-void bench_remove_tree(const char *dir)
-{
-	char cmd[4300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "bench: could not remove %s\n", dir);
-}
-
 /* Run configurations [first, b->ncfg) with the table, serial first. */
 int bench_run_group(bench *b, int first, const char *title)
 {
@@ -280,7 +248,7 @@ int bench_run_compare(bench *b)
 	char in[4200], out[4200];
 	snprintf(in, sizeof in, "%s/in", dir);
 	snprintf(out, sizeof out, "%s/out", dir);
-	int rc = make_folder(in, 24);
+	int rc = bench_make_folder(in, 24);
 	if (rc == 0 && mkdir(out, 0700) != 0)
 		rc = tk_error_set(TK_EIO, "bench: mkdir %s: %s", out, strerror(errno));
 	if (rc) {

@@ -20,22 +20,6 @@
 
 /* ---- the I/O study (--compare 5-7): a local image server, a URL list, skewed work ---- */
 
-/* A gray PGM of w x h, a textured pattern from seed. */
-static int write_pgm(const char *path, int w, int h, uint32_t seed)
-{
-	FILE *f = fopen(path, "wb");
-	TK_REQUIRE(f, TK_EIO, "bench: cannot write %s: %s", path, strerror(errno));
-	fprintf(f, "P5\n%d %d\n255\n", w, h);
-	uint32_t x = seed * 2654435761u + 1;
-	for (int r = 0; r < h; r++)
-		for (int c = 0; c < w; c++) {
-			x = x * 1664525u + 1013904223u;
-			fputc((int)(((r ^ c) & 0xff) / 2 + (x >> 26)), f);
-		}
-	TK_REQUIRE(fclose(f) == 0, TK_EIO, "bench: cannot write %s", path);
-	return 0;
-}
-
 /* scripts/imgserve.py (a source tree) or PREFIX/share/toolkit/imgserve.py, or "" */
 static void server_script(const bench *b, char *out, size_t n)
 {
@@ -154,14 +138,14 @@ int bench_run_io_study(bench *b, FILE *sum)
 	const int nurl = 48;
 	for (int i = 0; i < nurl && rc == 0; i++) {
 		snprintf(path, sizeof path, "%s/u%02d.pgm", imgs, i);
-		rc = write_pgm(path, 400, 300, (uint32_t)i);
+		rc = bench_write_pgm(path, 400, 300, (uint32_t)i);
 	}
 	/* skewed: 4 large images first, then 28 small ones; static blocks give the first
 	 * worker all the large ones */
 	for (int i = 0; i < 32 && rc == 0; i++) {
 		snprintf(path, sizeof path, "%s/%s%02d.pgm", skew, i < 4 ? "a" : "b", i);
-		rc = i < 4 ? write_pgm(path, 4000, 3000, (uint32_t)i)
-		           : write_pgm(path, 320, 240, (uint32_t)i);
+		rc = i < 4 ? bench_write_pgm(path, 4000, 3000, (uint32_t)i)
+		           : bench_write_pgm(path, 320, 240, (uint32_t)i);
 	}
 	int port = 0;
 	pid_t server = -1;
