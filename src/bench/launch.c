@@ -47,22 +47,26 @@ int bench_in_path(const char *cmd)
 /* the most of a run's stdout bench keeps: far more than any record */
 #define OUT_MAX ((size_t)64 << 20)
 
-/* Run argv with a timeout; stdout and stderr are captured.  Returns 0 when the run
- * could be started (its outcome is in o), TK_EINTERNAL when fork or pipe failed. */
-int bench_spawn_run(char *const argv[], double timeout, run_out *o)
+/* What a child printed and how it ended. */
+typedef struct capture {
+	char *out;  /* its stdout, NUL-terminated (bench's buffer: valid until the next run) */
+	size_t olen;
+	char err[4096]; /* the start of its stderr, NUL-terminated */
+	int rc;         /* exit status, -1 when killed by a signal */
+	int timed_out;
+	double wall_s;
+} capture;
+
+/* Run argv with a timeout; stdout and stderr are captured into c.  Returns 0 when the
+ * child could be started, TK_EINTERNAL when fork or pipe failed. */
+static int capture_run(char *const argv[], double timeout, capture *c)
 {
 	int out[2], err[2];
-	memset(o, 0, sizeof *o);
-	o->kernel_s = NAN;
-	o->rate = NAN;
+	memset(c, 0, sizeof *c);
 	if (pipe(out) != 0 || pipe(err) != 0)
 		return tk_error_set(TK_EINTERNAL, "bench: pipe: %s", strerror(errno));
 	fflush(NULL);
 	double t0 = tk_now();
-	static double bench_t0;
-	if (bench_t0 == 0)
-		bench_t0 = t0;
-	o->start_s = t0 - bench_t0;
 	/* SIGINT/SIGTERM held until the child's group is known, so they reach it */
 	sigset_t hold, old;
 	sigemptyset(&hold);
@@ -96,8 +100,9 @@ int bench_spawn_run(char *const argv[], double timeout, run_out *o)
 	close(err[1]);
 	/* stdout grows as needed (a record lists every rank's placement), up to OUT_MAX;
 	 * kept between runs.  stderr: its first line is all bench shows. */
-	static char *obuf, ebuf[4096];
+	static char *obuf;
 	static size_t ocap;
+	char *ebuf = c->err;
 	if (!obuf && !(obuf = malloc(ocap = 1 << 16)))
 		return tk_error_set(TK_ENOMEM, "bench: out of memory");
 	size_t olen = 0, elen = 0;
@@ -106,7 +111,7 @@ int bench_spawn_run(char *const argv[], double timeout, run_out *o)
 	while (open_fds > 0) {
 		double left = timeout - (tk_now() - t0);
 		if (left <= 0) {
-			o->timed_out = 1;
+			c->timed_out = 1;
 			kill(-pid, SIGKILL);
 			break;
 		}
@@ -132,7 +137,7 @@ int bench_spawn_run(char *const argv[], double timeout, run_out *o)
 				}
 			}
 			char *buf = i ? ebuf : obuf;
-			size_t *len = i ? &elen : &olen, cap = i ? sizeof ebuf : ocap;
+			size_t *len = i ? &elen : &olen, cap = i ? sizeof c->err : ocap;
 			size_t room = cap - 1 - *len, take = (size_t)got < room ? (size_t)got : room;
 			memcpy(buf + *len, tmp, take);
 			*len += take;
@@ -145,11 +150,34 @@ int bench_spawn_run(char *const argv[], double timeout, run_out *o)
 	waitpid(pid, &status, 0);
 	kill(-pid, SIGKILL); /* leftovers of the group, if any (none normally) */
 	tk_signals_child(0);
-	o->wall_s = tk_now() - t0;
+	c->wall_s = tk_now() - t0;
 	obuf[olen] = '\0';
 	ebuf[elen] = '\0';
-	o->rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	bench_parse_run(obuf, olen, ebuf, o);
+	c->out = obuf;
+	c->olen = olen;
+	c->rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return 0;
+}
+
+/* Run argv with a timeout and read what it printed into o (parse.c).  Returns 0 when
+ * the run could be started (its outcome is in o), TK_EINTERNAL when fork or pipe
+ * failed. */
+int bench_spawn_run(char *const argv[], double timeout, run_out *o)
+{
+	memset(o, 0, sizeof *o);
+	o->kernel_s = NAN;
+	o->rate = NAN;
+	static double bench_t0;
+	double t0 = tk_now();
+	if (bench_t0 == 0)
+		bench_t0 = t0;
+	o->start_s = t0 - bench_t0;
+	capture c;
+	TK_CHECK(capture_run(argv, timeout, &c));
+	o->rc = c.rc;
+	o->timed_out = c.timed_out;
+	o->wall_s = c.wall_s;
+	bench_parse_run(c.out, c.olen, c.err, o);
 	return 0;
 }
 
@@ -162,18 +190,20 @@ int bench_launcher_kind(const char *cmd)
 		return L_OPENMPI;
 	if (strstr(base, "mpich") || strstr(base, "hydra"))
 		return L_HYDRA;
-	char line[512], buf[1024] = "";
-	snprintf(line, sizeof line, "timeout 10 '%s' --version 2>&1", cmd);
-	FILE *p = strchr(cmd, '\'') ? NULL : popen(line, "r");
-	if (!p)
+	/* CMD --version, started as a run is (no shell), killed after 10 s */
+	char *argv[] = {(char *)cmd, "--version", NULL};
+	capture c;
+	if (capture_run(argv, 10, &c) != 0) {
+		tk_error_clear(); /* a launcher bench cannot ask is one it does not know */
 		return L_OTHER;
-	size_t n = fread(buf, 1, sizeof buf - 1, p);
-	buf[n] = '\0';
-	pclose(p);
-	if (strstr(buf, "Open MPI") || strstr(buf, "OpenRTE"))
-		return L_OPENMPI;
-	if (strstr(buf, "HYDRA") || strstr(buf, "Hydra") || strstr(buf, "Intel(R) MPI"))
-		return L_HYDRA;
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *buf = i ? c.err : c.out;
+		if (strstr(buf, "Open MPI") || strstr(buf, "OpenRTE"))
+			return L_OPENMPI;
+		if (strstr(buf, "HYDRA") || strstr(buf, "Hydra") || strstr(buf, "Intel(R) MPI"))
+			return L_HYDRA;
+	}
 	return L_OTHER;
 }
 
