@@ -150,7 +150,8 @@ endif
 
 # libtk: every module but the command front end and the other comm backend
 COMM_SRC := $(if $(filter 1,$(MPI)),src/comm/comm_mpi.c,src/comm/comm_serial.c)
-CMD_SRC := src/core/main.c $(wildcard src/*/cmd_*.c)
+# bench is front end as a whole (src/bench/*.c: its modules are not libtk)
+CMD_SRC := src/core/main.c $(sort $(wildcard src/*/cmd_*.c) $(wildcard src/bench/*.c))
 SIMD_SRC := $(wildcard src/*/*_simd.c)
 LIB_SRC := $(filter-out $(CMD_SRC) $(SIMD_SRC) src/comm/comm_mpi.c src/comm/comm_serial.c,$(wildcard src/*/*.c)) $(COMM_SRC)
 # each kernel variant source once per vector ISA (include/tk/simd.h, src/simd/vec.h)

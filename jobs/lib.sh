@@ -29,6 +29,38 @@
 # bench.json, info.json (toolkit info), env.txt (SLURM_*, PBS_*, OMP_*), plots/*.png.
 # shellcheck shell=bash
 
+# tk_json_field PATH...: the values at the dotted PATHs (e.g. time.kernel_s) of the first
+# JSON record on stdin, one a line: numbers as written, true/false, "" when missing or
+# null.  Read with python3's json module, never scraped.
+tk_json_field() {
+	python3 -c '
+import json, sys
+rec = None
+for line in sys.stdin:
+    if line.strip():
+        try:
+            rec = json.loads(line, parse_float=str, parse_int=str)
+        except ValueError:
+            pass
+        break
+for path in sys.argv[1:]:
+    v = rec
+    for key in path.split("."):
+        v = v.get(key) if isinstance(v, dict) else None
+    print("" if v is None else json.dumps(v) if isinstance(v, bool) else v)
+' "$@"
+}
+
+# tk_run_summary: the world and verdict of the run record on stdin, as the two lines
+# "mode":"hybrid","ranks":2,"threads":2 and "verified":true (nothing without a record)
+tk_run_summary() {
+	local f
+	mapfile -t f < <(tk_json_field mode ranks threads verified)
+	[ -n "${f[0]:-}" ] || return 0
+	printf '"mode":"%s","ranks":%s,"threads":%s\n"verified":%s\n' "${f[0]}" "${f[1]}" \
+		"${f[2]}" "${f[3]:-null}"
+}
+
 # tk_home: set TK_HOME and TK (the binary), or exit 2 with a clear message
 tk_home() {
 	if [ -z "${TK_HOME:-}" ]; then
@@ -102,7 +134,7 @@ tk_launch() {
 		if [ -n "${SLURM_JOB_ID:-}" ] && command -v srun >/dev/null 2>&1; then
 			l=srun
 		else
-			l=$("$TK" info --format json 2>/dev/null | sed -n 's/.*"mpi_launcher":"\([^"]*\)".*/\1/p')
+			l=$("$TK" info --format json 2>/dev/null | tk_json_field mpi_launcher)
 			l=${l:-mpirun}
 		fi
 	fi
@@ -323,28 +355,57 @@ tk_mc_summary() {
 	deadline) why="TK_STOP_AFTER=${TK_STOP_AFTER:-} s" ;;
 	TERM) why="signal TERM (walltime or cancel)" ;;
 	esac
-	awk -v model="$1" -v done="$2" -v planned="$3" -v why="$why" -v secs="$5" \
-		-v json="$OUT/summary.json" '
-	function num(key,   m) {
-		if (match($0, "\"" key "\":-?[0-9.eE+-]+")) {
-			m = substr($0, RSTART, RLENGTH); sub(/^[^:]*:/, "", m); return m + 0 }
-		return 0
-	}
-	{ n += num("size"); hits += num("hits"); ps += num("payoff_sum"); pq += num("payoff_sq_sum")
-	  if (num("price") > 0 && num("payoff_sum") > 0) disc = num("price") * num("size") / num("payoff_sum")
-	  if ($0 !~ /"verified":true/) bad++ }
-	END {
-		if (n > 0 && model == "pi") {
-			est = 4 * hits / n; p = hits / n; se = 4 * sqrt(p * (1 - p) / n)
-		} else if (n > 0) {
-			m = ps / n; est = disc * m; se = disc * sqrt((pq / n - m * m) / n)
-		}
-		if (why == "") printf "finished: %d of %d chunks, %.0f samples in %d s\n", done, planned, n, secs
-		else printf "stopped by %s after %d of %d chunks, %.0f samples in %d s\n", why, done, planned, n, secs
-		if (n > 0) printf "combined %s estimate %.12g, standard error %.3g%s\n", model, est, se,
-			(model == "pi" ? sprintf(" (|estimate - pi| = %.2g)", est - 3.14159265358979 < 0 ? 3.14159265358979 - est : est - 3.14159265358979) : "")
-		if (bad) printf "warning: %d chunk(s) did not verify\n", bad
-		printf "{\"model\":\"%s\",\"chunks_done\":%d,\"chunks_planned\":%d,\"samples\":%.0f,\"stopped\":\"%s\",\"seconds\":%d,\"estimate\":%.17g,\"std_error\":%.17g,\"unverified_chunks\":%d}\n",
-			model, done, planned, n, (why == "" ? "finished" : why), secs, est, se, bad > json
-	}' "$OUT/chunks.jsonl" | tee "$OUT/summary.txt"
+	python3 - "$1" "$2" "$3" "$why" "$5" "$OUT/chunks.jsonl" "$OUT/summary.json" <<'PYEOF' |
+import json, math, sys
+model, done, planned, why, secs, chunks, out = sys.argv[1:]
+done, planned, secs = int(done), int(planned), int(secs)
+n = hits = ps = pq = disc = 0.0
+bad = 0
+def num(v):  # a number of the record, 0 when missing (as a chunk that printed nothing)
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
+with open(chunks) as f:
+    for line in f:
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            rec = None
+        if not isinstance(rec, dict):
+            bad += 1
+            continue
+        res = rec.get("result") if isinstance(rec.get("result"), dict) else {}
+        n += num(rec.get("size"))
+        hits += num(res.get("hits"))
+        ps += num(res.get("payoff_sum"))
+        pq += num(res.get("payoff_sq_sum"))
+        if num(res.get("price")) > 0 and num(res.get("payoff_sum")) > 0:
+            disc = num(res.get("price")) * num(rec.get("size")) / num(res.get("payoff_sum"))
+        if rec.get("verified") is not True:
+            bad += 1
+root = lambda x: math.sqrt(x) if x >= 0 else float("nan")
+est = se = 0.0
+if n > 0 and model == "pi":
+    est = 4 * hits / n
+    p = hits / n
+    se = 4 * root(p * (1 - p) / n)
+elif n > 0:
+    m = ps / n
+    est = disc * m
+    se = disc * root((pq / n - m * m) / n)
+if why == "":
+    print("finished: %d of %d chunks, %.0f samples in %d s" % (done, planned, n, secs))
+else:
+    print("stopped by %s after %d of %d chunks, %.0f samples in %d s" % (why, done, planned, n, secs))
+if n > 0:
+    pi = 3.14159265358979
+    print("combined %s estimate %.12g, standard error %.3g%s" % (
+        model, est, se, " (|estimate - pi| = %.2g)" % abs(est - pi) if model == "pi" else ""))
+if bad:
+    print("warning: %d chunk(s) did not verify" % bad)
+with open(out, "w") as f:
+    f.write(json.dumps({"model": model, "chunks_done": done, "chunks_planned": planned},
+                       separators=(",", ":"))[:-1])
+    f.write(',"samples":%.0f,"stopped":%s,"seconds":%d,"estimate":%.17g,"std_error":%.17g,'
+            '"unverified_chunks":%d}\n' % (n, json.dumps(why or "finished"), secs, est, se, bad))
+PYEOF
+		tee "$OUT/summary.txt"
 }

@@ -62,7 +62,6 @@ if [ "${first%%.*}" = montecarlo ]; then
 	"${LAUNCH[@]}" "$TK" montecarlo --model "${first#montecarlo.}" "${size[@]}" --threads "$T" \
 		--placement --format json --quiet >"$OUT/hybrid-run.json" 2>"$OUT/binding.txt" || status=1
 	cat "$OUT/binding.txt"
-	grep -o "\"mode\":\"[a-z]*\",\"ranks\":[0-9]*,\"threads\":[0-9]*" "$OUT/hybrid-run.json"
-	grep -o "\"verified\":[a-z]*" "$OUT/hybrid-run.json"
+	tk_run_summary <"$OUT/hybrid-run.json"
 fi
 exit "$status"

@@ -46,7 +46,7 @@ fi
 # (jobs/lib.sh tk_launch: srun --cpu-bind=cores [--mpi=pmix], Open MPI's
 # --map-by slot:PE=T --bind-to core, MPICH's -bind-to core:T)
 if [ "${TK_HYBRID_LAUNCHER:-srun}" = mpirun ]; then
-	TK_MPIRUN=$("$TK" info --format json | sed -n 's/.*"mpi_launcher":"\([^"]*\)".*/\1/p')
+	TK_MPIRUN=$("$TK" info --format json | tk_json_field mpi_launcher)
 	TK_MPIRUN=${TK_MPIRUN:-mpirun} tk_launch "$R" "$T" bind
 	: "${TK_LAUNCHER:=${LAUNCH[0]}}"
 else
@@ -82,7 +82,6 @@ if [ -n "$first" ]; then
 		--threads "$T" --placement --format json --quiet >"$OUT/hybrid-run.json" \
 		2>"$OUT/binding.txt" || status=1
 	cat "$OUT/binding.txt"
-	grep -o '"mode":"[a-z]*","ranks":[0-9]*,"threads":[0-9]*' "$OUT/hybrid-run.json"
-	grep -o '"verified":[a-z]*' "$OUT/hybrid-run.json"
+	tk_run_summary <"$OUT/hybrid-run.json"
 fi
 exit "$status"

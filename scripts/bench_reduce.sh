@@ -7,6 +7,7 @@
 # SIMD="scalar avx2 avx512" repeats the toolkit rows for each vector variant (--simd).
 set -u
 TK=${TK:-./toolkit}
+HERE=$(cd "$(dirname "$0")" && pwd)
 N=${1:-134217728}
 PY=${PYTHON:-/usr/bin/python3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -14,7 +15,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 rate() { # the best "rate" value of 3 runs of: toolkit ARGS --format json
 	local best=0 v
 	for _ in 1 2 3; do
-		v=$("$@" --format json --quiet | sed -n 's/.*"rate":{"value":\([0-9.e+-]*\).*/\1/p')
+		v=$("$@" --format json --quiet | "$HERE/json_field.py" rate.value)
 		best=$(awk -v a="$best" -v b="${v:-0}" 'BEGIN { print (b > a ? b : a) }')
 	done
 	echo "$best"

@@ -17,7 +17,6 @@ command -v mpirun >/dev/null || have_mpi=0
 MPIRUN="mpirun --oversubscribe --bind-to none"
 status=0
 
-field() { sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$1" | head -n 1; }
 
 run() { # run LABEL LAUNCH... -- ARGS...
 	local label=$1
@@ -32,12 +31,9 @@ run() { # run LABEL LAUNCH... -- ARGS...
 	t0=$(date +%s.%N)
 	out=$("${launch[@]}" $TK "$@" --format json --quiet) || status=1
 	t1=$(date +%s.%N)
-	local k wall v d r t
-	k=$(field "$out" kernel_s)
-	v=$(field "$out" verified)
-	d=$(field "$out" digest)
-	r=$(field "$out" ranks)
-	t=$(field "$out" threads)
+	local k wall v d r t f
+	mapfile -t f < <(scripts/json_field.py time.kernel_s verified digest ranks threads <<<"$out")
+	k=${f[0]:-} v=${f[1]:-} d=${f[2]:-} r=${f[3]:-} t=${f[4]:-}
 	wall=$(echo "$t1 - $t0" | bc -l 2>/dev/null || awk "BEGIN{print $t1-$t0}")
 	[ -z "$base" ] && base=$k
 	printf "  %-8s %3s x %-3s %10.4f %10.4f %8.2fx %-9s %s\n" "$label" "$r" "$t" "$k" "$wall" \
