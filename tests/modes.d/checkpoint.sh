@@ -34,6 +34,20 @@ ckpt_trial() {
 			--threads $((1 + RANDOM % 2)) --format json --quiet >"$out" 2>"$out.err" &
 		pid=$!
 		if [ $tries -le 2 ]; then
+			# SIGTERM is a checkpoint request only once the run checkpoints: one that
+			# arrives earlier (while the process loads, or before the kernel) ends it
+			# with 143 and rightly no checkpoint.  So a TERM trial first waits (at most
+			# 10 s) until this process has written a checkpoint of its own (a new file:
+			# each write is a rename), then picks its random moment; KILL trials pick
+			# theirs from the start.
+			if [ "$sig" = TERM ]; then
+				ino=$(stat -c %i "$ck" 2>/dev/null)
+				for _ in $(seq 1000); do
+					[ "$(stat -c %i "$ck" 2>/dev/null)" != "$ino" ] && break
+					kill -0 $pid 2>/dev/null || break
+					sleep 0.01
+				done
+			fi
 			ms=$((20 + RANDOM % 400))
 			sleep "0.$(printf %03d $ms)"
 			kill -"$sig" $pid 2>/dev/null
