@@ -107,8 +107,15 @@ OPT := $(OPT0) $(ARCH)
 # CFLAGS_TK without the target: the kernel variants add their own (SIMD_FLAGS_*)
 CFLAGS_NOARCH = -std=c11 $(OPT0) $(WARN) -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Iinclude -Isrc -DTK_HAVE_MPI=$(MPI) -DTK_HAVE_OPENMP=$(OPENMP) -DTK_HAVE_PNG=$(PNG) \
-	-DTK_HAVE_CURL=$(CURL) $(PNG_CFLAGS) $(CURL_CFLAGS) $(CFLAGS)
+	-DTK_HAVE_CURL=$(CURL) $(PIC) $(PNG_CFLAGS) $(CURL_CFLAGS) $(CFLAGS)
 CFLAGS_TK = $(CFLAGS_NOARCH) $(ARCH)
+# Every object is position-independent, so the one set of objects makes ./toolkit,
+# libtk.a (which an embedder may link into a PIE or a shared object of its own) and
+# libtk.so.  No interposition of the library's own functions is assumed (calls within
+# a file stay direct and inlinable, as in the default PIE build), and the linker
+# relaxes the GOT and PLT references of the executable to direct ones: ./toolkit runs
+# at the speed of the PIE build (measured: docs/architecture.md "PIC and speed").
+PIC := -fPIC -fno-semantic-interposition
 ifeq ($(OPENMP),1)
 CFLAGS_NOARCH += -fopenmp
 LDFLAGS_TK += -fopenmp
@@ -166,6 +173,14 @@ $(BUILD)/revision.h: FORCE
 	$(Q)printf '#define TK_BUILD_REVISION "%s"\n' '$(REVISION)' >$@.new; \
 	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 $(BUILD)/core/report.o: $(BUILD)/revision.h
+# The compile flags of this configuration, rewritten only when they change: every
+# object depends on it, so a changed flag (say -fPIC, which libtk.so needs) rebuilds
+# the objects instead of linking ones made without it.  (CFLAGS_NOARCH: report.o adds
+# to CFLAGS_TK for itself, which must not reach this file.)
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' '$(subst ','\'',$(CC) $(CFLAGS_NOARCH) $(ARCH) $(MPICC) $(foreach v,$(SIMD_VARIANTS),$(SIMD_FLAGS_$(v))))' >$@.new; \
+	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 $(BUILD)/core/report.o: CFLAGS_TK += -I$(BUILD)
 FORCE:
 
@@ -173,13 +188,13 @@ $(BUILD)/libtk.a: $(LIB_OBJ)
 	@echo "  AR    $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c
+$(BUILD)/%.o: src/%.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_TK) -MMD -MP -c $< -o $@
 
 # the one file that includes <mpi.h>: compiled by the wrapper, which knows where it is
-$(BUILD)/comm/comm_mpi.o: src/comm/comm_mpi.c
+$(BUILD)/comm/comm_mpi.o: src/comm/comm_mpi.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	@echo "  MPICC $< [$(MPICC): $(MPI_FLAVOUR)]"
 	$(Q)$(MPI_ENV) $(MPICC) $(CFLAGS_TK) -MMD -MP -c $< -o $@
@@ -195,14 +210,14 @@ SIMD_FLAGS_avx512 = -march=x86-64-v4 -mtune=generic -DTK_VBYTES=64
 # scalar: its one-lane vectors are scalar code by design.
 VEC_WARN := $(shell $(CC) -Werror -Wvector-operation-performance -E -x c /dev/null >/dev/null 2>&1 && echo -Wvector-operation-performance)
 define SIMD_RULE
-$$(BUILD)/variant/%.$(1).o: src/%.c
+$$(BUILD)/variant/%.$(1).o: src/%.c $$(BUILD)/cflags
 	@mkdir -p $$(dir $$@)
 	@echo "  CC    $$< [$(1)]"
 	$$(Q)$$(CC) $$(CFLAGS_NOARCH) $$(SIMD_FLAGS_$(1)) $(if $(filter-out scalar,$(1)),$$(VEC_WARN)) -DTK_SIMD_SUFFIX=$(1) -MMD -MP -c $$< -o $$@
 endef
 $(foreach v,$(SIMD_VARIANTS),$(eval $(call SIMD_RULE,$(v))))
 
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_TK) -Isrc -Itests -MMD -MP -c $< -o $@
