@@ -11,7 +11,10 @@
 #   MPICC=mpicc.mpich build with this MPI compiler wrapper (any flavour; MPIRUN= its launcher)
 #   make demo         build and run the Monte Carlo comparison in omp and mpi modes
 #   make bench        a scaling sweep with toolkit bench
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local  (DESTDIR= for staging): toolkit, libtk.so/.a, headers,
+#                     lib/pkgconfig/toolkit.pc (docs/architecture.md "libtk")
+#   make lib          libtk.so (and libtk.a) in the build folder
+#   make test-install install into a temporary DESTDIR, build examples/embed.c from it
 #   CURL=0|1          without / with libcurl (filter --input LIST of URLs); auto by default
 #   V=1               show full commands; SAN=1 AddressSanitizer + UBSan build
 # Objects live per configuration (build/mpi1-omp1-png1/...), so switching never links
@@ -153,7 +156,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind
+.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind lib test-install
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -187,6 +190,57 @@ FORCE:
 $(BUILD)/libtk.a: $(LIB_OBJ)
 	@echo "  AR    $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# ---- libtk for embedders: the shared library and its pkg-config file ------------------
+# libtk.so.$(TK_VERSION) with the soname libtk.so.MAJOR, linked with everything it needs
+# (libgomp, libpng, libcurl, the MPI library with its RUNPATH), so `-ltk` alone links it.
+# It exports the names its public headers declare and nothing else (the version script
+# is made from include/tk/*.h: the SIMD variants, tk_fn and other internals stay
+# inside); calls inside the library bind to its own functions.  toolkit.pc, not tk.pc:
+# Tcl/Tk installs tk.pc.
+TK_VERSION := $(shell sed -n 's/^\#define TK_VERSION "\(.*\)"/\1/p' include/tk/tk.h)
+TK_SOVERSION := $(firstword $(subst ., ,$(TK_VERSION)))
+LIBTK_SO := libtk.so.$(TK_VERSION)
+LIBTK_SONAME := libtk.so.$(TK_SOVERSION)
+lib: $(BUILD)/$(LIBTK_SO) $(BUILD)/libtk.a
+
+$(BUILD)/libtk.map: $(wildcard include/tk/*.h)
+	@mkdir -p $(dir $@)
+	$(Q){ echo 'TK_0 {'; echo '	global:'; grep -ho '\<tk_[a-z0-9_]*' $^ | sort -u | \
+		sed 's/.*/		&;/'; echo '	local:'; echo '		*;'; echo '};'; } >$@
+$(BUILD)/$(LIBTK_SO): $(LIB_OBJ) $(BUILD)/libtk.map
+	@echo "  LD    $@"
+	$(Q)$(LINK) -shared -Wl,-soname,$(LIBTK_SONAME) -Wl,--version-script,$(BUILD)/libtk.map \
+		-Wl,-Bsymbolic-functions -Wl,-z,defs $(LDFLAGS_TK) -o $@ $(LIB_OBJ) $(LIBS_TK)
+
+# The link flags a static embedder needs besides libtk.a: the libraries the build
+# linked (libpng, libcurl as resolved above, libm), OpenMP's flag, and the MPI link
+# flags of the wrapper the build used (scripts/mpi-wrapper.sh libs) with the RUNPATH.
+# The public headers call OpenMP inline (tk/omp.h), so -fopenmp is in Cflags and Libs.
+MPI_LIBS := $(if $(filter 1,$(MPI)),$(shell scripts/mpi-wrapper.sh libs $(MPICC)) $(MPI_RPATH))
+OMP_FLAG := $(if $(filter 1,$(OPENMP)),-fopenmp)
+$(BUILD)/toolkit.pc: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+		'includedir=$${prefix}/include' '' 'Name: toolkit' \
+		'Description: libtk, the toolkit'"'"'s parallel kernels (Monte Carlo, reduce, filter, stencil)' \
+		'Version: $(TK_VERSION)' \
+		'Cflags: -I$${includedir} $(OMP_FLAG)' \
+		'Libs: -L$${libdir} -ltk $(OMP_FLAG)' \
+		'Libs.private: $(strip $(PNG_LIBS) $(CURL_LIBS) -lm $(MPI_LIBS) $(OMP_FLAG))' >$@.new; \
+	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+# The installed tk/config.h says what this build has (TK_HAVE_OPENMP decides what
+# tk/omp.h's inline helpers do), so an embedder needs no -D of its own.
+$(BUILD)/include/tk/config.h: include/tk/config.h FORCE
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's/^\(#define TK_HAVE_MPI\) 0$$/\1 $(MPI)/' \
+		-e 's/^\(#define TK_HAVE_OPENMP\) 0$$/\1 $(OPENMP)/' \
+		-e 's/^\(#define TK_HAVE_PNG\) 0$$/\1 $(PNG)/' \
+		-e 's/^\(#define TK_HAVE_CURL\) 0$$/\1 $(CURL)/' \
+		-e 's/anything it does not pass is 0 here\./this installed copy holds its values./' \
+		$< >$@.new; \
+	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
 $(BUILD)/%.o: src/%.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
@@ -257,7 +311,7 @@ test-mpich:
 	$(Q)scripts/deps.sh mpich
 	$(Q)$(MAKE) --no-print-directory MPI=1 MPICC=$(MPICH_CC) MPIRUN=mpiexec.mpich check
 
-check: toolkit unit mpitest modes
+check: toolkit unit mpitest modes test-install
 
 unit: $(BUILD)/run_tests toolkit
 	@echo "== unit tests ($(CONFIG))"
@@ -350,18 +404,35 @@ test-slurm:
 	$(Q)$(MAKE) --no-print-directory MPI=1 toolkit
 	$(Q)tests/slurm.sh
 
-install: toolkit
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/tk $(DESTDIR)$(PREFIX)/lib
+LIBDIR_DEST := $(DESTDIR)$(PREFIX)/lib
+install: toolkit lib $(BUILD)/toolkit.pc $(BUILD)/include/tk/config.h
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/tk $(LIBDIR_DEST)/pkgconfig
 	install -m 755 toolkit $(DESTDIR)$(PREFIX)/bin/toolkit
 	install -d $(DESTDIR)$(PREFIX)/share/toolkit
 	install -m 755 scripts/plot $(DESTDIR)$(PREFIX)/share/toolkit/plot
 	install -m 644 include/tk/*.h $(DESTDIR)$(PREFIX)/include/tk/
-	install -m 644 $(BUILD)/libtk.a $(DESTDIR)$(PREFIX)/lib/libtk.a
+	install -m 644 $(BUILD)/include/tk/config.h $(DESTDIR)$(PREFIX)/include/tk/config.h
+	install -m 644 $(BUILD)/libtk.a $(LIBDIR_DEST)/libtk.a
+	install -m 755 $(BUILD)/$(LIBTK_SO) $(LIBDIR_DEST)/$(LIBTK_SO)
+	ln -sf $(LIBTK_SO) $(LIBDIR_DEST)/$(LIBTK_SONAME)
+	ln -sf $(LIBTK_SONAME) $(LIBDIR_DEST)/libtk.so
+	install -m 644 $(BUILD)/toolkit.pc $(LIBDIR_DEST)/pkgconfig/toolkit.pc
+
+# The installed tree as an embedder sees it (tests/install.sh): installed into a
+# temporary DESTDIR, every header compiles alone, examples/embed.c builds with
+# pkg-config against libtk.so and (--static) libtk.a, and both runs verify.
+test-install: toolkit lib
+	@echo "== libtk installed and embedded ($(CONFIG))"
+	$(Q)d=$$(mktemp -d /tmp/tk-install.XXXXXX) && \
+	$(MAKE) --no-print-directory -s install DESTDIR=$$d PREFIX=/opt/toolkit >/dev/null && \
+	CC="$(CC)" TK_MPI=$(MPI) TK_OPENMP=$(OPENMP) $(if $(filter 1,$(MPI)),TK_MPIRUN=$(MPIRUN)) \
+		tests/install.sh $$d /opt/toolkit; \
+	rc=$$?; rm -rf "$$d"; exit $$rc
 
 clean:
 	rm -rf build toolkit
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(MPITEST_OBJ:.o=.d)
