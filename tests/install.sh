@@ -52,8 +52,8 @@ for sym in tk_comm_init tk_reduce_run tk_mc_pi_hits tk_error_agree tk_simd_name;
 		fail "libtk.so does not export $sym"
 done
 if [ "${TK_OPENMP:-1}" = 1 ]; then
-	readelf -d "$root/lib/libtk.so.$ver" | grep -q 'NEEDED.*libgomp' ||
-		fail "libtk.so does not name libgomp among the libraries it needs"
+	readelf -d "$root/lib/libtk.so.$ver" | grep -q 'NEEDED.*lib\(gomp\|omp\|iomp5\)\.so' ||
+		fail "libtk.so does not name the OpenMP runtime (libgomp, libomp) among the libraries it needs"
 	pc --cflags | grep -q -- -fopenmp || fail "toolkit.pc's Cflags lack -fopenmp"
 fi
 if [ "${TK_MPI:-0}" = 1 ]; then
