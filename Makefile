@@ -225,8 +225,8 @@ $(BUILD)/toolkit.pc: FORCE
 		'includedir=$${prefix}/include' '' 'Name: toolkit' \
 		'Description: libtk, the toolkit'"'"'s parallel kernels (Monte Carlo, reduce, filter, stencil)' \
 		'Version: $(TK_VERSION)' \
-		'Cflags: -I$${includedir} $(OMP_FLAG)' \
-		'Libs: -L$${libdir} -ltk $(OMP_FLAG)' \
+		'Cflags: $(strip -I$${includedir} $(OMP_FLAG))' \
+		'Libs: $(strip -L$${libdir} -ltk $(OMP_FLAG))' \
 		'Libs.private: $(strip $(PNG_LIBS) $(CURL_LIBS) -lm $(MPI_LIBS) $(OMP_FLAG))' >$@.new; \
 	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
