@@ -11,7 +11,10 @@
 #   MPICC=mpicc.mpich build with this MPI compiler wrapper (any flavour; MPIRUN= its launcher)
 #   make demo         build and run the Monte Carlo comparison in omp and mpi modes
 #   make bench        a scaling sweep with toolkit bench
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local  (DESTDIR= for staging): toolkit, libtk.so/.a, headers,
+#                     lib/pkgconfig/toolkit.pc (docs/architecture.md "libtk")
+#   make lib          libtk.so (and libtk.a) in the build folder
+#   make test-install install into a temporary DESTDIR, build examples/embed.c from it
 #   CURL=0|1          without / with libcurl (filter --input LIST of URLs); auto by default
 #   HWLOC=0|1         without / with hwloc (topology in info and --placement); auto by default
 #   V=1               show full commands; SAN=1 AddressSanitizer + UBSan build
@@ -123,8 +126,15 @@ OPT := $(OPT0) $(ARCH)
 # CFLAGS_TK without the target: the kernel variants add their own (SIMD_FLAGS_*)
 CFLAGS_NOARCH = -std=c11 $(OPT0) $(WARN) -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Iinclude -Isrc -DTK_HAVE_MPI=$(MPI) -DTK_HAVE_OPENMP=$(OPENMP) -DTK_HAVE_PNG=$(PNG) \
-	-DTK_HAVE_CURL=$(CURL) -DTK_HAVE_HWLOC=$(HWLOC) $(PNG_CFLAGS) $(CURL_CFLAGS) $(HWLOC_CFLAGS) $(CFLAGS)
+	-DTK_HAVE_CURL=$(CURL) -DTK_HAVE_HWLOC=$(HWLOC) $(PIC) $(PNG_CFLAGS) $(CURL_CFLAGS) $(HWLOC_CFLAGS) $(CFLAGS)
 CFLAGS_TK = $(CFLAGS_NOARCH) $(ARCH)
+# Every object is position-independent, so the one set of objects makes ./toolkit,
+# libtk.a (which an embedder may link into a PIE or a shared object of its own) and
+# libtk.so.  No interposition of the library's own functions is assumed (calls within
+# a file stay direct and inlinable, as in the default PIE build), and the linker
+# relaxes the GOT and PLT references of the executable to direct ones: ./toolkit runs
+# at the speed of the PIE build (measured: docs/architecture.md "PIC and speed").
+PIC := -fPIC -fno-semantic-interposition
 ifeq ($(OPENMP),1)
 CFLAGS_NOARCH += -fopenmp
 LDFLAGS_TK += -fopenmp
@@ -163,7 +173,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind
+.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind lib test-install
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -183,6 +193,14 @@ $(BUILD)/revision.h: FORCE
 	$(Q)printf '#define TK_BUILD_REVISION "%s"\n' '$(REVISION)' >$@.new; \
 	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 $(BUILD)/core/report.o: $(BUILD)/revision.h
+# The compile flags of this configuration, rewritten only when they change: every
+# object depends on it, so a changed flag (say -fPIC, which libtk.so needs) rebuilds
+# the objects instead of linking ones made without it.  (CFLAGS_NOARCH: report.o adds
+# to CFLAGS_TK for itself, which must not reach this file.)
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' '$(subst ','\'',$(CC) $(CFLAGS_NOARCH) $(ARCH) $(MPICC) $(foreach v,$(SIMD_VARIANTS),$(SIMD_FLAGS_$(v))))' >$@.new; \
+	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 $(BUILD)/core/report.o: CFLAGS_TK += -I$(BUILD)
 $(BUILD)/core/topology.o: CFLAGS_TK += -DTK_HWLOC_VERSION='"$(HWLOC_VERSION)"'
 FORCE:
@@ -191,13 +209,65 @@ $(BUILD)/libtk.a: $(LIB_OBJ)
 	@echo "  AR    $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c
+# ---- libtk for embedders: the shared library and its pkg-config file ------------------
+# libtk.so.$(TK_VERSION) with the soname libtk.so.MAJOR, linked with everything it needs
+# (libgomp, libpng, libcurl, the MPI library with its RUNPATH), so `-ltk` alone links it.
+# It exports the names its public headers declare and nothing else (the version script
+# is made from include/tk/*.h: the SIMD variants, tk_fn and other internals stay
+# inside); calls inside the library bind to its own functions.  toolkit.pc, not tk.pc:
+# Tcl/Tk installs tk.pc.
+TK_VERSION := $(shell sed -n 's/^\#define TK_VERSION "\(.*\)"/\1/p' include/tk/tk.h)
+TK_SOVERSION := $(firstword $(subst ., ,$(TK_VERSION)))
+LIBTK_SO := libtk.so.$(TK_VERSION)
+LIBTK_SONAME := libtk.so.$(TK_SOVERSION)
+lib: $(BUILD)/$(LIBTK_SO) $(BUILD)/libtk.a
+
+$(BUILD)/libtk.map: $(wildcard include/tk/*.h)
+	@mkdir -p $(dir $@)
+	$(Q){ echo 'TK_0 {'; echo '	global:'; grep -ho '\<tk_[a-z0-9_]*' $^ | sort -u | \
+		sed 's/.*/		&;/'; echo '	local:'; echo '		*;'; echo '};'; } >$@
+$(BUILD)/$(LIBTK_SO): $(LIB_OBJ) $(BUILD)/libtk.map
+	@echo "  LD    $@"
+	$(Q)$(LINK) -shared -Wl,-soname,$(LIBTK_SONAME) -Wl,--version-script,$(BUILD)/libtk.map \
+		-Wl,-Bsymbolic-functions -Wl,-z,defs $(LDFLAGS_TK) -o $@ $(LIB_OBJ) $(LIBS_TK)
+
+# The link flags a static embedder needs besides libtk.a: the libraries the build
+# linked (libpng, libcurl, hwloc as resolved above, libm), OpenMP's flag, and the MPI link
+# flags of the wrapper the build used (scripts/mpi-wrapper.sh libs) with the RUNPATH.
+# The public headers call OpenMP inline (tk/omp.h), so -fopenmp is in Cflags and Libs.
+MPI_LIBS := $(if $(filter 1,$(MPI)),$(shell scripts/mpi-wrapper.sh libs $(MPICC)) $(MPI_RPATH))
+OMP_FLAG := $(if $(filter 1,$(OPENMP)),-fopenmp)
+$(BUILD)/toolkit.pc: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+		'includedir=$${prefix}/include' '' 'Name: toolkit' \
+		'Description: libtk, the toolkit'"'"'s parallel kernels (Monte Carlo, reduce, filter, stencil)' \
+		'Version: $(TK_VERSION)' \
+		'Cflags: $(strip -I$${includedir} $(OMP_FLAG))' \
+		'Libs: $(strip -L$${libdir} -ltk $(OMP_FLAG))' \
+		'Libs.private: $(strip $(PNG_LIBS) $(CURL_LIBS) $(HWLOC_LIBS) -lm $(MPI_LIBS) $(OMP_FLAG))' >$@.new; \
+	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+# The installed tk/config.h says what this build has (TK_HAVE_OPENMP decides what
+# tk/omp.h's inline helpers do), so an embedder needs no -D of its own.
+$(BUILD)/include/tk/config.h: include/tk/config.h FORCE
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's/^\(#define TK_HAVE_MPI\) 0$$/\1 $(MPI)/' \
+		-e 's/^\(#define TK_HAVE_OPENMP\) 0$$/\1 $(OPENMP)/' \
+		-e 's/^\(#define TK_HAVE_PNG\) 0$$/\1 $(PNG)/' \
+		-e 's/^\(#define TK_HAVE_CURL\) 0$$/\1 $(CURL)/' \
+		-e 's/^\(#define TK_HAVE_HWLOC\) 0$$/\1 $(HWLOC)/' \
+		-e 's/anything it does not pass is 0 here\./this installed copy holds its values./' \
+		$< >$@.new; \
+	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+$(BUILD)/%.o: src/%.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_TK) -MMD -MP -c $< -o $@
 
 # the one file that includes <mpi.h>: compiled by the wrapper, which knows where it is
-$(BUILD)/comm/comm_mpi.o: src/comm/comm_mpi.c
+$(BUILD)/comm/comm_mpi.o: src/comm/comm_mpi.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	@echo "  MPICC $< [$(MPICC): $(MPI_FLAVOUR)]"
 	$(Q)$(MPI_ENV) $(MPICC) $(CFLAGS_TK) -MMD -MP -c $< -o $@
@@ -213,14 +283,14 @@ SIMD_FLAGS_avx512 = -march=x86-64-v4 -mtune=generic -DTK_VBYTES=64
 # scalar: its one-lane vectors are scalar code by design.
 VEC_WARN := $(shell $(CC) -Werror -Wvector-operation-performance -E -x c /dev/null >/dev/null 2>&1 && echo -Wvector-operation-performance)
 define SIMD_RULE
-$$(BUILD)/variant/%.$(1).o: src/%.c
+$$(BUILD)/variant/%.$(1).o: src/%.c $$(BUILD)/cflags
 	@mkdir -p $$(dir $$@)
 	@echo "  CC    $$< [$(1)]"
 	$$(Q)$$(CC) $$(CFLAGS_NOARCH) $$(SIMD_FLAGS_$(1)) $(if $(filter-out scalar,$(1)),$$(VEC_WARN)) -DTK_SIMD_SUFFIX=$(1) -MMD -MP -c $$< -o $$@
 endef
 $(foreach v,$(SIMD_VARIANTS),$(eval $(call SIMD_RULE,$(v))))
 
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_TK) -Isrc -Itests -MMD -MP -c $< -o $@
@@ -262,7 +332,7 @@ test-mpich:
 	$(Q)scripts/deps.sh mpich
 	$(Q)$(MAKE) --no-print-directory MPI=1 MPICC=$(MPICH_CC) MPIRUN=mpiexec.mpich check
 
-check: toolkit unit mpitest modes
+check: toolkit unit mpitest modes test-install
 
 unit: $(BUILD)/run_tests toolkit
 	@echo "== unit tests ($(CONFIG))"
@@ -356,18 +426,35 @@ test-slurm:
 	$(Q)$(MAKE) --no-print-directory MPI=1 toolkit
 	$(Q)tests/slurm.sh
 
-install: toolkit
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/tk $(DESTDIR)$(PREFIX)/lib
+LIBDIR_DEST := $(DESTDIR)$(PREFIX)/lib
+install: toolkit lib $(BUILD)/toolkit.pc $(BUILD)/include/tk/config.h
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/tk $(LIBDIR_DEST)/pkgconfig
 	install -m 755 toolkit $(DESTDIR)$(PREFIX)/bin/toolkit
 	install -d $(DESTDIR)$(PREFIX)/share/toolkit
 	install -m 755 scripts/plot $(DESTDIR)$(PREFIX)/share/toolkit/plot
 	install -m 644 include/tk/*.h $(DESTDIR)$(PREFIX)/include/tk/
-	install -m 644 $(BUILD)/libtk.a $(DESTDIR)$(PREFIX)/lib/libtk.a
+	install -m 644 $(BUILD)/include/tk/config.h $(DESTDIR)$(PREFIX)/include/tk/config.h
+	install -m 644 $(BUILD)/libtk.a $(LIBDIR_DEST)/libtk.a
+	install -m 755 $(BUILD)/$(LIBTK_SO) $(LIBDIR_DEST)/$(LIBTK_SO)
+	ln -sf $(LIBTK_SO) $(LIBDIR_DEST)/$(LIBTK_SONAME)
+	ln -sf $(LIBTK_SONAME) $(LIBDIR_DEST)/libtk.so
+	install -m 644 $(BUILD)/toolkit.pc $(LIBDIR_DEST)/pkgconfig/toolkit.pc
+
+# The installed tree as an embedder sees it (tests/install.sh): installed into a
+# temporary DESTDIR, every header compiles alone, examples/embed.c builds with
+# pkg-config against libtk.so and (--static) libtk.a, and both runs verify.
+test-install: toolkit lib
+	@echo "== libtk installed and embedded ($(CONFIG))"
+	$(Q)d=$$(mktemp -d /tmp/tk-install.XXXXXX) && \
+	$(MAKE) --no-print-directory -s install DESTDIR=$$d PREFIX=/opt/toolkit >/dev/null && \
+	CC="$(CC)" TK_MPI=$(MPI) TK_OPENMP=$(OPENMP) $(if $(filter 1,$(MPI)),TK_MPIRUN=$(MPIRUN)) \
+		tests/install.sh $$d /opt/toolkit; \
+	rc=$$?; rm -rf "$$d"; exit $$rc
 
 clean:
 	rm -rf build toolkit
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(MPITEST_OBJ:.o=.d)

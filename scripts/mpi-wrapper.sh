@@ -7,13 +7,17 @@
 #   libdirs   the folders of its MPI library, for the binary's RPATH (each flavour's
 #             own query: Open MPI --showme:libdirs, MPICH/Intel -link_info, Cray none);
 #             the system's default folders are left out
+#   libs      the flags that link its MPI library into a program built by another
+#             compiler (the -L, -l, -Wl and -pthread words of Open MPI's --showme:link
+#             or MPICH's/Intel's -link_info; Cray's cc links by itself: none), for
+#             libtk's pkg-config file (Libs.private)
 #   launcher  the launcher that belongs to it: mpicc.mpich -> mpiexec.mpich,
 #             mpicc.openmpi -> mpirun.openmpi, Cray cc -> srun, else mpirun/mpiexec
 #             beside the wrapper
 # Prints one line; exit 1 (and nothing on stdout) when the wrapper does not work.
 set -u
-what=${1:?usage: mpi-wrapper.sh flavour|libdirs|launcher WRAPPER}
-w=${2:?usage: mpi-wrapper.sh flavour|libdirs|launcher WRAPPER}
+what=${1:?usage: mpi-wrapper.sh flavour|libdirs|libs|launcher WRAPPER}
+w=${2:?usage: mpi-wrapper.sh flavour|libdirs|libs|launcher WRAPPER}
 command -v "$w" >/dev/null 2>&1 || exit 1
 
 flavour() {
@@ -50,6 +54,21 @@ libdirs() {
 	echo "${out# }"
 }
 
+libs() {
+	case $(flavour) in
+	openmpi*) flags=$("$w" --showme:link 2>/dev/null) ;;
+	mpich* | intel*) flags=$("$w" -link_info 2>/dev/null | cut -d' ' -f2-) ;;
+	*) flags="" ;;
+	esac
+	out=""
+	for f in $flags; do
+		case $f in
+		-L* | -l* | -Wl,* | -pthread) out="$out $f" ;;
+		esac
+	done
+	echo "${out# }"
+}
+
 launcher() {
 	dir=$(dirname "$(command -v "$w")")
 	base=$(basename "$w")
@@ -77,9 +96,10 @@ launcher() {
 case $what in
 flavour) flavour ;;
 libdirs) libdirs ;;
+libs) libs ;;
 launcher) launcher ;;
 *)
-	echo "mpi-wrapper.sh: unknown question '$what' (flavour, libdirs, launcher)" >&2
+	echo "mpi-wrapper.sh: unknown question '$what' (flavour, libdirs, libs, launcher)" >&2
 	exit 2
 	;;
 esac
