@@ -50,6 +50,9 @@ typedef struct run_out {
 	double rss_max, rss_sum;     /* peak resident bytes: max and sum over ranks */
 	double busy_min, busy_max;   /* filter pools: the least and most busy worker, s */
 	double start_s;  /* when it started, seconds after bench's first run */
+	double comm_s;   /* time in the comm layer, max over ranks (NaN: not reported) */
+	double comm_share; /* comm_s / the run's own wall time (time.wall_s) */
+	int hosts;       /* hosts the run's ranks ran on (0: not reported) */
 } run_out;
 
 typedef struct config {
@@ -59,6 +62,7 @@ typedef struct config {
 	uint64_t size;
 	const char *extra; /* options for this configuration only (e.g. --strategy atomic) */
 	const char *label; /* shown after the mode when set (e.g. "atomic") */
+	const char *launcher; /* this configuration's MPI launcher, when not bench's own */
 	run_out runs[MAX_RUNS];
 	int nruns, failed, verified, identical;
 	tk_stats kst, wst;
@@ -76,6 +80,9 @@ typedef struct config {
 	double ci_lo, ci_hi, ci_level; /* order-statistics interval of the kernel median */
 	double load_before, load_after; /* 1-min load average before its first, after its last run */
 	double steal;       /* share of the machine's CPU time stolen by the hypervisor */
+	double comm_s;      /* median of the runs' time in the comm layer (NaN: none) */
+	double comm_share;  /* median of the runs' comm_s / their own wall time */
+	int hosts;          /* hosts its runs spanned (the most seen; 0: not reported) */
 } config;
 
 typedef struct bench {
@@ -130,6 +137,8 @@ void bench_plan_kernel(bench *b, const tk_kernel *k);
 int bench_in_path(const char *cmd);
 int bench_launcher_kind(const char *cmd);
 int bench_spawn_run(char *const argv[], double timeout, run_out *o);
+int bench_spawn_capture(char *const argv[], double timeout, char **out, int *rc, char *err,
+                        size_t errn);
 void bench_build_argv(const bench *b, const config *c, char **argv, char *store, size_t cap);
 void bench_command_line(char *const *argv, char *out, size_t n);
 int bench_run_configs(const bench *b, int first, int last);
@@ -155,10 +164,11 @@ int bench_write_json(const bench *b, const char *path);
 /* plot.c: charts */
 int bench_run_plot(const bench *b, const char *csv, const char *dir);
 
-/* study.c, study_io.c: the --compare study */
+/* study.c, study_io.c, study_net.c: the --compare study */
 int bench_run_compare(bench *b);
 int bench_run_group(bench *b, int first, const char *title);
 int bench_run_io_study(bench *b, FILE *sum);
+int bench_run_net_study(bench *b, FILE *sum);
 
 /* fixture.c: the study's inputs and scratch folders */
 int bench_make_folder(const char *dir, int n);

@@ -159,6 +159,22 @@ static int capture_run(char *const argv[], double timeout, capture *c)
 	return 0;
 }
 
+/* Run argv with a timeout; *out gets a copy of its stdout (free it), *rc its exit status
+ * (-1 when killed or timed out), err the first part of its stderr.  Returns 0 when the
+ * run could be started, TK_EINTERNAL or TK_ENOMEM otherwise. */
+int bench_spawn_capture(char *const argv[], double timeout, char **out, int *rc, char *err,
+                        size_t errn)
+{
+	capture c;
+	TK_CHECK(capture_run(argv, timeout, &c));
+	*rc = c.timed_out ? -1 : c.rc;
+	snprintf(err, errn, "%s", c.err);
+	*out = malloc(c.olen + 1);
+	TK_REQUIRE(*out, TK_ENOMEM, "bench: out of memory");
+	memcpy(*out, c.out, c.olen + 1);
+	return 0;
+}
+
 /* Run argv with a timeout and read what it printed into o (parse.c).  Returns 0 when
  * the run could be started (its outcome is in o), TK_EINTERNAL when fork or pipe
  * failed. */
@@ -231,7 +247,7 @@ void bench_build_argv(const bench *b, const config *c, char **argv, char *store,
 	if (c->mode == TK_MODE_MPI || c->mode == TK_MODE_HYBRID) {
 		char lb[512];
 		char *w[32];
-		snprintf(lb, sizeof lb, "%s", b->launcher);
+		snprintf(lb, sizeof lb, "%s", c->launcher ? c->launcher : b->launcher);
 		int nw = split_words(lb, w, 32);
 		for (int i = 0; i < nw; i++)
 			ADD(w[i]);
@@ -249,7 +265,8 @@ void bench_build_argv(const bench *b, const config *c, char **argv, char *store,
 			if (b->lkind == L_OPENMPI) {
 				if (c->ranks > tk_sys_cores())
 					ADD("--oversubscribe");
-				if (!strstr(b->launcher, "--bind-to") && !strstr(b->launcher, "--map-by")) {
+				const char *l = c->launcher ? c->launcher : b->launcher;
+				if (!strstr(l, "--bind-to") && !strstr(l, "--map-by")) {
 					ADD("--bind-to");
 					ADD("none");
 				}

@@ -77,8 +77,18 @@ void bench_print_config(const config *c)
 	else if (bench_lanes_col)
 		fprintf(bench_tab, " %7s", "-");
 	char note[400] = "";
+	/* the communication share: time in the comm layer (max over ranks, waiting for
+	 * another rank included) / the run's own wall time */
+	if (c->ranks > 1 && isfinite(c->comm_share))
+		snprintf(note, sizeof note, "comm %.3f s, %.0f%% of the run", c->comm_s,
+		         100 * c->comm_share);
+	if (c->hosts > 1)
+		snprintf(note + strlen(note), sizeof note - strlen(note), "%s%d hosts",
+		         note[0] ? ", " : "", c->hosts);
+	if (c->oversub && note[0])
+		snprintf(note + strlen(note), sizeof note - strlen(note), "; ");
 	if (c->oversub)
-		snprintf(note, sizeof note, "oversubscribed (%d on %d cores)", c->workers,
+		snprintf(note + strlen(note), sizeof note - strlen(note), "oversubscribed (%d on %d cores)", c->workers,
 		         tk_sys_cores());
 	if (c->efficiency >= 1.005) /* what prints as above 100% */
 		snprintf(note + strlen(note), sizeof note - strlen(note),
@@ -122,7 +132,7 @@ void bench_csv_doc(const bench *b, FILE *f)
 	      "speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,"
 	      "others_cpu,outliers,digest,peak_rss_max_bytes,peak_rss_sum_bytes,"
 	      "worker_busy_min_s,worker_busy_max_s,study,kernel_ci_lo_s,kernel_ci_hi_s,ci_level,"
-	      "load_before,load_after,steal_cpu\n",
+	      "load_before,load_after,steal_cpu,comm_s,comm_share,hosts\n",
 	      f);
 	for (int i = 0; i < b->ncfg; i++) {
 		const config *c = &b->cfg[i];
@@ -155,6 +165,9 @@ void bench_csv_doc(const bench *b, FILE *f)
 		csv_num(f, c->load_before);
 		csv_num(f, c->load_after);
 		csv_num(f, c->steal);
+		csv_num(f, c->comm_s);
+		csv_num(f, c->comm_share);
+		fprintf(f, ",%d", c->hosts);
 		fputc('\n', f);
 	}
 }
@@ -234,6 +247,9 @@ void bench_json_doc(const bench *b, FILE *f)
 		json_kv_num(f, "load_before", c->load_before, 1);
 		json_kv_num(f, "load_after", c->load_after, 1);
 		json_kv_num(f, "steal_cpu", c->steal, 1);
+		json_kv_num(f, "comm_s", c->comm_s, 1);
+		json_kv_num(f, "comm_share", c->comm_share, 1);
+		fprintf(f, ",\"hosts\":%d", c->hosts);
 		fputs(",\"study\":", f);
 		tk_json_string(f, c->study ? c->study : "");
 		fprintf(f, ",\"outliers\":%zu,\"digest\":\"%s\",\"error\":", c->kst.outliers,

@@ -45,6 +45,14 @@ static void take_record(const tk_json *r, run_out *o)
 	o->busy_min = tk_json_f64(tk_json_get(where, "worker_busy_min_s"));
 	o->busy_max = tk_json_f64(tk_json_get(where, "worker_busy_max_s"));
 	o->rate = tk_json_f64(tk_json_path(r, "rate.value"));
+	/* communication: time in the comm layer (kernels that communicate report it) and
+	 * the hosts the ranks were on */
+	const tk_json *cs = tk_json_path(r, "time.comm_s");
+	o->comm_s = cs ? tk_json_f64(cs) : NAN;
+	double wall = tk_json_f64(tk_json_path(r, "time.wall_s"));
+	o->comm_share = cs && wall > 0 ? o->comm_s / wall : NAN;
+	const tk_json *hs = tk_json_path(r, "provenance.world.hosts");
+	o->hosts = hs && hs->kind == TK_JSON_ARRAY ? (int)hs->count : 0;
 	copy_str(tk_json_path(r, "rate.unit"), o->rate_unit, sizeof o->rate_unit);
 }
 

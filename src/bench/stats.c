@@ -22,8 +22,9 @@ int bench_finish_config(const bench *b, config *c, const char *serial_digest)
 	static char store[16384];
 	bench_build_argv(b, c, argv, store, sizeof store); /* for the error line */
 	double ks[MAX_RUNS], ws[MAX_RUNS], rs[MAX_RUNS], m1[MAX_RUNS], m2[MAX_RUNS],
-		b1[MAX_RUNS], b2[MAX_RUNS];
-	int nk = 0, nr = 0, nm = 0, nb = 0;
+		b1[MAX_RUNS], b2[MAX_RUNS], cs[MAX_RUNS], csh[MAX_RUNS];
+	int nk = 0, nr = 0, nm = 0, nb = 0, ncs = 0;
+	c->hosts = 0;
 	c->verified = 1;
 	c->identical = 1;
 	snprintf(c->digest, sizeof c->digest, "%s", c->runs[0].digest);
@@ -75,6 +76,12 @@ int bench_finish_config(const bench *b, config *c, const char *serial_digest)
 			b1[nb] = o->busy_min;
 			b2[nb++] = o->busy_max;
 		}
+		if (isfinite(o->comm_s) && isfinite(o->comm_share)) {
+			cs[ncs] = o->comm_s;
+			csh[ncs++] = o->comm_share;
+		}
+		if (o->hosts > c->hosts)
+			c->hosts = o->hosts;
 		if (isfinite(o->rate)) {
 			rs[nr++] = o->rate;
 			snprintf(c->rate_unit, sizeof c->rate_unit, "%s", o->rate_unit);
@@ -88,6 +95,8 @@ int bench_finish_config(const bench *b, config *c, const char *serial_digest)
 	c->rss_sum = nm ? tk_median_sort(m2, (size_t)nm) : NAN;
 	c->busy_min = nb ? tk_median_sort(b1, (size_t)nb) : NAN;
 	c->busy_max = nb ? tk_median_sort(b2, (size_t)nb) : NAN;
+	c->comm_s = ncs ? tk_median_sort(cs, (size_t)ncs) : NAN;
+	c->comm_share = ncs ? tk_median_sort(csh, (size_t)ncs) : NAN;
 	return 0;
 }
 

@@ -333,6 +333,17 @@ int bench_run_compare(bench *b)
 		free(io_words);
 		return io_rc;
 	}
+	char *net_words = NULL;
+	size_t net_len = 0;
+	FILE *net_sum = open_memstream(&net_words, &net_len);
+	TK_REQUIRE(net_sum, TK_ENOMEM, "bench: out of memory");
+	int net_rc = bench_run_net_study(b, net_sum);
+	fclose(net_sum);
+	if (net_rc < 0) {
+		free(io_words);
+		free(net_words);
+		return net_rc;
+	}
 
 	fprintf(bench_tab, "\nSummary (medians of %d runs; speedup = serial kernel time / parallel)\n",
 	        b->repeat);
@@ -398,6 +409,9 @@ int bench_run_compare(bench *b)
 	if (io_words)
 		fputs(io_words, bench_tab);
 	free(io_words);
+	if (net_words)
+		fputs(net_words, bench_tab);
+	free(net_words);
 	fprintf(bench_tab, "Threads share memory and start in microseconds; processes start in "
 	             "milliseconds (more under a launcher) and must communicate; vector lanes "
 	             "cost nothing to start but need the same operation on neighbouring data.\n");

@@ -3,7 +3,7 @@
 # side, JSON on stdout, the statistics rules, a failing configuration, a timeout, and
 # bad options.  Bench launches its own runs, so it is never run under
 # mpirun here.
-bench_csv_header="kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,others_cpu,outliers,digest,peak_rss_max_bytes,peak_rss_sum_bytes,worker_busy_min_s,worker_busy_max_s,study,kernel_ci_lo_s,kernel_ci_hi_s,ci_level,load_before,load_after,steal_cpu"
+bench_csv_header="kernel,mode,simd,workers,ranks,threads,size,runs,failed,verified,identical,kernel_median_s,kernel_min_s,kernel_max_s,kernel_sd_s,wall_median_s,launch_s,speedup,efficiency,karp_flatt,vector_speedup,rate,rate_unit,oversubscribed,others_cpu,outliers,digest,peak_rss_max_bytes,peak_rss_sum_bytes,worker_busy_min_s,worker_busy_max_s,study,kernel_ci_lo_s,kernel_ci_hi_s,ci_level,load_before,load_after,steal_cpu,comm_s,comm_share,hosts"
 modes_list=serial,omp
 [ $have_mpi = 1 ] && modes_list=serial,omp,mpi
 if timeout 300 "$TK" bench montecarlo.pi --size 2^16 --workers 1,2 --modes $modes_list \
