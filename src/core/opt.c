@@ -146,7 +146,9 @@ static int set_value(const char *cmd, const tk_opt *o, const char *val)
 			                    "%s: --%s expects a whole non-negative number such "
 			                    "as 1000, 1e9 or 2^30 (got '%s')",
 			                    cmd, o->name, val);
-		if (!in_range(o, (double)v))
+		/* (double)v rounds: 2^62 + 1 would pass a bound of 2^62, so the bound is
+		 * also compared as an integer */
+		if (!in_range(o, (double)v) || (o->hi > 0 && o->hi < 0x1p64 && v > (uint64_t)o->hi))
 			return range_error(cmd, o, val);
 		*(uint64_t *)o->ptr = v;
 		return 0;
