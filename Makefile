@@ -149,7 +149,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind fuzz fuzz-replay fuzz-bins test-faults
+.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind fuzz fuzz-replay fuzz-bins test-faults tsan
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -225,7 +225,7 @@ deps:
 # build's tests and the aarch64 build's digests (their own build folders), then the MPI
 # build: unit tests, MPI tests at 1/2/4 ranks, cross-mode bitwise checks, bad-input
 # checks, fault tests (so ./toolkit is the MPI build afterwards); last the fuzz corpus
-# replay.  Each step is a fresh make so that
+# replay and the ThreadSanitizer runs (about 2 minutes with the build).  Each step is a fresh make so that
 # MPI auto-detection sees what deps.sh installed.
 test:
 	$(Q)scripts/deps.sh cc mpi mpich cunit png curl gnuplot shellcheck numpy clang fuzz tsan aarch64
@@ -237,6 +237,7 @@ test:
 	$(Q)$(MAKE) --no-print-directory MPI=1 check
 	$(Q)$(MAKE) --no-print-directory MPI=1 test-faults
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
+	$(Q)$(MAKE) --no-print-directory tsan
 	@echo "make test: all test steps passed"
 
 # A second MPI: Debian's MPICH beside Open MPI, chosen by explicit paths (its wrapper
@@ -351,6 +352,17 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libtk.a
 	$(Q)$(CC) $(CFLAGS_TK) -fsanitize=fuzzer,address,undefined -MMD -MP -o $@ $< \
 		$(BUILD)/libtk.a $(LIBS_TK)
 -include $(wildcard $(FUZZ_BUILD)/fuzz_*.d)
+
+# Races (tests/tsan.sh): clang -fsanitize=thread with LLVM's libomp, OpenMP's
+# synchronisation told to TSan by Archer; the unit tests and every kernel at 2 and 4
+# threads, no report allowed (build/tsan/, MPI=0)
+TSAN_BUILD := build/tsan
+tsan:
+	$(Q)scripts/deps.sh cc clang tsan cunit png
+	$(Q)$(MAKE) --no-print-directory CC=clang MPI=0 OPENMP=1 CURL=0 BUILD=$(TSAN_BUILD) \
+		CFLAGS=-fsanitize=thread LDFLAGS=-fsanitize=thread $(TSAN_BUILD)/toolkit $(TSAN_BUILD)/run_tests
+	@echo "== ThreadSanitizer: unit tests and every kernel at 2 and 4 threads"
+	$(Q)tests/tsan.sh $(TSAN_BUILD)/toolkit $(TSAN_BUILD)/run_tests
 
 # Faults (tests/faults.sh): a rank killed, SIGTERM to mpirun and to bench, a full disk,
 # an unwritable output folder, an input shrinking while read; every case bounded in
