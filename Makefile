@@ -8,6 +8,9 @@
 #   make test-aarch64 the aarch64 build under qemu-user gives this machine's digests
 #   make test-cluster every kernel across 4 hosts made of network namespaces (root)
 #   make test-mpich   the MPI tests and cross-mode digests built with MPICH (mpicc.mpich)
+#   make test-faults  killed ranks, signals, a full disk, read-only and shrinking files
+#   make fuzz         libFuzzer on each input parser (FUZZ_SECONDS each); fuzz-replay
+#   make tsan         ThreadSanitizer (clang, Archer): unit tests and every kernel
 #   MPICC=mpicc.mpich build with this MPI compiler wrapper (any flavour; MPIRUN= its launcher)
 #   make demo         build and run the Monte Carlo comparison in omp and mpi modes
 #   make bench        a scaling sweep with toolkit bench
@@ -173,7 +176,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind lib test-install
+.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind lib test-install fuzz fuzz-replay fuzz-bins test-faults tsan
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -311,16 +314,20 @@ deps:
 # The whole suite: dependencies, shell lint, the MPI=0 build and its tests, the clang
 # build's tests and the aarch64 build's digests (their own build folders), then the MPI
 # build: unit tests, MPI tests at 1/2/4 ranks, cross-mode bitwise checks, bad-input
-# checks (so ./toolkit is the MPI build afterwards).  Each step is a fresh make so that
+# checks, fault tests (so ./toolkit is the MPI build afterwards); last the fuzz corpus
+# replay and the ThreadSanitizer runs (about 2 minutes with the build).  Each step is a fresh make so that
 # MPI auto-detection sees what deps.sh installed.
 test:
-	$(Q)scripts/deps.sh cc mpi mpich cunit png curl hwloc gnuplot shellcheck numpy clang aarch64
+	$(Q)scripts/deps.sh cc mpi mpich cunit png curl hwloc gnuplot shellcheck numpy clang fuzz tsan aarch64
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory MPI=0 check
 	$(Q)$(MAKE) --no-print-directory test-clang
 	$(Q)$(MAKE) --no-print-directory test-aarch64
 	$(Q)$(MAKE) --no-print-directory test-mpich
 	$(Q)$(MAKE) --no-print-directory MPI=1 check
+	$(Q)$(MAKE) --no-print-directory MPI=1 test-faults
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
+	$(Q)$(MAKE) --no-print-directory tsan
 	@echo "make test: all test steps passed"
 
 # A second MPI: Debian's MPICH beside Open MPI, chosen by explicit paths (its wrapper
@@ -401,13 +408,58 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory toolkit
 	$(Q)./toolkit bench
 
-SHELL_SCRIPTS := $(wildcard scripts/*.sh tests/*.sh tests/modes.d/*.sh jobs/*.sh) scripts/plot .ci/run
+SHELL_SCRIPTS := $(wildcard scripts/*.sh tests/*.sh tests/fuzz/*.sh tests/modes.d/*.sh jobs/*.sh) scripts/plot .ci/run
 
 lint:
 	@echo "== shell lint (bash -n, shellcheck)"
 	$(Q)for f in $(SHELL_SCRIPTS); do bash -n $$f || exit 1; done
 	$(Q)if command -v shellcheck >/dev/null; then shellcheck -S warning $(SHELL_SCRIPTS); \
 	else echo "lint: shellcheck not installed (scripts/deps.sh shellcheck): bash -n only"; fi
+
+# Fuzzing (tests/fuzz/, docs/fuzzing.md): a libFuzzer harness per input parser, built by
+# clang with -fsanitize=fuzzer,address,undefined against a libtk of its own (MPI=0
+# OPENMP=0, build/fuzz/).  `make fuzz FUZZ_SECONDS=N` fuzzes each for N seconds (new
+# inputs in build/fuzz/corpus/, crashes in build/fuzz/crash/); `make fuzz-replay` (in
+# make test) runs the committed corpus and every saved reproducer once, no fuzzing.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_MAKE = $(MAKE) --no-print-directory CC=clang MPI=0 OPENMP=0 CURL=0 SAN=1 \
+	BUILD=$(FUZZ_BUILD) CFLAGS=-fsanitize=fuzzer-no-link
+fuzz-replay:
+	$(Q)scripts/deps.sh cc clang fuzz png
+	$(Q)$(FUZZ_MAKE) fuzz-bins
+	@echo "== fuzz corpus replay (ASan + UBSan)"
+	$(Q)tests/fuzz/run.sh replay $(FUZZ_BUILD) $(FUZZ_TARGETS)
+fuzz:
+	$(Q)scripts/deps.sh cc clang fuzz png
+	$(Q)$(FUZZ_MAKE) fuzz-bins
+	@echo "== fuzzing each parser for $(FUZZ_SECONDS) s"
+	$(Q)tests/fuzz/run.sh fuzz $(FUZZ_BUILD) $(FUZZ_TARGETS) -- $(FUZZ_SECONDS)
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libtk.a
+	@echo "  LD    $@"
+	$(Q)$(CC) $(CFLAGS_TK) -fsanitize=fuzzer,address,undefined -MMD -MP -o $@ $< \
+		$(BUILD)/libtk.a $(LIBS_TK)
+-include $(wildcard $(FUZZ_BUILD)/fuzz_*.d)
+
+# Races (tests/tsan.sh): clang -fsanitize=thread with LLVM's libomp, OpenMP's
+# synchronisation told to TSan by Archer; the unit tests and every kernel at 2 and 4
+# threads, no report allowed (build/tsan/, MPI=0)
+TSAN_BUILD := build/tsan
+tsan:
+	$(Q)scripts/deps.sh cc clang tsan cunit png
+	$(Q)$(MAKE) --no-print-directory CC=clang MPI=0 OPENMP=1 CURL=0 BUILD=$(TSAN_BUILD) \
+		CFLAGS=-fsanitize=thread LDFLAGS=-fsanitize=thread $(TSAN_BUILD)/toolkit $(TSAN_BUILD)/run_tests
+	@echo "== ThreadSanitizer: unit tests and every kernel at 2 and 4 threads"
+	$(Q)tests/tsan.sh $(TSAN_BUILD)/toolkit $(TSAN_BUILD)/run_tests
+
+# Faults (tests/faults.sh): a rank killed, SIGTERM to mpirun and to bench, a full disk,
+# an unwritable output folder, an input shrinking while read; every case bounded in
+# time.  The MPI cases need this build's MPI, the tmpfs ones root (else skipped).
+test-faults: toolkit
+	@echo "== fault tests ($(CONFIG))"
+	$(Q)$(if $(filter 1,$(MPI)),TK_MPIRUN=$(MPIRUN)) tests/faults.sh ./toolkit
 
 # A throw-away cluster of 4 hosts (network namespaces on this machine, scripts/cluster.sh):
 # every kernel across hosts gives the serial digest, a killed rank ends the job, a

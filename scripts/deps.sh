@@ -6,8 +6,11 @@
 #         image server), gnuplot (plots), shellcheck (lint), numpy (the
 #         tests' independent reference for reduce, Debian's python3-numpy),
 #         clang (clang with OpenMP: libomp-dev), aarch64 (a cross gcc for aarch64 with
-#         OpenMP and qemu-user to run what it builds: make test-aarch64).
-#         hwloc (libhwloc-dev: the topology in info and --placement).
+#         OpenMP and qemu-user to run what it builds: make test-aarch64),
+#         hwloc (libhwloc-dev: the topology in info and --placement),
+#         fuzz (clang's libFuzzer and sanitizer runtimes: make fuzz, make fuzz-replay),
+#         tsan (clang's ThreadSanitizer runtime and LLVM's OpenMP with Archer, its
+#         OpenMP tool for TSan: make tsan).
 #         Default: cc mpi cunit png curl hwloc.
 # Missing pieces are installed with apt-get when running as root on a Debian-like
 # system; otherwise (or with --check) the exact command to run is printed and the
@@ -21,6 +24,19 @@ fi
 [ $# -eq 0 ] && set -- cc mpi cunit png curl hwloc
 CC=${CC:-cc}
 command -v "$CC" >/dev/null 2>&1 || CC=gcc
+
+# LLVM's Archer (the OpenMP tool that tells TSan about OpenMP's synchronisation) of
+# clang's own LLVM, or "" (deps.sh --archer prints it).
+scripts_archer() {
+	r=$(clang -print-resource-dir 2>/dev/null)
+	for a in "$r/../../libarcher.so" /usr/lib/llvm-*/lib/libarcher.so; do
+		[ -f "$a" ] && { echo "$a"; return; }
+	done
+}
+if [ "${1:-}" = "--archer" ]; then
+	scripts_archer
+	exit 0
+fi
 
 has_header() { # has_header HEADER [FLAGS]: compiles a file that includes it
 	printf '#include <%s>\nint main(void){return 0;}\n' "$1" >"$tmp/h.c"
@@ -58,6 +74,17 @@ for what in "$@"; do
 		printf '#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' >"$tmp/omp.c"
 		clang -fopenmp "$tmp/omp.c" -o "$tmp/omp" >/dev/null 2>&1 || missing="$missing clang libomp-dev"
 		;;
+	fuzz)
+		printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n){(void)d;(void)n;return 0;}\n' >"$tmp/fz.c"
+		clang -fsanitize=fuzzer,address,undefined "$tmp/fz.c" -o "$tmp/fz" >/dev/null 2>&1 ||
+			missing="$missing clang libclang-rt-dev"
+		;;
+	tsan)
+		printf '#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' >"$tmp/omp.c"
+		clang -fopenmp -fsanitize=thread "$tmp/omp.c" -o "$tmp/tsan" >/dev/null 2>&1 ||
+			missing="$missing clang libclang-rt-dev libomp-dev"
+		[ -n "$(scripts_archer)" ] || missing="$missing libomp-dev"
+		;;
 	aarch64)
 		printf '#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' >"$tmp/omp.c"
 		aarch64-linux-gnu-gcc -fopenmp "$tmp/omp.c" -o "$tmp/omp" >/dev/null 2>&1 ||
@@ -65,7 +92,7 @@ for what in "$@"; do
 		command -v qemu-aarch64 >/dev/null 2>&1 || missing="$missing qemu-user"
 		;;
 	*)
-		echo "deps.sh: unknown dependency '$what' (known: cc mpi mpich cunit png curl hwloc gnuplot shellcheck numpy clang aarch64)" >&2
+		echo "deps.sh: unknown dependency '$what' (known: cc mpi mpich cunit png curl hwloc gnuplot shellcheck numpy clang fuzz tsan aarch64)" >&2
 		exit 2
 		;;
 	esac

@@ -99,7 +99,12 @@ int tk_ckpt_decode(const char *path, const unsigned char *buf, size_t len, tk_ck
 	           "%s: checkpoint format version %llu, this toolkit reads version %d", path,
 	           (unsigned long long)v, TK_CKPT_VERSION);
 	memcpy(c->model, p, 16);
-	TK_REQUIRE(c->model[15] == '\0', TK_EIO, "%s: corrupt checkpoint (model name)", path);
+	/* NUL-padded: a name, then only NULs (so a file has one spelling) */
+	size_t mlen = strnlen(c->model, 16);
+	int padded = mlen < 16;
+	for (size_t i = mlen; i < 16; i++)
+		padded &= c->model[i] == '\0';
+	TK_REQUIRE(padded, TK_EIO, "%s: corrupt checkpoint (model name)", path);
 	p += 16;
 	NEED(1);
 	v = get(&p);

@@ -130,7 +130,9 @@ static const char *dtype_name(tk_dtype dt)
 /* Every rank: open, check the header and that the file holds the data it promises. */
 static int file_open(const tk_source *src, int *fd, tk_npy_header *h)
 {
-	*fd = open(src->path, O_RDONLY);
+	/* O_NONBLOCK: a FIFO with no writer is refused below instead of blocking the open
+	 * for ever (it changes nothing for a regular file) */
+	*fd = open(src->path, O_RDONLY | O_NONBLOCK);
 	TK_REQUIRE(*fd >= 0, TK_EIO, "%s: cannot open: %s", src->path, strerror(errno));
 	struct stat sb;
 	TK_REQUIRE(fstat(*fd, &sb) == 0 && S_ISREG(sb.st_mode), TK_EIO,

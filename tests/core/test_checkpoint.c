@@ -163,6 +163,14 @@ static void corruption_refused(void)
 	le(buf + 8, 1);
 	le(buf + len - 8, fnv(buf, len - 8));
 	CU_ASSERT_EQUAL(tk_ckpt_decode("t", buf, len, &d), 0);
+	/* a byte after the model name's NUL, with a correct checksum: refused (found by
+	 * tests/fuzz/fuzz_ckpt.c: it decoded, and encoded to other bytes) */
+	buf[16 + 10] = 'x';
+	le(buf + len - 8, fnv(buf, len - 8));
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_ckpt_decode("t", buf, len, &d), TK_EIO);
+	CU_ASSERT(strstr(tk_error_message(), "model name") != NULL);
+	tk_error_clear();
 	free(more);
 	free(buf);
 }

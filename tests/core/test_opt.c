@@ -113,6 +113,19 @@ static void tables(void)
 			fprintf(stderr, "case %zu got: %s\n", i, tk_error_message());
 		CU_ASSERT_PTR_NOT_NULL(strstr(tk_error_message(), bad[i].msg));
 	}
+	/* a bound above 2^53 compared exactly: 2^62 + 1 is a double 2^62 but is over it
+	 * (found by tests/fuzz/fuzz_opt.c) */
+	uint64_t big = 0;
+	const tk_opt wide[] = {
+		{"big", TK_OPT_U64, &big, "N", "count", NULL, 0, 0, 0, NULL, 1, UINT64_C(1) << 62},
+		TK_OPT_END};
+	const tk_opt *const wtables[] = {wide, NULL};
+	char *top[] = {"--big", "4611686018427387904"}, *over[] = {"--big", "4611686018427387905"};
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_opt_parse("t", 2, top, 0, wtables, NULL, 0, NULL), 0);
+	CU_ASSERT_EQUAL(big, UINT64_C(1) << 62);
+	CU_ASSERT_EQUAL(tk_opt_parse("t", 2, over, 0, wtables, NULL, 0, NULL), TK_EUSAGE);
+	CU_ASSERT_EQUAL(big, UINT64_C(1) << 62);
 	tk_error_clear();
 }
 
