@@ -199,6 +199,10 @@ void tk_comm_allreduce_pack(tk_pack *p)
 	}
 	uint64_t stack[1024], *w = stack;
 	size_t nw = tk_pack_words(p);
+	if (nw > INT_MAX) {
+		fprintf(stderr, "toolkit: internal error: a packed reduction too large\n");
+		MPI_Abort(MPI_COMM_WORLD, 5);
+	}
 	if (nw > sizeof stack / sizeof stack[0] && !(w = malloc(nw * sizeof *w))) {
 		fprintf(stderr, "toolkit: error: out of memory for a packed reduction\n");
 		MPI_Abort(MPI_COMM_WORLD, 4);
