@@ -246,6 +246,145 @@ static void test_halo_exchange(void)
 	}
 }
 
+static int loc_is(tk_loc a, double v, uint64_t i)
+{
+	return a.i == i && (v != v ? a.v != a.v : memcmp(&a.v, &v, sizeof v) == 0);
+}
+
+static void test_loc_allreduce(void)
+{
+	uint64_t r = (uint64_t)rank, R = (uint64_t)size, lastodd = R >= 2 ? (R - 2) | 1 : 0;
+	if (lastodd >= R)
+		lastodd -= 2;
+	tk_loc l[6] = {
+		/* 1.0 on odd ranks, 2.0 on even ones, index 100 - r: the min is 1.0 at the
+		 * lowest index, the last odd rank's (1 rank: 2.0 at 100) */
+		{r % 2 ? 1.0 : 2.0, 100 - r},
+		/* zeros tie: +0.0 on rank 0 (lowest index 10), -0.0 elsewhere */
+		{r == 0 ? 0.0 : -0.0, 10 + r},
+		/* the last rank has a NaN at 50 + r, the others numbers at lower indices:
+		 * NaN propagates */
+		{r == R - 1 ? NAN : -1e300, r == R - 1 ? 50 + r : r},
+		/* NaN on every rank but 0: the first NaN, index 7 - r of the last rank */
+		{r == 0 ? 1.0 : NAN, r == 0 ? 0 : 7 - r},
+		/* empty on every rank */
+		{3.0, TK_LOC_NONE},
+		/* only the last rank has one */
+		{r == R - 1 ? 4.5 : 9.0, r == R - 1 ? 1000 : TK_LOC_NONE},
+	};
+	tk_loc m[6];
+	memcpy(m, l, sizeof l);
+	tk_comm_allreduce_loc(l, 6, TK_MIN);
+	CHECK(R == 1 ? loc_is(l[0], 2.0, 100) : loc_is(l[0], 1.0, 100 - lastodd));
+	CHECK(loc_is(l[1], 0.0, 10));
+	CHECK(loc_is(l[2], NAN, 50 + R - 1));
+	CHECK(R == 1 ? loc_is(l[3], 1.0, 0) : loc_is(l[3], NAN, 7 - (R - 1)));
+	CHECK(loc_is(l[4], NAN, TK_LOC_NONE));
+	CHECK(loc_is(l[5], 4.5, 1000));
+	/* the same with MAX: 2.0 on even ranks, the lowest index the last even rank's */
+	uint64_t lasteven = (R - 1) & ~(uint64_t)1;
+	tk_comm_allreduce_loc(m, 6, TK_MAX);
+	CHECK(loc_is(m[0], 2.0, 100 - lasteven));
+	CHECK(loc_is(m[1], 0.0, 10));
+	CHECK(loc_is(m[2], NAN, 50 + R - 1));
+	CHECK(loc_is(m[5], 4.5, 1000));
+}
+
+static void test_pack_allreduce(void)
+{
+	/* sums, min/max (above 2^63: unsigned order, which MPICH's MPI_UINT64_T gets
+	 * wrong), min/max with index and an exact sum, all in one collective; each
+	 * expected value from its definition */
+	uint64_t r = (uint64_t)rank, R = (uint64_t)size;
+	uint64_t u[2] = {r + 1, r * r};
+	uint64_t big[2] = {r == 0 ? 5 : UINT64_MAX, (UINT64_C(1) << 63) + r};
+	int64_t i[1] = {-(int64_t)r};
+	double f[1] = {(double)r + 0.5};
+	tk_loc mn[1] = {{(double)(r % 3), 1000 - r}}, mx[1] = {{-(double)r, r}};
+	tk_xsum mine, ref;
+	tk_xsum_init(&mine);
+	tk_xsum_init(&ref);
+	for (int k = 0; k < 1000; k++) {
+		tk_xsum_add(&ref, k * 0.1);
+		if ((uint64_t)k % R == r)
+			tk_xsum_add(&mine, k * 0.1);
+	}
+	int64_t w[TK_XSUM_WORDS];
+	tk_xsum_to_words(&mine, w);
+	tk_pack p;
+	tk_pack_init(&p);
+	tk_pack_u64(&p, u, 2, TK_SUM);
+	tk_pack_u64(&p, big, 1, TK_MIN);
+	tk_pack_u64(&p, big + 1, 1, TK_MAX);
+	tk_pack_i64(&p, i, 1, TK_SUM);
+	tk_pack_f64(&p, f, 1, TK_MAX);
+	tk_pack_loc(&p, mn, 1, TK_MIN);
+	tk_pack_loc(&p, mx, 1, TK_MAX);
+	tk_pack_i64(&p, w, TK_XSUM_WORDS, TK_SUM);
+	tk_comm_allreduce_pack(&p);
+	tk_xsum_from_words(&mine, w);
+	CHECK(u[0] == R * (R + 1) / 2);
+	CHECK(u[1] == (R - 1) * R * (2 * R - 1) / 6);
+	CHECK(big[0] == 5);
+	CHECK(big[1] == (UINT64_C(1) << 63) + R - 1);
+	CHECK(i[0] == -(int64_t)(R * (R - 1) / 2));
+	CHECK(f[0] == (double)R - 0.5);
+	/* value 0 on ranks 0, 3, ...: the lowest index 1000 - r of the last such rank */
+	CHECK(loc_is(mn[0], 0.0, 1000 - (R - 1) / 3 * 3));
+	CHECK(loc_is(mx[0], -0.0, 0));
+	double a = tk_xsum_round(&mine), b = tk_xsum_round(&ref);
+	CHECK(memcmp(&a, &b, sizeof a) == 0);
+}
+
+static void test_strip_scatter_gather(void)
+{
+	/* rows that 4 ranks do not divide, fewer rows than ranks, halos wider than a strip:
+	 * one transfer gives each rank its held rows; the gather brings back each rank's
+	 * own rows, changed by it; a failure on one rank moves nothing anywhere */
+	static const uint64_t rows_list[] = {1, 2, 3, 5, 8, 13};
+	static const uint64_t halos[] = {0, 1, 2, 3, 5};
+	enum { W = 3 };
+	uint64_t all[13 * W], back[13 * W], held[13 * W + 1];
+	for (size_t i = 0; i < sizeof rows_list / sizeof rows_list[0]; i++) {
+		uint64_t n = rows_list[i];
+		for (size_t k = 0; k < sizeof halos / sizeof halos[0]; k++) {
+			tk_strip me = tk_decomp_strip(n, (uint64_t)size, (uint64_t)rank, halos[k]);
+			for (uint64_t y = 0; y < n; y++)
+				for (uint64_t x = 0; x < W; x++)
+					all[y * W + x] = rank == 0 ? cell(y, x) : 0;
+			memset(held, 0, sizeof held);
+			CHECK(tk_strip_scatter(n, halos[k], W * sizeof(uint64_t), all, held, 0, 0) ==
+			      0);
+			int ok = 1;
+			for (uint64_t y = me.a; y < me.b; y++)
+				for (uint64_t x = 0; x < W; x++)
+					ok &= held[(y - me.a) * W + x] == cell(y, x);
+			ok &= held[(me.b - me.a) * W] == 0; /* nothing past the held rows */
+			CHECK(ok);
+			for (uint64_t y = me.y0; y < me.y1; y++)
+				for (uint64_t x = 0; x < W; x++)
+					held[(y - me.a) * W + x] *= 2;
+			memset(back, 0, sizeof back);
+			CHECK(tk_strip_gather(n, W * sizeof(uint64_t), held + (me.y0 - me.a) * W,
+			                      back, 0, 0) == 0);
+			if (rank == 0) {
+				ok = 1;
+				for (uint64_t y = 0; y < n; y++)
+					for (uint64_t x = 0; x < W; x++)
+						ok &= back[y * W + x] == 2 * cell(y, x);
+				CHECK(ok);
+			}
+		}
+	}
+	/* the last rank fails: every rank gets its code, no row moves */
+	tk_error_clear();
+	int st = rank == size - 1 ? tk_error_set(TK_EIO, "strip: rank %d fails", rank) : 0;
+	memset(held, 0, sizeof held);
+	CHECK(tk_strip_scatter(5, 1, W * sizeof(uint64_t), all, held, 0, st) == TK_EIO);
+	CHECK(held[0] == 0);
+	tk_error_clear();
+}
+
 static void test_stencil_combine(void)
 {
 	/* 13 rows over the ranks (4 does not divide them), 9 steps: the grid hash equals
@@ -297,6 +436,9 @@ int main(int argc, char **argv)
 	test_error_share();
 	test_reduce_combine();
 	test_halo_exchange();
+	test_loc_allreduce();
+	test_pack_allreduce();
+	test_strip_scatter_gather();
 	test_stencil_combine();
 	uint64_t f[2] = {(uint64_t)failures, (uint64_t)checks};
 	tk_comm_allreduce_u64(f, 2, TK_SUM);

@@ -29,6 +29,7 @@ extern const tk_suite tk_suite_image;
 extern const tk_suite tk_suite_filter;
 extern const tk_suite tk_suite_pool;
 extern const tk_suite tk_suite_decomp;
+extern const tk_suite tk_suite_pack;
 extern const tk_suite tk_suite_stencil;
 extern const tk_suite tk_suite_topology;
 
@@ -51,6 +52,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_filter,
 	&tk_suite_pool,
 	&tk_suite_decomp,
+	&tk_suite_pack,
 	&tk_suite_stencil,
 	&tk_suite_topology,
 };

@@ -35,6 +35,51 @@ void tk_comm_barrier(void);
 void tk_comm_allreduce_u64(uint64_t *buf, size_t n, tk_op op);
 void tk_comm_allreduce_i64(int64_t *buf, size_t n, tk_op op);
 void tk_comm_allreduce_f64(double *buf, size_t n, tk_op op);
+/* A value with its global index, for min/max-with-index (MPI_MINLOC/MAXLOC with 64-bit
+ * indices).  i == TK_LOC_NONE marks an empty entry: a rank with no candidate.  Two
+ * entries combine as reduce defines its min/max (numpy's argmin/argmax): an empty one
+ * loses to any other; a NaN wins over any number (NaN propagates); otherwise the
+ * smaller (TK_MIN) or larger (TK_MAX) value wins; equal values (== : -0.0 equals 0.0)
+ * or two NaNs: the lower index wins, and its value, bits and all, is kept.  The result
+ * does not depend on the rank count or the order of combining.  An entry that is
+ * empty on every rank comes back as {NaN, TK_LOC_NONE}. */
+#define TK_LOC_NONE UINT64_MAX
+typedef struct tk_loc {
+	double v;
+	uint64_t i;
+} tk_loc;
+
+/* Not collective: combine src into *dst by the rule above (op TK_MIN or TK_MAX); for a
+ * rank's threads, so the rule has one home. */
+void tk_loc_merge(tk_loc *dst, tk_loc src, tk_op op);
+/* In-place min/max-with-index over all ranks, elementwise; op TK_MIN or TK_MAX. */
+void tk_comm_allreduce_loc(tk_loc *buf, size_t n, tk_op op);
+
+/* A packed reduction: several reductions of different kinds (sums, min/max, min/max
+ * with index) in one collective.  Build it with tk_pack_init and the tk_pack_* adders
+ * (not collective: each records an array of the caller's, which must stay alive until
+ * the reduction), then tk_comm_allreduce_pack: afterwards every array added holds its
+ * result on every rank, exactly as if each had been reduced by its own call above.
+ * Every rank adds the same items, in the same order, with the same counts.  At most
+ * TK_PACK_ITEMS items (more is a bug: the run aborts with exit 5).  Integer results
+ * are exact; TK_SUM on doubles is for timings, as above. */
+#define TK_PACK_ITEMS 16
+typedef struct tk_pack {
+	int n;
+	struct tk_pack_item {
+		int kind; /* private to the layer */
+		void *buf;
+		size_t count;
+	} item[TK_PACK_ITEMS];
+} tk_pack;
+void tk_pack_init(tk_pack *p);
+void tk_pack_u64(tk_pack *p, uint64_t *buf, size_t n, tk_op op);
+void tk_pack_i64(tk_pack *p, int64_t *buf, size_t n, tk_op op);
+void tk_pack_f64(tk_pack *p, double *buf, size_t n, tk_op op);
+void tk_pack_loc(tk_pack *p, tk_loc *buf, size_t n, tk_op op); /* TK_MIN or TK_MAX */
+/* Collective: one MPI_Allreduce of every item at once. */
+void tk_comm_allreduce_pack(tk_pack *p);
+
 /* Broadcast bytes from root. */
 void tk_comm_bcast(void *buf, size_t bytes, int root);
 /* Gather variable-size byte blocks to root, in rank order: rank r sends sbytes from
@@ -44,6 +89,12 @@ void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *
 /* Scatter variable-size byte blocks from root, in rank order (inverse of gatherv). */
 void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
                       int root);
+/* Scatter byte blocks from anywhere in sbuf: rank r receives sbytes[r] bytes from
+ * sbuf + soff[r] (root only reads the arrays).  Blocks may overlap, so each rank can
+ * get its rows and its halo rows in one transfer.  Root's rbuf may be sbuf +
+ * soff[root] (in place: nothing is copied). */
+void tk_comm_scatterv_at(const void *sbuf, const size_t *sbytes, const size_t *soff,
+                         void *rbuf, size_t rbytes, int root);
 /* Send sbytes to dest and receive rbytes from src at once (either may be -1: none).
  * Used for halo exchange between neighbouring row strips. */
 void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,

@@ -6,12 +6,16 @@
  * Rule: a split is a pure function of (n, parts, part), so every rank computes every
  * other rank's share itself and no sizes travel.  Part i of n items owns
  * [i q + min(i, r), (i + 1) q + min(i + 1, r)) with q = n / parts, r = n % parts: the
- * first r parts get one item more, and when parts > n the last parts are empty.  This
- * is tk_split (tk/tk.h), which the families that predate this layer still call.
+ * first r parts get one item more, and when parts > n the last parts are empty.  Every
+ * family takes its splits from here: ranks over samples, blocks of values, image rows
+ * and grid rows; threads over a rank's range; a batch's items over workers.
  * Row strips are blocks of rows; a strip's halo is up to H rows on each side, clipped
  * to the grid, and the rows of a halo may belong to several ranks (a strip thinner
- * than H).  The halo exchange moves only rows that their owner holds as its own, so it
- * never relays and its transfers may happen in any order.
+ * than H).  A one-shot kernel (filter) gets its rows and halos from the root in one
+ * transfer (tk_strip_scatter); an iterative one (stencil) refreshes its halos every
+ * step (tk_halo_exchange), which moves only rows that their owner holds as its own, so
+ * it never relays and its transfers may happen in any order.  Global combines of
+ * several values at once are the comm layer's packed reductions (tk_pack, tk/comm.h).
  */
 #ifndef TK_DECOMP_H
 #define TK_DECOMP_H
@@ -26,6 +30,9 @@ typedef struct tk_range {
 
 /* Part `part` of n items split into `parts` parts (parts >= 1, part < parts). */
 tk_range tk_decomp_block(uint64_t n, uint64_t parts, uint64_t part);
+/* Part `part` of n items cut into blocks of `block` items (the last one may be short),
+ * whole blocks split as above (block >= 1). */
+tk_range tk_decomp_blocks(uint64_t n, uint64_t block, uint64_t parts, uint64_t part);
 /* The part that owns item i (i < n) of n items split into `parts` parts. */
 uint64_t tk_decomp_owner(uint64_t n, uint64_t parts, uint64_t i);
 /* This rank's block of n items (part tk_comm_rank() of tk_comm_size()). */
@@ -43,6 +50,10 @@ typedef struct tk_strip {
 } tk_strip;
 
 tk_strip tk_decomp_strip(uint64_t rows, uint64_t parts, uint64_t part, uint64_t halo);
+/* The rows held for own rows `own` of a grid of `rows` rows: up to `halo` more on each
+ * side, clipped to [0, rows); nothing (own.lo, own.lo) when own is empty.  A strip's
+ * [a, b), and the rows each step of a filter chain must compute. */
+tk_range tk_decomp_held(uint64_t rows, tk_range own, uint64_t halo);
 /* Rows that part `from` owns and part `to` holds as halo (empty when from == to or
  * when there are none): one contiguous range, since both are. */
 tk_range tk_decomp_halo_rows(uint64_t rows, uint64_t parts, uint64_t halo, uint64_t from,
@@ -51,6 +62,22 @@ tk_range tk_decomp_halo_rows(uint64_t rows, uint64_t parts, uint64_t halo, uint6
  * halo rows (0 for one part, 1 when every non-empty strip has at least `halo` rows;
  * more for thin strips). */
 uint64_t tk_decomp_halo_reach(uint64_t rows, uint64_t parts, uint64_t halo);
+
+/* Collective: the rows of a grid from root to every rank, each rank's held rows [a, b)
+ * of tk_decomp_strip(rows, ranks, rank, halo), its own rows and its halo rows, in one
+ * transfer (the blocks overlap where halos do), so no halo exchange follows.  all: the
+ * whole grid on root, `rows` rows of row_bytes bytes, row 0 first (unused elsewhere);
+ * held: room for b - a rows (root's may be all + a * row_bytes: nothing is copied).
+ * st: this rank's status so far; rows move only when every rank's is 0 (and root could
+ * plan the transfer).  Returns the status agreed over ranks (tk_error_share), so the
+ * caller needs no agreement of its own before the transfer. */
+int tk_strip_scatter(uint64_t rows, uint64_t halo, size_t row_bytes, const void *all,
+                     void *held, int root, int st);
+/* Collective: the inverse for own rows: every rank sends its own rows [y0, y1) from
+ * `own`, root receives the whole grid in `all` (root's own may be all + y0 *
+ * row_bytes).  st and the result as above. */
+int tk_strip_gather(uint64_t rows, size_t row_bytes, const void *own, void *all, int root,
+                    int st);
 
 /* The halo exchange of this rank's strip, planned once and run every step. */
 typedef struct tk_halo {

@@ -59,7 +59,7 @@ void tk_filter_pool_shape(uint64_t n, int ranks, int threads, int *pool, int *in
 
 /* Static schedule: the item after prev (UINT64_MAX: the first) of worker w of nw for n
  * items, or n when it has no more.  chunk 0: one contiguous block per worker (as
- * tk_split); chunk C: chunks of C items dealt round robin (chunk k to worker k % nw). */
+ * tk_decomp_block); chunk C: chunks of C items dealt round robin (chunk k to worker k % nw). */
 uint64_t tk_filter_static_next(uint64_t n, uint64_t chunk, uint64_t w, uint64_t nw,
                                uint64_t prev);
 

@@ -88,7 +88,7 @@ int tk_reduce_parse_range(const char *s, double *lo, double *hi);
 /* Check the options (bins >= 1, a valid range, ddof 0 or 1).  Not collective. */
 int tk_reduce_opts_check(const tk_reduce_opts *o);
 
-/* This rank's share [lo, hi) of n values: whole blocks, as tk_split over blocks. */
+/* This rank's share [lo, hi) of n values: whole blocks (tk_decomp_blocks). */
 void tk_reduce_slice(uint64_t n, int rank, int size, uint64_t *lo, uint64_t *hi);
 
 /* Collective: reduce the n values of which this rank holds x[0 .. hi - lo), the slice

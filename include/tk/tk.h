@@ -78,15 +78,4 @@ void *tk_alloc(size_t n, size_t size);
 void *tk_alloc_aligned(size_t n, size_t size);
 void tk_free(void *p);
 
-/* The contiguous share [*lo, *hi) of part i of n items split into `parts` parts: the
- * first n % parts parts get one more.  Used for ranks over blocks and threads over
- * rows alike; a part may be empty when parts > n. */
-static inline void tk_split(uint64_t n, uint64_t parts, uint64_t i, uint64_t *lo,
-                            uint64_t *hi)
-{
-	uint64_t q = n / parts, r = n % parts;
-	*lo = i * q + (i < r ? i : r);
-	*hi = *lo + q + (i < r ? 1 : 0);
-}
-
 #endif

@@ -67,6 +67,14 @@ double tk_xsum_round(const tk_xsum *a);
 /* Collective (tk_comm_allreduce_i64): every rank ends with the exact sum over all
  * ranks.  Safe from overflow for up to 2^20 ranks that have added 2^50 values each. */
 void tk_xsum_allreduce(tk_xsum *a);
+/* The same in parts, to reduce several accumulators (and other values) in one packed
+ * collective (tk_pack, tk/comm.h): to_words normalises a and writes the words that
+ * are summed over ranks (as TK_SUM of int64_t); from_words sets a to the sum's words.
+ * to_words, tk_pack_i64(TK_XSUM_WORDS, TK_SUM), tk_comm_allreduce_pack, from_words
+ * is tk_xsum_allreduce. */
+#define TK_XSUM_WORDS (TK_XSUM_CHUNKS + 5)
+void tk_xsum_to_words(tk_xsum *a, int64_t w[TK_XSUM_WORDS]);
+void tk_xsum_from_words(tk_xsum *a, const int64_t w[TK_XSUM_WORDS]);
 
 /* Carry propagation: afterwards chunks 0..65 lie in [0, 2^32) and the top chunk holds
  * the (signed) rest.  Does not change the value; used by merge, round and allreduce. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "comm/pack.h"
 #include "tk/comm.h"
 #include "tk/timer.h"
 
@@ -24,6 +25,7 @@ static char library[MPI_MAX_LIBRARY_VERSION_STRING];
 static MPI_Win counter_win = MPI_WIN_NULL;
 static uint64_t *counter_mem;
 static uint64_t counter_n;
+static MPI_Op pack_op = MPI_OP_NULL;
 
 /* ---- time in the layer, per kind ----------------------------------------------- */
 const char *const tk_comm_kind_names[TK_COMM_NKINDS] = {
@@ -82,8 +84,11 @@ void tk_comm_finalize(void)
 	if (!inited)
 		return;
 	MPI_Finalized(&done);
-	if (!done)
-		MPI_Finalize();
+	if (done)
+		return;
+	if (pack_op != MPI_OP_NULL)
+		MPI_Op_free(&pack_op);
+	MPI_Finalize();
 }
 
 int tk_comm_rank(void) { return rank_; }
@@ -167,6 +172,62 @@ void tk_comm_allreduce_f64(double *buf, size_t n, tk_op op)
 	                                     MPI_COMM_WORLD));
 }
 
+/* The packed reduction as an MPI user operation on one element of a contiguous type
+ * (count 1, so no algorithm splits a pack: MPI may cut a long vector of a predefined
+ * type into pieces, Rabenseifner's allreduce does, but never an element).  The
+ * comparisons are ours, so MPI_UINT64_T's order in the library (above) does not
+ * matter. */
+static void pack_fn(void *in, void *inout, int *len, MPI_Datatype *type)
+{
+	int bytes = 0;
+	MPI_Type_size(*type, &bytes);
+	for (int k = 0; k < *len; k++) {
+		if (tk_pack_combine((char *)in + (size_t)k * (size_t)bytes,
+		                    (char *)inout + (size_t)k * (size_t)bytes) != 0) {
+			fprintf(stderr, "toolkit: internal error: the ranks packed different "
+			                "reductions\n");
+			MPI_Abort(MPI_COMM_WORLD, 5);
+		}
+	}
+}
+
+void tk_comm_allreduce_pack(tk_pack *p)
+{
+	if (!inited) {
+		tk_pack_local(p);
+		return;
+	}
+	uint64_t stack[1024], *w = stack;
+	size_t nw = tk_pack_words(p);
+	if (nw > INT_MAX) {
+		fprintf(stderr, "toolkit: internal error: a packed reduction too large\n");
+		MPI_Abort(MPI_COMM_WORLD, 5);
+	}
+	if (nw > sizeof stack / sizeof stack[0] && !(w = malloc(nw * sizeof *w))) {
+		fprintf(stderr, "toolkit: error: out of memory for a packed reduction\n");
+		MPI_Abort(MPI_COMM_WORLD, 4);
+	}
+	tk_pack_encode(p, w);
+	if (pack_op == MPI_OP_NULL)
+		MPI_Op_create(pack_fn, 1, &pack_op);
+	MPI_Datatype t;
+	MPI_Type_contiguous((int)nw, MPI_UINT64_T, &t);
+	MPI_Type_commit(&t);
+	TIMED(TK_COMM_COMBINE, MPI_Allreduce(MPI_IN_PLACE, w, 1, t, pack_op, MPI_COMM_WORLD));
+	MPI_Type_free(&t);
+	tk_pack_decode(p, w);
+	if (w != stack)
+		free(w);
+}
+
+void tk_comm_allreduce_loc(tk_loc *buf, size_t n, tk_op op)
+{
+	tk_pack p;
+	tk_pack_init(&p);
+	tk_pack_loc(&p, buf, n, op);
+	tk_comm_allreduce_pack(&p);
+}
+
 void tk_comm_bcast(void *buf, size_t bytes, int root)
 {
 	if (!inited)
@@ -214,22 +275,24 @@ static void do_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t
 	}
 }
 
-static void do_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
-                      int root)
+/* Blocks back to back when soff is NULL. */
+static void do_scatterv(const void *sbuf, const size_t *sbytes, const size_t *soff,
+                        void *rbuf, size_t rbytes, int root)
 {
 	if (rank_ != root) {
 		recv_bytes(rbuf, rbytes, root, 12);
 		return;
 	}
-	const char *in = sbuf;
+	size_t off = 0;
 	for (int r = 0; r < size_; r++) {
+		const char *in = (const char *)sbuf + (soff ? soff[r] : off);
 		if (r == root) {
 			if (rbytes && in != rbuf)
 				memmove(rbuf, in, rbytes);
 		} else {
 			send_bytes(in, sbytes[r], r, 12);
 		}
-		in += sbytes[r];
+		off += sbytes[r];
 	}
 }
 
@@ -265,7 +328,13 @@ void tk_comm_gatherv(const void *sbuf, size_t sbytes, void *rbuf, const size_t *
 void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t rbytes,
                       int root)
 {
-	TIMED(TK_COMM_SCATTER, do_scatterv(sbuf, sbytes, rbuf, rbytes, root));
+	TIMED(TK_COMM_SCATTER, do_scatterv(sbuf, sbytes, NULL, rbuf, rbytes, root));
+}
+
+void tk_comm_scatterv_at(const void *sbuf, const size_t *sbytes, const size_t *soff,
+                         void *rbuf, size_t rbytes, int root)
+{
+	TIMED(TK_COMM_SCATTER, do_scatterv(sbuf, sbytes, soff, rbuf, rbytes, root));
 }
 
 void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comm/pack.h"
 #include "tk/comm.h"
 
 static uint64_t counter_n, counter_next;
@@ -61,6 +62,16 @@ void tk_comm_allreduce_f64(double *buf, size_t n, tk_op op)
 	(void)buf, (void)n, (void)op;
 }
 
+void tk_comm_allreduce_pack(tk_pack *p) { tk_pack_local(p); }
+
+void tk_comm_allreduce_loc(tk_loc *buf, size_t n, tk_op op)
+{
+	tk_pack p;
+	tk_pack_init(&p);
+	tk_pack_loc(&p, buf, n, op);
+	tk_pack_local(&p);
+}
+
 void tk_comm_bcast(void *buf, size_t bytes, int root)
 {
 	(void)buf, (void)bytes, (void)root;
@@ -80,6 +91,15 @@ void tk_comm_scatterv(const void *sbuf, const size_t *sbytes, void *rbuf, size_t
 	(void)sbytes, (void)root;
 	if (rbytes && sbuf != rbuf)
 		memmove(rbuf, sbuf, rbytes);
+}
+
+void tk_comm_scatterv_at(const void *sbuf, const size_t *sbytes, const size_t *soff,
+                         void *rbuf, size_t rbytes, int root)
+{
+	(void)sbytes, (void)root;
+	const char *in = (const char *)sbuf + soff[0];
+	if (rbytes && in != rbuf)
+		memmove(rbuf, in, rbytes);
 }
 
 void tk_comm_sendrecv(const void *sbuf, size_t sbytes, int dest, void *rbuf,

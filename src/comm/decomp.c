@@ -5,6 +5,7 @@
  * Rule: pure arithmetic on (n, parts, part), the same on every rank; the exchange
  * sends each halo row straight from its owner, one tk_comm_sendrecv per distance and
  * direction, so every rank's plan pairs with its neighbours' plans by construction.
+ * The strip scatter and gather are planned by root alone from the same arithmetic.
  */
 #include "tk/comm.h"
 #include "tk/decomp.h"
@@ -13,9 +14,21 @@
 
 tk_range tk_decomp_block(uint64_t n, uint64_t parts, uint64_t part)
 {
-	tk_range r;
-	tk_split(n, parts, part, &r.lo, &r.hi);
-	return r;
+	uint64_t q = n / parts, r = n % parts;
+	tk_range b;
+	b.lo = part * q + (part < r ? part : r);
+	b.hi = b.lo + q + (part < r ? 1 : 0);
+	return b;
+}
+
+tk_range tk_decomp_blocks(uint64_t n, uint64_t block, uint64_t parts, uint64_t part)
+{
+	uint64_t nblk = n / block + (n % block != 0);
+	tk_range b = tk_decomp_block(nblk, parts, part);
+	/* block k starts at k * block < n for k < nblk; the last one ends at n */
+	b.lo = b.lo < nblk ? b.lo * block : n;
+	b.hi = b.hi < nblk ? b.hi * block : n;
+	return b;
 }
 
 uint64_t tk_decomp_owner(uint64_t n, uint64_t parts, uint64_t i)
@@ -44,14 +57,21 @@ tk_range tk_decomp_thread(tk_range r)
 	return t;
 }
 
+tk_range tk_decomp_held(uint64_t rows, tk_range own, uint64_t halo)
+{
+	tk_range h = {own.lo, own.lo};
+	if (own.lo < own.hi) {
+		h.lo = own.lo > halo ? own.lo - halo : 0;
+		h.hi = rows - own.hi > halo ? own.hi + halo : rows;
+	}
+	return h;
+}
+
 tk_strip tk_decomp_strip(uint64_t rows, uint64_t parts, uint64_t part, uint64_t halo)
 {
 	tk_range o = tk_decomp_block(rows, parts, part);
-	tk_strip s = {o.lo, o.hi, o.lo, o.hi};
-	if (o.lo < o.hi) {
-		s.a = o.lo > halo ? o.lo - halo : 0;
-		s.b = rows - o.hi > halo ? o.hi + halo : rows;
-	}
+	tk_range h = tk_decomp_held(rows, o, halo);
+	tk_strip s = {o.lo, o.hi, h.lo, h.hi};
 	return s;
 }
 
@@ -126,4 +146,53 @@ void tk_halo_exchange(const tk_halo *h, void *buf)
 		shift(h, buf, (int64_t)d);  /* rows going down the grid */
 		shift(h, buf, -(int64_t)d); /* rows going up */
 	}
+}
+
+/* Root's plan of a strip transfer: per rank its bytes and where they start in the
+ * whole grid; NULL elsewhere, and NULL on root when out of memory. */
+static size_t *plan(uint64_t rows, uint64_t halo, size_t row_bytes, int root, int held)
+{
+	int parts = tk_comm_size();
+	if (tk_comm_rank() != root)
+		return NULL;
+	size_t *p = tk_alloc(2 * (size_t)parts, sizeof *p);
+	for (int q = 0; p && q < parts; q++) {
+		tk_strip s = tk_decomp_strip(rows, (uint64_t)parts, (uint64_t)q, halo);
+		uint64_t lo = held ? s.a : s.y0, hi = held ? s.b : s.y1;
+		p[q] = (size_t)(hi - lo) * row_bytes;
+		p[parts + q] = (size_t)lo * row_bytes;
+	}
+	return p;
+}
+
+int tk_strip_scatter(uint64_t rows, uint64_t halo, size_t row_bytes, const void *all,
+                     void *held, int root, int st)
+{
+	size_t *p = st == 0 ? plan(rows, halo, row_bytes, root, 1) : NULL;
+	if (st == 0 && tk_comm_rank() == root && !p)
+		st = TK_ENOMEM;
+	st = tk_error_share(st);
+	if (st == 0) {
+		tk_strip me = tk_decomp_strip(rows, (uint64_t)tk_comm_size(),
+		                              (uint64_t)tk_comm_rank(), halo);
+		tk_comm_scatterv_at(all, p, p ? p + tk_comm_size() : NULL, held,
+		                    (size_t)(me.b - me.a) * row_bytes, root);
+	}
+	tk_free(p);
+	return st;
+}
+
+int tk_strip_gather(uint64_t rows, size_t row_bytes, const void *own, void *all, int root,
+                    int st)
+{
+	size_t *p = st == 0 ? plan(rows, 0, row_bytes, root, 0) : NULL;
+	if (st == 0 && tk_comm_rank() == root && !p)
+		st = TK_ENOMEM;
+	st = tk_error_share(st);
+	if (st == 0) {
+		tk_range me = tk_decomp_rank(rows);
+		tk_comm_gatherv(own, (size_t)(me.hi - me.lo) * row_bytes, all, p, root);
+	}
+	tk_free(p);
+	return st;
 }

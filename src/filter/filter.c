@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "simd/dispatch.h"
+#include "tk/decomp.h"
 #include "tk/filter.h"
 #include "tk/omp.h"
 #include "tk/sysinfo.h"
@@ -180,19 +181,13 @@ int tk_filter_channels_out(const tk_filter_chain *chain, int channels)
 	return channels;
 }
 
-static uint32_t sub_clip(uint32_t y, uint32_t r) { return y > r ? y - r : 0; }
-static uint32_t add_clip(uint32_t y, uint32_t r, uint32_t h)
-{
-	return (uint64_t)y + r < h ? y + r : h;
-}
-
 void tk_filter_halo(const tk_filter_chain *chain, uint32_t height, uint32_t y0,
                     uint32_t y1, uint32_t *in_y0, uint32_t *in_y1)
 {
-	*in_y0 = sub_clip(y0, (uint32_t)chain->radius);
-	*in_y1 = add_clip(y1, (uint32_t)chain->radius, height);
-	if (y0 >= y1)
-		*in_y0 = *in_y1 = y0;
+	tk_range h = tk_decomp_held(height, (tk_range){y0, y1 > y0 ? y1 : y0},
+	                            (uint64_t)chain->radius);
+	*in_y0 = (uint32_t)h.lo;
+	*in_y1 = (uint32_t)h.hi;
 }
 
 /* ---- rows and borders --------------------------------------------------------- */
@@ -435,8 +430,8 @@ static int run_step(const tk_filter_step *s, const plane *in, uint32_t w, int c,
 	int stream = stream_output((size_t)(y1 - y0) * ostride);
 #pragma omp parallel if (y1 - y0 > 1)
 	{
-		uint64_t lo, hi;
-		tk_split(y1 - y0, (uint64_t)tk_thread_count(), (uint64_t)tk_thread_id(), &lo, &hi);
+		tk_range t = tk_decomp_thread((tk_range){0, y1 - y0});
+		uint64_t lo = t.lo, hi = t.hi;
 		scratch sc;
 		int ok = 1;
 		if (spatial && lo < hi) {
@@ -514,7 +509,8 @@ int tk_filter_rows(const tk_filter_chain *chain, uint32_t width, uint32_t height
 		const tk_filter_step *s = &chain->step[k];
 		rest -= s->radius;
 		int co = s->kind == TK_FILTER_GRAY && c >= 3 ? c - 2 : c;
-		uint32_t a = sub_clip(y0, (uint32_t)rest), b = add_clip(y1, (uint32_t)rest, height);
+		tk_range held = tk_decomp_held(height, (tk_range){y0, y1}, (uint64_t)rest);
+		uint32_t a = (uint32_t)held.lo, b = (uint32_t)held.hi;
 		uint8_t *dst = k == chain->n - 1 ? out : buf[k % 2];
 		rc = run_step(s, &p, width, c, dst, (size_t)width * co, a, b);
 		p = (plane){dst, a, height, (size_t)width * co};

@@ -1,12 +1,14 @@
 /*
  * filter_run.c: the filter chain over ranks and threads (tk/filter_run.h).
  *
- * Rule: the image is cut into row strips with tk_split (rank r owns rows [y0, y1),
- * possibly none); a rank holds its rows plus chain.radius halo rows on each side,
- * clipped to the image.  Halo rows travel rank to rank (r-1 -> r for the rows above,
- * r+1 -> r for the rows below), each rank passing on what the next one needs, so strips
- * thinner than the halo, and empty strips, work too.  tk_filter_rows then computes the
- * same bytes as on the whole image.
+ * Rule: the image is cut into row strips by the decomposition layer (tk/decomp.h: rank
+ * r owns rows [y0, y1), possibly none); a rank holds its rows plus chain.radius halo
+ * rows on each side, clipped to the image.  Rank 0 holds the whole image, halos
+ * included, so each rank gets its rows and its halos from it in one transfer
+ * (tk_strip_scatter), strips thinner than the halo and empty strips alike; no halo
+ * exchange follows, since a chain of filters runs whole on its strip (the halo is the
+ * sum of the steps' radii, tk_filter_rows recomputes each step's rows that the next
+ * needs).  tk_filter_rows then computes the same bytes as on the whole image.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "tk/comm.h"
+#include "tk/decomp.h"
 #include "tk/fetch.h"
 #include "tk/filter_run.h"
 #include "tk/hash.h"
@@ -55,54 +58,6 @@ int tk_filter_generate(tk_image *img, uint32_t width, uint32_t height, int chann
 		}
 	}
 	return 0;
-}
-
-/* Rows of rank q and the rows it holds (its own plus halos). */
-typedef struct strip {
-	uint32_t y0, y1; /* own rows */
-	uint32_t a, b;   /* held rows, a <= y0 <= y1 <= b */
-} strip;
-
-static strip strip_of(const tk_filter_chain *c, uint32_t height, int q)
-{
-	uint64_t lo, hi;
-	strip s;
-	tk_split(height, (uint64_t)tk_comm_size(), (uint64_t)q, &lo, &hi);
-	s.y0 = (uint32_t)lo;
-	s.y1 = (uint32_t)hi;
-	uint32_t r = (uint32_t)c->radius;
-	s.a = s.y0 > r ? s.y0 - r : 0;
-	s.b = (uint64_t)s.y1 + r < height ? s.y1 + r : height;
-	return s;
-}
-
-/* Halo rows along the chain of ranks.  buf holds rows [me.a, me.b) of `row` bytes;
- * own rows are already there.  Each rank first receives, then passes on, so rows
- * can travel more than one rank when strips are thin. */
-static void exchange_halos(const tk_filter_chain *c, uint32_t height, uint8_t *buf,
-                           size_t row)
-{
-	int rank = tk_comm_rank(), size = tk_comm_size();
-	strip me = strip_of(c, height, rank);
-	/* rows above: from rank - 1, then on to rank + 1 */
-	if (rank > 0 && me.y0 > me.a)
-		tk_comm_sendrecv(NULL, 0, -1, buf, (size_t)(me.y0 - me.a) * row, rank - 1);
-	if (rank < size - 1) {
-		strip nx = strip_of(c, height, rank + 1);
-		if (nx.y0 > nx.a)
-			tk_comm_sendrecv(buf + (size_t)(nx.a - me.a) * row,
-			                 (size_t)(nx.y0 - nx.a) * row, rank + 1, NULL, 0, -1);
-	}
-	/* rows below: from rank + 1, then on to rank - 1 */
-	if (rank < size - 1 && me.b > me.y1)
-		tk_comm_sendrecv(NULL, 0, -1, buf + (size_t)(me.y1 - me.a) * row,
-		                 (size_t)(me.b - me.y1) * row, rank + 1);
-	if (rank > 0) {
-		strip pv = strip_of(c, height, rank - 1);
-		if (pv.b > pv.y1)
-			tk_comm_sendrecv(buf + (size_t)(pv.y1 - me.a) * row,
-			                 (size_t)(pv.b - pv.y1) * row, rank - 1, NULL, 0, -1);
-	}
 }
 
 /* Recompute a few rows with one thread, straight from the input, and compare: checks
@@ -226,7 +181,7 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 	uint32_t w = (uint32_t)hdr[0], h = (uint32_t)hdr[1];
 	int ch = (int)hdr[2], co = tk_filter_channels_out(c, ch);
 	size_t row = (size_t)w * ch, orow = (size_t)w * co;
-	strip me = strip_of(c, h, rank);
+	tk_strip me = tk_decomp_strip(h, (uint64_t)size, (uint64_t)rank, (uint64_t)c->radius);
 
 	/* buffers: rank 0 works in place in the whole images */
 	uint8_t *buf = NULL, *obuf = NULL;
@@ -243,38 +198,19 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 	}
 	if (st == 0) /* page faults of a new buffer are not filtering time */
 		memset(obuf, 0, (size_t)(me.y1 - me.y0) * orow);
-	st = tk_error_share(st);
-	size_t *bytes = st == 0 ? tk_alloc((size_t)size, sizeof *bytes) : NULL;
-	if (st == 0 && !bytes)
-		st = TK_ENOMEM;
-	st = tk_error_share(st);
+	/* rows and halos in one transfer each (agreeing on st first) */
+	double t0 = tk_now();
+	st = tk_strip_scatter(h, (uint64_t)c->radius, row, in.data, buf, 0, st);
+	comm += tk_now() - t0;
 	if (st == 0) {
-		double t = tk_now();
-		for (int q = 0; q < size; q++) {
-			strip s = strip_of(c, h, q);
-			bytes[q] = (size_t)(s.y1 - s.y0) * row;
-		}
-		tk_comm_scatterv(in.data, bytes, buf + (size_t)(me.y0 - me.a) * row,
-		                 bytes[rank], 0);
-		comm += tk_now() - t;
-
 		tk_comm_barrier();
-		t = tk_now();
-		exchange_halos(c, h, buf, row);
+		t0 = tk_now();
 		st = tk_filter_rows(c, w, h, ch, buf, me.a, me.b, obuf, me.y0, me.y1);
-		tk_result_time(r, tk_now() - t);
+		tk_result_time(r, tk_now() - t0);
 	}
-	st = tk_error_share(st);
-	if (st == 0) {
-		double t = tk_now();
-		for (int q = 0; q < size; q++) {
-			strip s = strip_of(c, h, q);
-			bytes[q] = (size_t)(s.y1 - s.y0) * orow;
-		}
-		tk_comm_gatherv(obuf, bytes[rank], out.data, bytes, 0);
-		comm += tk_now() - t;
-	}
-	tk_free(bytes);
+	t0 = tk_now();
+	st = tk_strip_gather(h, orow, obuf, out.data, 0, st);
+	comm += tk_now() - t0;
 	if (rank != 0) {
 		tk_free(buf);
 		tk_free(obuf);
@@ -284,7 +220,7 @@ int tk_filter_run_image(const tk_filter_job *job, const tk_run_ctx *ctx, tk_resu
 	uint64_t digest = 0;
 	int ok = 0;
 	if (st == 0 && rank == 0) {
-		/* the input was halo-exchanged in place, unchanged: rows are rows */
+		/* the input was only read: rows are rows */
 		st = spot_check(c, &in, &out, ctx->threads, &ok);
 		digest = tk_image_digest(&out);
 		if (st == 0 && job->output) {
@@ -795,16 +731,15 @@ void tk_filter_pool_shape(uint64_t n, int ranks, int threads, int *pool, int *in
 }
 
 /* Items of worker w of W under a static schedule: chunk 0 = one contiguous block per
- * worker (the share of tk_split); chunk C > 0 = chunks of C items dealt round robin.
+ * worker (tk_decomp_block's share); chunk C > 0 = chunks of C items dealt round robin.
  * Calls fn for each item in order. */
 uint64_t tk_filter_static_next(uint64_t n, uint64_t chunk, uint64_t w, uint64_t nw,
                                uint64_t prev)
 {
 	if (chunk == 0) {
-		uint64_t lo, hi;
-		tk_split(n, nw, w, &lo, &hi);
-		uint64_t next = prev == UINT64_MAX ? lo : prev + 1;
-		return next < hi ? next : n;
+		tk_range b = tk_decomp_block(n, nw, w);
+		uint64_t next = prev == UINT64_MAX ? b.lo : prev + 1;
+		return next < b.hi ? next : n;
 	}
 	uint64_t next;
 	if (prev == UINT64_MAX)

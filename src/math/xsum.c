@@ -356,26 +356,36 @@ void tk_xsum_merge(tk_xsum *dst, const tk_xsum *src)
 	tk_xsum_normalize(dst);
 }
 
-void tk_xsum_allreduce(tk_xsum *a)
+void tk_xsum_to_words(tk_xsum *a, int64_t w[TK_XSUM_WORDS])
 {
 	/* normalised chunks are < 2^32 (top: < 2^36 for 2^50 values below 2^1024), so a
 	 * sum over 2^20 ranks stays below 2^56; the flags are 0/1 and summed too */
-	int64_t buf[TK_XSUM_CHUNKS + 5];
 	tk_xsum_normalize(a);
-	memcpy(buf, a->chunk, sizeof a->chunk);
-	buf[TK_XSUM_CHUNKS + 0] = a->nan;
-	buf[TK_XSUM_CHUNKS + 1] = a->pinf;
-	buf[TK_XSUM_CHUNKS + 2] = a->ninf;
-	buf[TK_XSUM_CHUNKS + 3] = a->any;
-	buf[TK_XSUM_CHUNKS + 4] = a->nonnegzero;
-	tk_comm_allreduce_i64(buf, TK_ARRAY_SIZE(buf), TK_SUM);
-	memcpy(a->chunk, buf, sizeof a->chunk);
-	a->nan = buf[TK_XSUM_CHUNKS + 0] != 0;
-	a->pinf = buf[TK_XSUM_CHUNKS + 1] != 0;
-	a->ninf = buf[TK_XSUM_CHUNKS + 2] != 0;
-	a->any = buf[TK_XSUM_CHUNKS + 3] != 0;
-	a->nonnegzero = buf[TK_XSUM_CHUNKS + 4] != 0;
+	memcpy(w, a->chunk, sizeof a->chunk);
+	w[TK_XSUM_CHUNKS + 0] = a->nan;
+	w[TK_XSUM_CHUNKS + 1] = a->pinf;
+	w[TK_XSUM_CHUNKS + 2] = a->ninf;
+	w[TK_XSUM_CHUNKS + 3] = a->any;
+	w[TK_XSUM_CHUNKS + 4] = a->nonnegzero;
+}
+
+void tk_xsum_from_words(tk_xsum *a, const int64_t w[TK_XSUM_WORDS])
+{
+	memcpy(a->chunk, w, sizeof a->chunk);
+	a->nan = w[TK_XSUM_CHUNKS + 0] != 0;
+	a->pinf = w[TK_XSUM_CHUNKS + 1] != 0;
+	a->ninf = w[TK_XSUM_CHUNKS + 2] != 0;
+	a->any = w[TK_XSUM_CHUNKS + 3] != 0;
+	a->nonnegzero = w[TK_XSUM_CHUNKS + 4] != 0;
 	tk_xsum_normalize(a);
+}
+
+void tk_xsum_allreduce(tk_xsum *a)
+{
+	int64_t w[TK_XSUM_WORDS];
+	tk_xsum_to_words(a, w);
+	tk_comm_allreduce_i64(w, TK_XSUM_WORDS, TK_SUM);
+	tk_xsum_from_words(a, w);
 }
 
 /* Bits [lo, lo + 53) of a normalised, nonnegative accumulator (lo >= 0). */

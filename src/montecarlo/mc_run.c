@@ -8,6 +8,7 @@
 
 #include "montecarlo/mc_run.h"
 #include "tk/comm.h"
+#include "tk/decomp.h"
 #include "tk/timer.h"
 #include "tk/tk.h"
 #include "tk/tmpfile.h"
@@ -72,17 +73,26 @@ int tk_mc_run(const tk_mc_params *p, const tk_run_ctx *ctx, const tk_mc_job *job
 	tk_progress_begin(ctx, job->label, (st->total - st->done + R - 1) / R);
 	while (st->done < st->total) {
 		uint64_t left = st->total - st->done;
-		uint64_t n = p->checkpoint && job->epoch < left ? job->epoch : left, b0, b1;
-		tk_split(n, R, r, &b0, &b1);
+		uint64_t n = p->checkpoint && job->epoch < left ? job->epoch : left;
+		tk_range b = tk_decomp_rank(n);
 		uint64_t u[TK_CKPT_MAX_U] = {0};
 		tk_xsum x[TK_CKPT_MAX_X];
 		for (int i = 0; i < st->nx; i++)
 			tk_xsum_init(&x[i]);
-		job->local(job->arg, st->done + b0, st->done + b1, u, x);
+		job->local(job->arg, st->done + b.lo, st->done + b.hi, u, x);
+		/* the epoch's combine: counts and exact sums in one packed collective */
+		int64_t w[TK_CKPT_MAX_X][TK_XSUM_WORDS];
+		tk_pack pk;
+		tk_pack_init(&pk);
 		if (st->nu > 0)
-			tk_comm_allreduce_u64(u, (size_t)st->nu, TK_SUM);
+			tk_pack_u64(&pk, u, (size_t)st->nu, TK_SUM);
 		for (int i = 0; i < st->nx; i++) {
-			tk_xsum_allreduce(&x[i]);
+			tk_xsum_to_words(&x[i], w[i]);
+			tk_pack_i64(&pk, w[i], TK_XSUM_WORDS, TK_SUM);
+		}
+		tk_comm_allreduce_pack(&pk);
+		for (int i = 0; i < st->nx; i++) {
+			tk_xsum_from_words(&x[i], w[i]);
 			tk_xsum_merge(&st->x[i], &x[i]);
 		}
 		for (int i = 0; i < st->nu; i++)

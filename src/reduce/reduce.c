@@ -3,7 +3,8 @@
  * variance method).
  *
  * Rule: one kernel, written once: the local work is an OpenMP loop over this rank's
- * blocks, the global combine is one round of comm-layer reductions.  A block is always
+ * blocks (split by the decomposition layer), the global combine is one packed
+ * collective (tk_pack: counts, first NaN, min and max with index, exact sums).  A block is always
  * reduced whole, by one thread, in one fixed order, so its partial sums do not depend
  * on who reduced it; partials are combined exactly.
  */
@@ -15,6 +16,7 @@
 
 #include "simd/dispatch.h"
 #include "tk/comm.h"
+#include "tk/decomp.h"
 #include "tk/omp.h"
 #include "tk/reduce.h"
 #include "tk/timer.h"
@@ -122,10 +124,9 @@ int tk_reduce_opts_check(const tk_reduce_opts *o)
 
 void tk_reduce_slice(uint64_t n, int rank, int size, uint64_t *lo, uint64_t *hi)
 {
-	uint64_t nblk = n / BLOCK + (n % BLOCK != 0), b0, b1;
-	tk_split(nblk, (uint64_t)size, (uint64_t)rank, &b0, &b1);
-	*lo = b0 * BLOCK < n ? b0 * BLOCK : n;
-	*hi = b1 * BLOCK < n ? b1 * BLOCK : n;
+	tk_range r = tk_decomp_blocks(n, BLOCK, (uint64_t)size, (uint64_t)rank);
+	*lo = r.lo;
+	*hi = r.hi;
 }
 
 /* ---- the stats pass ---------------------------------------------------------- */
@@ -133,8 +134,7 @@ void tk_reduce_slice(uint64_t n, int rank, int size, uint64_t *lo, uint64_t *hi)
 /* One thread's partial results; aligned so threads never share a cache line. */
 typedef struct part {
 	tk_xsum sum, s1, s2;   /* sum of x; sums of d = x - K and of d * d */
-	double min, max;
-	uint64_t imin, imax;   /* first index of min / max (NONE: none yet) */
+	tk_loc mn, mx;         /* min / max and its first index (NONE: none yet) */
 	uint64_t nan, pinf, ninf, first_nan;
 	int e_guess;           /* exponent bound for the fused xsum split (see block_stats) */
 	char pad[64];
@@ -146,9 +146,9 @@ static void part_init(part *p)
 	tk_xsum_init(&p->sum);
 	tk_xsum_init(&p->s1);
 	tk_xsum_init(&p->s2);
-	p->min = INFINITY;
-	p->max = -INFINITY;
-	p->imin = p->imax = p->first_nan = NONE;
+	p->mn = (tk_loc){INFINITY, NONE};
+	p->mx = (tk_loc){-INFINITY, NONE};
+	p->first_nan = NONE;
 	p->e_guess = INT32_MIN; /* none yet */
 }
 
@@ -176,19 +176,17 @@ static void block_fast(const double *x, size_t len, uint64_t g, int do_sum, int 
                        part *p, const tk_reduce_scan *b, double c1, double c2, int guessed)
 {
 	/* blocks come in increasing index order: a later equal value is not first */
-	if (b->mn < p->min || p->imin == NONE) {
+	if (b->mn < p->mn.v || p->mn.i == NONE) {
 		size_t i = 0;
 		while (x[i] != b->mn)
 			i++;
-		p->min = x[i];
-		p->imin = g + i;
+		p->mn = (tk_loc){x[i], g + i};
 	}
-	if (b->mx > p->max || p->imax == NONE) {
+	if (b->mx > p->mx.v || p->mx.i == NONE) {
 		size_t i = 0;
 		while (x[i] != b->mx)
 			i++;
-		p->max = x[i];
-		p->imax = g + i;
+		p->mx = (tk_loc){x[i], g + i};
 	}
 	if (do_sum) {
 		double maxabs = -b->mn > b->mx ? -b->mn : b->mx;
@@ -236,14 +234,10 @@ static void block_stats(const double *x, size_t len, uint64_t g, double K, int s
 		}
 		p->pinf += v == INFINITY;
 		p->ninf += v == -INFINITY;
-		if (v < p->min || p->imin == NONE) {
-			p->min = v;
-			p->imin = g + i;
-		}
-		if (v > p->max || p->imax == NONE) {
-			p->max = v;
-			p->imax = g + i;
-		}
+		if (v < p->mn.v || p->mn.i == NONE)
+			p->mn = (tk_loc){v, g + i};
+		if (v > p->mx.v || p->mx.i == NONE)
+			p->mx = (tk_loc){v, g + i};
 	}
 	p->nan += nans;
 	size_t m;
@@ -258,25 +252,13 @@ static void block_stats(const double *x, size_t len, uint64_t g, double K, int s
 	}
 }
 
-/* Lexicographic (value, index) combine of a min (sign 1) or max (sign -1). */
-static void pick(double *v, uint64_t *i, double v2, uint64_t i2, int sign)
-{
-	if (i2 == NONE)
-		return;
-	int better = sign > 0 ? v2 < *v : v2 > *v;
-	if (*i == NONE || better || (v2 == *v && i2 < *i)) {
-		*v = v2;
-		*i = i2;
-	}
-}
-
 static void part_merge(part *dst, const part *src)
 {
 	tk_xsum_merge(&dst->sum, &src->sum);
 	tk_xsum_merge(&dst->s1, &src->s1);
 	tk_xsum_merge(&dst->s2, &src->s2);
-	pick(&dst->min, &dst->imin, src->min, src->imin, 1);
-	pick(&dst->max, &dst->imax, src->max, src->imax, -1);
+	tk_loc_merge(&dst->mn, src->mn, TK_MIN); /* (value, first index), as across ranks */
+	tk_loc_merge(&dst->mx, src->mx, TK_MAX);
 	dst->nan += src->nan;
 	dst->pinf += src->pinf;
 	dst->ninf += src->ninf;
@@ -304,20 +286,6 @@ static double pilot_shift(const double *x, uint64_t nloc)
 	}
 	tk_comm_bcast(&k, sizeof k, 0);
 	return k;
-}
-
-/* Global min or max with its first index, the value taken from the owner. */
-static void global_pick(double *v, uint64_t *idx, int sign)
-{
-	double b[1] = {*idx == NONE ? (sign > 0 ? INFINITY : -INFINITY) : *v};
-	tk_comm_allreduce_f64(b, 1, sign > 0 ? TK_MIN : TK_MAX);
-	uint64_t cand[1] = {*idx != NONE && *v == b[0] ? *idx : NONE};
-	tk_comm_allreduce_u64(cand, 1, TK_MIN);
-	double mine[1] = {cand[0] != NONE && cand[0] == *idx ? *v : (sign > 0 ? INFINITY
-	                                                                       : -INFINITY)};
-	tk_comm_allreduce_f64(mine, 1, sign > 0 ? TK_MIN : TK_MAX);
-	*idx = cand[0];
-	*v = cand[0] == NONE ? NAN : mine[0];
 }
 
 /* The sum with a shared accumulator updated per value (atomic or critical). */
@@ -534,10 +502,9 @@ static int stats_pass(const double *x, uint64_t lo, uint64_t nloc, const tk_redu
 			ran = T;
 		part *p = &parts[t];
 		double tmp[BLOCK];
-		uint64_t b0, b1;
 		part_init(p);
-		tk_split(nblk, (uint64_t)T, (uint64_t)t, &b0, &b1);
-		for (uint64_t k = b0; k < b1; k++) {
+		tk_range b = tk_decomp_thread((tk_range){0, nblk});
+		for (uint64_t k = b.lo; k < b.hi; k++) {
 			size_t len = nloc - k * BLOCK < BLOCK ? nloc - k * BLOCK : BLOCK;
 			block_stats(x + k * BLOCK, len, lo + k * BLOCK, K, o->skip_nan, private_sum,
 			            want_var, p, tmp);
@@ -567,17 +534,30 @@ static int stats_part(const double *x, uint64_t lo, uint64_t nloc, uint64_t n,
 	if (st < 0)
 		return st;
 
-	/* the global combine */
-	uint64_t cnt[3] = {tot.nan, tot.pinf, tot.ninf};
-	tk_comm_allreduce_u64(cnt, 3, TK_SUM);
-	uint64_t fn[1] = {tot.first_nan};
-	tk_comm_allreduce_u64(fn, 1, TK_MIN);
+	/* the global combine, one collective: counts, first NaN, min and max with their
+	 * first index (the value from its owner, bits and all), and the exact sums (the d
+	 * sums only when var is asked for: they are used only then) */
+	int want_var = (o->ops & (TK_RED_VAR | TK_RED_STD)) != 0;
+	uint64_t cnt[3] = {tot.nan, tot.pinf, tot.ninf}, fn[1] = {tot.first_nan};
+	int64_t w[3][TK_XSUM_WORDS];
+	tk_pack pk;
+	tk_pack_init(&pk);
+	tk_pack_u64(&pk, cnt, 3, TK_SUM);
+	tk_pack_u64(&pk, fn, 1, TK_MIN);
+	tk_pack_loc(&pk, &tot.mn, 1, TK_MIN);
+	tk_pack_loc(&pk, &tot.mx, 1, TK_MAX);
+	tk_xsum *sums[3] = {&tot.sum, &tot.s1, &tot.s2};
+	for (int i = 0; i < (want_var ? 3 : 1); i++) {
+		tk_xsum_to_words(sums[i], w[i]);
+		tk_pack_i64(&pk, w[i], TK_XSUM_WORDS, TK_SUM);
+	}
+	tk_comm_allreduce_pack(&pk);
+	for (int i = 0; i < (want_var ? 3 : 1); i++)
+		tk_xsum_from_words(sums[i], w[i]);
 	s->nan = cnt[0];
 	s->posinf = cnt[1];
 	s->neginf = cnt[2];
 	s->count = o->skip_nan ? n - s->nan : n;
-	global_pick(&tot.min, &tot.imin, 1);
-	global_pick(&tot.max, &tot.imax, -1);
 	if (s->count == 0) {
 		st = tk_error_set(TK_EIO, "reduce: no values left after --skip-nan (all %llu "
 		                  "are NaN)", (unsigned long long)n);
@@ -587,16 +567,15 @@ static int stats_part(const double *x, uint64_t lo, uint64_t nloc, uint64_t n,
 		s->min = s->max = NAN;
 		s->argmin = s->argmax = fn[0];
 	} else {
-		s->min = tot.min;
-		s->argmin = tot.imin;
-		s->max = tot.max;
-		s->argmax = tot.imax;
+		s->min = tot.mn.v;
+		s->argmin = tot.mn.i;
+		s->max = tot.mx.v;
+		s->argmax = tot.mx.i;
 	}
-	tk_xsum_allreduce(&tot.sum);
 	s->sum = tk_xsum_round(&tot.sum);
 	s->mean = s->sum / (double)s->count;
 	s->var_passes = 0;
-	if (o->ops & (TK_RED_VAR | TK_RED_STD)) {
+	if (want_var) {
 		s->var_passes = 1;
 		s->shift = K;
 		int finite = s->posinf == 0 && s->neginf == 0 && (o->skip_nan || s->nan == 0);
@@ -604,8 +583,6 @@ static int stats_part(const double *x, uint64_t lo, uint64_t nloc, uint64_t n,
 			s->var = NAN;
 		} else {
 			double ratio;
-			tk_xsum_allreduce(&tot.s1);
-			tk_xsum_allreduce(&tot.s2);
 			s->var = var_from(&tot.s1, &tot.s2, s->count, o->ddof, &ratio);
 			if (ratio > 0.125) { /* K was far from the mean: redo with K = mean */
 				double t0 = tk_now();
@@ -707,9 +684,8 @@ double tk_membw(uint64_t bytes, int reps, int *ok)
 		double t0 = tk_now(), total = 0.0;
 #pragma omp parallel reduction(+ : total)
 		{
-			uint64_t i0, i1;
-			tk_split(n, (uint64_t)tk_thread_count(), (uint64_t)tk_thread_id(), &i0, &i1);
-			total += tk_fn.tk_membw_sum(a + i0, (size_t)(i1 - i0));
+			tk_range t = tk_decomp_thread((tk_range){0, n});
+			total += tk_fn.tk_membw_sum(a + t.lo, (size_t)(t.hi - t.lo));
 		}
 		double dt[1] = {tk_now() - t0};
 		tk_comm_allreduce_f64(dt, 1, TK_MAX);

@@ -1,13 +1,14 @@
 /*
  * test_decomp.c: the decomposition layer (tk/decomp.h) on hand-worked splits: a part
  * count that does not divide the items, more parts than items, halos wider than a
- * strip; the exchange of a world of one.  (The exchange over ranks is tested in
- * tests/mpi_runner.c at 1, 2 and 4 ranks.)
+ * strip; whole-block splits; the exchange, scatter and gather of a world of one.  (The
+ * transfers over ranks are tested in tests/mpi_runner.c at 1, 2 and 4 ranks.)
  */
 #include <string.h>
 
 #include "tk/decomp.h"
 #include "tk/omp.h"
+#include "tk/tk.h"
 #include "tk_test.h"
 
 #define RANGE_IS(rg, l, h)                                                             \
@@ -56,6 +57,42 @@ static void blocks_and_owners(void)
 	RANGE_IS(tk_decomp_block(UINT64_MAX, 2, 1), UINT64_C(1) << 63, UINT64_MAX);
 	/* a world of one: this rank owns everything */
 	RANGE_IS(tk_decomp_rank(17), 0, 17);
+	/* 2 over 5: the last part is empty, at the end; near 2^64 nothing wraps */
+	RANGE_IS(tk_decomp_block(2, 5, 4), 2, 2);
+	RANGE_IS(tk_decomp_block(UINT64_MAX, 3, 2), UINT64_MAX / 3 * 2, UINT64_MAX);
+}
+
+static void whole_blocks(void)
+{
+	/* 10 items in blocks of 4 (4, 4, 2) over 2 parts: blocks 0, 1 | block 2 */
+	RANGE_IS(tk_decomp_blocks(10, 4, 2, 0), 0, 8);
+	RANGE_IS(tk_decomp_blocks(10, 4, 2, 1), 8, 10);
+	/* over 4 parts: one block each for parts 0..2, part 3 empty at the end */
+	RANGE_IS(tk_decomp_blocks(10, 4, 4, 0), 0, 4);
+	RANGE_IS(tk_decomp_blocks(10, 4, 4, 1), 4, 8);
+	RANGE_IS(tk_decomp_blocks(10, 4, 4, 2), 8, 10);
+	RANGE_IS(tk_decomp_blocks(10, 4, 4, 3), 10, 10);
+	/* 8 in blocks of 4 over 3 (no short block): 0-4, 4-8, empty */
+	RANGE_IS(tk_decomp_blocks(8, 4, 3, 1), 4, 8);
+	RANGE_IS(tk_decomp_blocks(8, 4, 3, 2), 8, 8);
+	/* 11 in blocks of 4 (4, 4, 3) over 2: blocks 0, 1 | block 2 = 8..10 */
+	RANGE_IS(tk_decomp_blocks(11, 4, 2, 1), 8, 11);
+	/* nothing, and a block larger than n */
+	RANGE_IS(tk_decomp_blocks(0, 4, 3, 0), 0, 0);
+	RANGE_IS(tk_decomp_blocks(3, 4, 2, 0), 0, 3);
+	RANGE_IS(tk_decomp_blocks(3, 4, 2, 1), 3, 3);
+}
+
+static void held_rows(void)
+{
+	/* own 3..5 of 10, halo 2: 1..7 */
+	RANGE_IS(tk_decomp_held(10, (tk_range){3, 6}, 2), 1, 8);
+	/* clipped at both ends */
+	RANGE_IS(tk_decomp_held(10, (tk_range){0, 2}, 5), 0, 7);
+	RANGE_IS(tk_decomp_held(10, (tk_range){9, 10}, 1), 8, 10);
+	RANGE_IS(tk_decomp_held(4, (tk_range){1, 3}, 9), 0, 4);
+	/* nothing own, nothing held */
+	RANGE_IS(tk_decomp_held(10, (tk_range){4, 4}, 3), 4, 4);
 }
 
 static void thread_blocks(void)
@@ -146,8 +183,34 @@ static void exchange_alone(void)
 	CU_ASSERT(memcmp(buf, copy, sizeof buf) == 0);
 }
 
+static void scatter_gather_alone(void)
+{
+	/* a world of one: the scatter copies the whole grid (the halo clipped away), the
+	 * gather copies it back; in place nothing moves; a failed status moves nothing */
+	unsigned char all[12], held[12], back[12];
+	for (int i = 0; i < 12; i++)
+		all[i] = (unsigned char)(3 * i + 1);
+	memset(held, 0, sizeof held);
+	CU_ASSERT_EQUAL(tk_strip_scatter(4, 2, 3, all, held, 0, 0), 0);
+	CU_ASSERT(memcmp(held, all, sizeof all) == 0);
+	CU_ASSERT_EQUAL(tk_strip_scatter(4, 2, 3, all, all, 0, 0), 0);
+	CU_ASSERT_EQUAL(all[11], 34);
+	memset(back, 0, sizeof back);
+	CU_ASSERT_EQUAL(tk_strip_gather(4, 3, held, back, 0, 0), 0);
+	CU_ASSERT(memcmp(back, all, sizeof all) == 0);
+	memset(held, 0, sizeof held);
+	tk_error_clear();
+	CU_ASSERT_EQUAL(tk_strip_scatter(4, 1, 3, all, held, 0, TK_EIO), TK_EIO);
+	CU_ASSERT_EQUAL(tk_strip_gather(4, 3, all, held, 0, TK_EIO), TK_EIO);
+	CU_ASSERT_EQUAL(held[0] + held[11], 0);
+	tk_error_clear();
+}
+
 static const tk_test tests[] = {
 	{"blocks and owners", blocks_and_owners},
+	{"whole blocks", whole_blocks},
+	{"held rows", held_rows},
+	{"scatter and gather in a world of one", scatter_gather_alone},
 	{"thread blocks", thread_blocks},
 	{"strips with halos", strips_with_halos},
 	{"halo rows and reach", halo_rows_and_reach},

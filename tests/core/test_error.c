@@ -25,24 +25,6 @@ static void exit_codes(void)
 	CU_ASSERT_EQUAL(tk_exit_code(-77), 5);
 }
 
-static void split_covers_range(void)
-{
-	/* 10 items over 4 parts: 3,3,2,2 */
-	uint64_t lo, hi, want[5] = {0, 3, 6, 8, 10};
-	for (int i = 0; i < 4; i++) {
-		tk_split(10, 4, i, &lo, &hi);
-		CU_ASSERT_EQUAL(lo, want[i]);
-		CU_ASSERT_EQUAL(hi, want[i + 1]);
-	}
-	/* more parts than items: trailing parts are empty */
-	tk_split(2, 5, 4, &lo, &hi);
-	CU_ASSERT_EQUAL(lo, 2);
-	CU_ASSERT_EQUAL(hi, 2);
-	/* no overflow near 2^64 */
-	tk_split(UINT64_MAX, 3, 2, &lo, &hi);
-	CU_ASSERT_EQUAL(hi, UINT64_MAX);
-}
-
 static void alloc_overflow_is_enomem(void)
 {
 	tk_error_clear();
@@ -72,7 +54,6 @@ static void agreement_on_one_rank(void)
 static const tk_test tests[] = {
 	{"first error wins", first_error_wins},
 	{"exit codes", exit_codes},
-	{"split covers range", split_covers_range},
 	{"alloc overflow is ENOMEM", alloc_overflow_is_enomem},
 	{"agreement on one rank", agreement_on_one_rank},
 	{NULL, NULL},

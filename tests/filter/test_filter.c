@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "simd/dispatch.h"
+#include "tk/decomp.h"
 #include "tk/filter.h"
 #include "tk/omp.h"
 #include "tk/simd.h"
@@ -616,9 +617,9 @@ static int strips_equal_whole(const tk_filter_chain *c, const tk_image *in,
 	size_t row_in = tk_image_row_bytes(in), row_out = (size_t)in->width * co;
 	uint8_t *out = malloc(tk_image_bytes(whole) + 1);
 	for (int p = 0; p < parts; p++) {
-		uint64_t y0, y1;
+		tk_range own = tk_decomp_block(in->height, (uint64_t)parts, (uint64_t)p);
+		uint64_t y0 = own.lo, y1 = own.hi;
 		uint32_t a, b;
-		tk_split(in->height, (uint64_t)parts, (uint64_t)p, &y0, &y1);
 		tk_filter_halo(c, in->height, (uint32_t)y0, (uint32_t)y1, &a, &b);
 		uint8_t *strip = malloc((size_t)(b - a) * row_in + 1);
 		memcpy(strip, in->data + a * row_in, (size_t)(b - a) * row_in);

@@ -25,7 +25,7 @@ static int items_of(uint64_t n, uint64_t chunk, uint64_t w, uint64_t nw, uint64_
 
 static void static_blocks(void)
 {
-	/* 10 items over 3 workers in blocks (tk_split): 0-3, 4-6, 7-9 */
+	/* 10 items over 3 workers in blocks (tk_decomp_block): 0-3, 4-6, 7-9 */
 	uint64_t v[64];
 	CU_ASSERT_EQUAL(items_of(10, 0, 0, 3, v), 4);
 	CU_ASSERT(v[0] == 0 && v[3] == 3);
