@@ -26,7 +26,8 @@ static const tk_kernel kernels[] = {
 	 (uint64_t)1 << 27},
 	{"reduce", "membw", "read bandwidth: STREAM-style read-only sum", "memory",
 	 {.reduce = tk_reduce_membw_kernel}, "--model membw", NULL, 0},
-	{"filter", "image", "filter one image split in row strips over ranks (halo exchange)",
+	{"filter", "image",
+	 "filter one image split in row strips over ranks (rows and halos in one transfer)",
 	 "memory", {.filter = tk_filter_run_image},
 	 "--filter gaussian --sigma 2 --generate 7680x4320", NULL, 0},
 	/* a folder of images needs files: bench has no preset for it */
