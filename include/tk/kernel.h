@@ -47,6 +47,9 @@ typedef struct tk_kernel {
 	const char *bench_args; /* arguments bench passes for its preset size */
 	const char *size_opt;   /* the option bench scales for weak scaling, or NULL */
 	uint64_t bench_size;    /* preset value of size_opt */
+	int size_dims;          /* the work grows as size_opt^size_dims (a grid's side: 2), so
+	                         * weak scaling multiplies size_opt by workers^(1/size_dims);
+	                         * 1 for a count, 0 without size_opt */
 } tk_kernel;
 
 /* One run's parameters, tagged with their family (tk_args_mc(&p), ...). */

@@ -189,7 +189,13 @@ config *bench_add_config(bench *b, const tk_kernel *k, int mode, int r, int t, i
 	c->ci_lo = c->ci_hi = c->ci_level = NAN;
 	c->others = c->steal = c->load_before = c->load_after = NAN;
 	uint64_t base = b->size_given ? b->size : k->bench_size;
-	c->size = k->size_opt ? (b->scaling == 1 ? base * (uint64_t)w : base) : 0;
+	/* weak: the work, size^dims, grows as the workers; the size by w^(1/dims) */
+	double grow = k->size_dims > 1 ? pow((double)w, 1.0 / k->size_dims) : (double)w;
+	c->size = k->size_opt ? (b->scaling == 1 ? (k->size_dims > 1
+	                                                ? (uint64_t)llround((double)base * grow)
+	                                                : base * (uint64_t)w)
+	                                         : base)
+	                      : 0;
 	return c;
 }
 

@@ -120,8 +120,12 @@ void bench_summarise(bench *b, int first, int last)
 				scalar = o;
 		}
 		double t1 = serial && serial->kst.n ? serial->kst.median : NAN;
-		if (b->scaling == 1) /* weak: scaled speedup, w x T1 / Tw */
-			c->speedup = c->workers * tk_speedup(t1, c->kst.median);
+		if (b->scaling == 1) { /* weak: scaled speedup, (work ratio) x T1 / Tw */
+			double ratio = c->workers;
+			if (c->k->size_dims > 1 && serial && serial->size)
+				ratio = pow((double)c->size / (double)serial->size, c->k->size_dims);
+			c->speedup = ratio * tk_speedup(t1, c->kst.median);
+		}
 		else
 			c->speedup = tk_speedup(t1, c->kst.median);
 		c->efficiency = tk_efficiency(c->speedup, c->workers);

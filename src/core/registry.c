@@ -16,29 +16,29 @@
 
 static const tk_kernel kernels[] = {
 	{"montecarlo", "pi", "estimate pi from points in the unit square", "cpu",
-	 {.mc = tk_mc_pi}, "--model pi", "samples", (uint64_t)1 << 28},
+	 {.mc = tk_mc_pi}, "--model pi", "samples", (uint64_t)1 << 28, 1},
 	{"montecarlo", "option", "price a European option, checked against Black-Scholes",
-	 "cpu", {.mc = tk_mc_option}, "--model option", "samples", (uint64_t)1 << 24},
+	 "cpu", {.mc = tk_mc_option}, "--model option", "samples", (uint64_t)1 << 24, 1},
 	{"montecarlo", "ep", "NAS Parallel Benchmarks EP (Gaussian pairs), NPB-verified", "cpu",
-	 {.mc = tk_mc_ep}, "--model ep --class W", NULL, 0},
+	 {.mc = tk_mc_ep}, "--model ep --class W", NULL, 0, 0},
 	{"reduce", "stats", "sum, min, max, mean, var, std (and hist) of an array, exact",
 	 "memory", {.reduce = tk_reduce_stats_kernel}, "--model stats", "generate",
-	 (uint64_t)1 << 27},
+	 (uint64_t)1 << 27, 1},
 	{"reduce", "membw", "read bandwidth: STREAM-style read-only sum", "memory",
-	 {.reduce = tk_reduce_membw_kernel}, "--model membw", NULL, 0},
+	 {.reduce = tk_reduce_membw_kernel}, "--model membw", NULL, 0, 0},
 	{"filter", "image",
 	 "filter one image split in row strips over ranks (rows and halos in one transfer)",
 	 "memory", {.filter = tk_filter_run_image},
-	 "--filter gaussian --sigma 2 --generate 7680x4320", NULL, 0},
+	 "--filter gaussian --sigma 2 --generate 7680x4320", NULL, 0, 0},
 	/* a folder of images needs files: bench has no preset for it */
 	{"filter", "folder", "filter every image of a folder, a pool of workers taking whole "
-	 "images", "io", {.filter = tk_filter_run_folder}, NULL, NULL, 0},
+	 "images", "io", {.filter = tk_filter_run_folder}, NULL, NULL, 0, 0},
 	{"filter", "list", "filter every image of a list of paths and http(s) URLs, fetched by "
-	 "the workers", "io", {.filter = tk_filter_run_folder}, NULL, NULL, 0},
-	/* bench's --scaling weak multiplies --size by the workers: the work grows as their
-	 * square (docs/stencil.md) */
+	 "the workers", "io", {.filter = tk_filter_run_folder}, NULL, NULL, 0, 0},
+	/* an N x N grid: bench's --scaling weak grows N by the square root of the workers,
+	 * so the work (N^2 points a step) grows as the workers do */
 	{"stencil", "heat", "2-D heat equation: Jacobi sweeps, row strips, halos each step",
-	 "memory", {.stencil = tk_stencil_run}, "--steps 50", "size", 2048},
+	 "memory", {.stencil = tk_stencil_run}, "--steps 50", "size", 2048, 2},
 };
 
 #define NKERNELS (sizeof kernels / sizeof kernels[0])

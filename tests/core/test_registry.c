@@ -83,6 +83,9 @@ static void rows(void)
 		/* a size bench scales needs its preset, and only then */
 		CU_ASSERT_EQUAL(k[i].size_opt != NULL, k[i].bench_size != 0);
 		CU_ASSERT(!k[i].size_opt || k[i].bench_args);
+		/* the dimensions weak scaling grows the size by: 1 or 2 with a size, 0 without */
+		CU_ASSERT(k[i].size_opt ? k[i].size_dims >= 1 && k[i].size_dims <= 3
+		                        : k[i].size_dims == 0);
 		for (size_t j = i + 1; j < n; j++)
 			CU_ASSERT(strcmp(k[i].command, k[j].command) != 0 ||
 			          strcmp(k[i].name, k[j].name) != 0);
@@ -91,10 +94,10 @@ static void rows(void)
 
 static void broken_rows(void)
 {
-	tk_kernel none = {"montecarlo", "x", "s", "cpu", {0}, NULL, NULL, 0};
+	tk_kernel none = {"montecarlo", "x", "s", "cpu", {0}, NULL, NULL, 0, 0};
 	CU_ASSERT_EQUAL(tk_kernel_family(&none), -1);
 	tk_kernel two = {"montecarlo", "x", "s", "cpu", {.mc = tk_mc_pi, .stencil = tk_stencil_run},
-	                 NULL, NULL, 0};
+	                 NULL, NULL, 0, 0};
 	CU_ASSERT_EQUAL(tk_kernel_family(&two), -1);
 	/* parameters of another family are refused before the kernel runs */
 	const tk_kernel *pi = tk_kernel_find("montecarlo", "pi");

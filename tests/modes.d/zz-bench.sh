@@ -214,6 +214,18 @@ awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
 	END {for (s in n) if (n[s] < 2) bad = 1; exit bad}' "$WORK/w.csv" &&
 	pass || fail "bench weak: digests per size: $(cut -d, -f2,3,7,11,27 "$WORK/w.csv" | tr '\n' ' ')"
 
+# weak scaling of a 2-D grid: N grows as the square root of the workers (the registry's
+# size_dims), so the points per worker stay the same: 64, round(64 sqrt 2) = 91, 128
+if timeout 300 "$TK" bench stencil --size 64 --args "--steps 5" --workers 1,2,4 --modes serial,omp \
+	--scaling weak --repeat 1 --warmup 0 --csv "$WORK/sw.csv" >"$WORK/sw.out" 2>&1 &&
+	awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+		{s[$c["workers"]] = $c["size"]} END {exit !(s[1] == 64 && s[2] == 91 && s[4] == 128)}' \
+		"$WORK/sw.csv"; then
+	pass
+else
+	fail "bench weak stencil: sizes per workers: $(cut -d, -f2,4,7 "$WORK/sw.csv" 2>/dev/null | tr '\n' ' ') $(tail -n 2 "$WORK/sw.out")"
+fi
+
 # --- round robin, the median's confidence interval, load and steal -----------------
 # 2 configurations x 10 runs: sorted by start time the runs alternate (repeat r of
 # every configuration before repeat r+1 of any); the interval of 10 runs is the 2nd to
