@@ -261,8 +261,10 @@ bench_mpi_sigterm() {
 if [ $have_mpi = 1 ]; then
 	rank_kill 2 montecarlo --samples 2^44
 	mkdir -p "$WORK/kill4/out"
-	rank_kill 4 filter --filter median --size 5 --generate 6000x6000x3 \
-		--output "$WORK/kill4/out/big.png"
+	# a kernel of about 3 s (4 wide gaussians), so the kill lands before the write even
+	# on a loaded machine (a median's 0.04 s let the run finish first)
+	rank_kill 4 filter --filter gaussian,gaussian,gaussian,gaussian --sigma 40 \
+		--generate 6000x6000x3 --output "$WORK/kill4/out/big.png"
 	mpirun_sigterm 2 write
 	mpirun_sigterm 4 run
 	bench_mpi_sigterm

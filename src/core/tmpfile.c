@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ static struct {
 } slots[SLOTS];
 static volatile sig_atomic_t child_pgid;
 static volatile sig_atomic_t deferring, pending;
+static int creating; /* threads between mkstemp and slot_add (atomic) */
 
 static void slot_add(const char *name)
 {
@@ -62,7 +64,20 @@ int tk_tmp_open(const char *what, const char *path, mode_t mode, char **tmp)
 		return tk_error_set(TK_ENOMEM, "%s: out of memory", what ? what : path);
 	memcpy(t, path, n);
 	memcpy(t + n, ".tmp.XXXXXX", 12);
+	/* No signal may remove the files between the file's creation and its
+	 * registration: SIGINT/SIGTERM are held in this thread, and a handler running in
+	 * another thread waits while `creating` says a file is on its way */
+	sigset_t hold, old;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &hold, &old);
+	__atomic_add_fetch(&creating, 1, __ATOMIC_ACQ_REL);
 	int fd = mkstemp(t); /* O_CREAT | O_EXCL, mode 0600: never an existing file */
+	if (fd >= 0)
+		slot_add(t);
+	__atomic_sub_fetch(&creating, 1, __ATOMIC_ACQ_REL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (fd < 0) {
 		int e = errno;
 		free(t);
@@ -70,7 +85,6 @@ int tk_tmp_open(const char *what, const char *path, mode_t mode, char **tmp)
 			return tk_error_set(TK_EIO, "%s: cannot create (%s)", path, strerror(e));
 		return tk_error_set(TK_EIO, "%s: cannot write %s: %s", what, path, strerror(e));
 	}
-	slot_add(t);
 	mode_t mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, mode & ~mask) != 0) {
@@ -155,6 +169,11 @@ static void on_signal(int sig)
 		kill(-g, SIGKILL);
 		waitpid(g, NULL, 0);
 	}
+	/* a thread between mkstemp and slot_add (it holds the signals, so it is another
+	 * thread than this one) is a few instructions from registering its file: wait for
+	 * it, bounded (about 0.1 s at most, poll is async-signal-safe) */
+	for (int i = 0; i < 100 && __atomic_load_n(&creating, __ATOMIC_ACQUIRE) > 0; i++)
+		poll(NULL, 0, 1);
 	for (int i = 0; i < SLOTS; i++)
 		if (__atomic_load_n(&slots[i].used, __ATOMIC_ACQUIRE) == 2)
 			unlink(slots[i].name);
