@@ -12,13 +12,34 @@
 #include "tk/comm.h"
 #include "tk/tk.h"
 
+/* --first-sample/--samples given: the range the chunks must cover (a lost last chunk
+ * leaves no gap between the others, so only the expected range can catch it). */
+typedef struct want_range {
+	uint64_t first, samples;
+	int first_given, samples_given;
+} want_range;
+
+static int check_range(const tk_mc_params *p, const want_range *w)
+{
+	uint64_t first = w->first_given ? w->first : p->first_sample;
+	uint64_t n = w->samples_given ? w->samples : p->samples;
+	TK_REQUIRE(first == p->first_sample && n == p->samples, TK_EUSAGE,
+	           "merge: the chunks cover samples [%llu, %llu), not the expected [%llu, "
+	           "%llu)",
+	           (unsigned long long)p->first_sample,
+	           (unsigned long long)(p->first_sample + p->samples), (unsigned long long)first,
+	           (unsigned long long)(first + n));
+	return 0;
+}
+
 /* The merged run's result: the single run's fields, its kernel time the chunks' sum. */
-static int merged_result(tk_mc_chunk *c, size_t n, tk_result *r)
+static int merged_result(tk_mc_chunk *c, size_t n, const want_range *w, tk_result *r)
 {
 	static char model[16]; /* borrowed by the report */
 	tk_mc_params p;
 	tk_ckpt st;
 	TK_CHECK(tk_mc_chunks_merge(c, n, &p, &st));
+	TK_CHECK(check_range(&p, w));
 	memcpy(model, c[0].model, sizeof model);
 	tk_result_init(r, "montecarlo", model);
 	TK_CHECK(tk_mc_chunk_result(model, &p, &st, r));
@@ -29,7 +50,7 @@ static int merged_result(tk_mc_chunk *c, size_t n, tk_result *r)
 	return 0;
 }
 
-static int merge_files(const char **files, int n, tk_result *r)
+static int merge_files(const char **files, int n, const want_range *w, tk_result *r)
 {
 	TK_REQUIRE(n >= 2, TK_EUSAGE,
 	           "merge: needs the records of two or more chunks (got %d file%s)", n,
@@ -41,14 +62,23 @@ static int merge_files(const char **files, int n, tk_result *r)
 	for (int i = 0; i < n && rc == 0; i++)
 		rc = tk_mc_chunk_read(files[i], &c[i]);
 	if (rc == 0)
-		rc = merged_result(c, (size_t)n, r);
+		rc = merged_result(c, (size_t)n, w, r);
 	tk_free(c);
 	return rc;
 }
 
 int tk_cmd_merge(int argc, char **argv, tk_run_ctx *ctx)
 {
-	const tk_opt opts[] = {TK_OPT_END};
+	want_range w = {0, 0, 0, 0};
+	const tk_opt opts[] = {
+		{"first-sample", TK_OPT_U64, &w.first, "K",
+		 "the chunks must start at sample K (default: where the first one does)", NULL, 0,
+		 0, 0, &w.first_given},
+		{"samples", TK_OPT_U64, &w.samples, "N",
+		 "the chunks must cover N samples in all (default: what they cover)", NULL, 0, 0,
+		 0, &w.samples_given},
+		TK_OPT_END,
+	};
 	const char **files = tk_alloc((size_t)argc + 1, sizeof *files);
 	int nfiles = 0;
 	int rc = tk_error_agree(files ? 0 : TK_ENOMEM);
@@ -58,7 +88,7 @@ int tk_cmd_merge(int argc, char **argv, tk_run_ctx *ctx)
 	                  "records)", argc, argv, opts, files, argc, &nfiles);
 	if (rc == 0) {
 		tk_result r;
-		rc = tk_error_agree(merge_files(files, nfiles, &r));
+		rc = tk_error_agree(merge_files(files, nfiles, &w, &r));
 		if (rc == 0)
 			rc = tk_error_agree(tk_report(&r, ctx));
 		if (rc == 0)

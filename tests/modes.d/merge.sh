@@ -55,7 +55,7 @@ merge_chunk "$M/pi.a.json" "${m_serial[@]}" "${pi[@]}" --first-sample 12345 --sa
 merge_chunk "$M/pi.b.json" "${m_omp[@]}" "${pi[@]}" --first-sample 712346 --samples 1000003 --threads 2
 merge_chunk "$M/pi.c.json" "${m_par[@]}" "${pi[@]}" --first-sample 1712349 --samples 1300013 "${m_par_args[@]}"
 merge_expect "merge: pi, 3 chunks (serial, omp, ${m_par[0]##*/})" "$pi_ref" env -- merge "$M/pi.c.json" "$M/pi.a.json" "$M/pi.b.json"
-merge_expect "merge: pi, merged by ${m_merge[0]##*/}" "$pi_ref" "${m_merge[@]}" merge "$M/pi.b.json" "$M/pi.a.json" "$M/pi.c.json"
+merge_expect "merge: pi, merged by ${m_merge[0]##*/}" "$pi_ref" "${m_merge[@]}" merge "$M/pi.b.json" "$M/pi.a.json" "$M/pi.c.json" --first-sample 12345 --samples 3000017
 # a merged record is a chunk itself
 run_json "$M/pi.ab.json" env -- merge "$M/pi.a.json" "$M/pi.b.json"
 merge_expect "merge: pi, a merge of merges" "$pi_ref" env -- merge "$M/pi.ab.json" "$M/pi.c.json"
@@ -116,6 +116,7 @@ expect_error "merge: other seed" 2 "seed.json has --seed 22, .*pi.a.json --seed 
 expect_error "merge: other model" 2 "model.json is a --model option chunk" -- merge "$a" "$M/model.json"
 expect_error "merge: other version" 2 "written by toolkit 0.0.0-other" -- merge "$a" "$M/version.json"
 expect_error "merge: ep" 2 "montecarlo --model ep has no chunks" -- merge "$M/ep.json" "$M/ep.json"
+expect_error "merge: a lost last chunk" 2 "the chunks cover samples \[12345, 1712349), not the expected \[12345, 3012362)" -- merge "$a" "$b" --samples 3000017
 expect_error "merge: one file" 2 "needs the records of two or more chunks (got 1 file)" -- merge "$a"
 expect_error "merge: no file" 2 "needs the records of two or more chunks (got 0 files)" -- merge
 expect_error "merge: missing file" 3 "no-such.json: cannot open" -- merge "$a" "$M/no-such.json"
