@@ -438,7 +438,7 @@ tk_count() {
 # that survives its time limit.  It runs `LAUNCH toolkit montecarlo OPTIONS --checkpoint
 # CKPT`, with --resume CKPT when CKPT exists (a run stopped before, or a requeued job).
 # USR1 or TERM to the batch shell (Slurm's --signal=B:USR1@60, PBS at its walltime) is
-# passed on as TERM: the run writes CKPT and stops (exit 143).  The job is then requeued
+# passed on as USR1: the run writes CKPT and stops (exit 138).  The job is then requeued
 # (Slurm, when TK_REQUEUE is not 0: scontrol requeue; the job needs --requeue) or told
 # how to continue.  The finished run's JSON record is written to RECORD (atomically).
 # TK_CHECKPOINT_EVERY seconds between checkpoints (default 300).  Returns 0 finished,
@@ -462,7 +462,9 @@ tk_mc_resumable() {
 	wait "$pid" # returns early when a trapped signal arrives
 	rc=$?
 	if [ -n "$stopped" ]; then
-		kill -TERM "$pid" 2>/dev/null # the run checkpoints and stops
+		# USR1: srun and mpirun pass it on to the ranks (TERM would make srun end the
+		# step); the run checkpoints and stops with exit 138
+		kill -USR1 "$pid" 2>/dev/null
 		wait "$pid"
 		rc=$?
 	fi

@@ -132,3 +132,7 @@ expect_error "first-sample past 2^63" 2 "past the sample index space" -- monteca
 expect_error "first-sample not a number" 2 "first-sample expects a whole" -- montecarlo --first-sample 1.5
 expect_error "first-sample: option off a block" 2 "needs --first-sample a multiple of 65536" -- montecarlo --model option --first-sample 100
 expect_error "first-sample: ep" 2 "first-sample does not apply to --model ep" -- montecarlo --model ep --first-sample 0
+
+# a chunk's checkpoint resumes only as the same chunk
+"$TK" montecarlo --samples 1000 --first-sample 5 --checkpoint "$M/ck5" --quiet >/dev/null 2>&1
+expect_error "resume: other --first-sample" 2 "checkpoint written for another --first-sample" -- montecarlo --samples 1000 --first-sample 6 --resume "$M/ck5"
