@@ -47,6 +47,10 @@ fi
 M=$WORK/merge
 mkdir -p "$M"
 
+# --first-sample gives one digest in every mode
+same_digest "montecarlo pi --first-sample" -- montecarlo --first-sample 12345 --samples 1000003 --seed 21
+same_digest "montecarlo option --first-sample" -- montecarlo --model option --first-sample $((3 * 65536)) --samples 700001
+
 # pi from an odd first sample, cut anywhere (hit counts are exact per sample)
 pi=(montecarlo --seed 21)
 run_json "$M/pi.json" env -- "${pi[@]}" --first-sample 12345 --samples 3000017 --threads 2
