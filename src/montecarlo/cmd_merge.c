@@ -73,10 +73,10 @@ int tk_cmd_merge(int argc, char **argv, tk_run_ctx *ctx)
 	const tk_opt opts[] = {
 		{"first-sample", TK_OPT_U64, &w.first, "K",
 		 "the chunks must start at sample K (default: where the first one does)", NULL, 0,
-		 0, 0, &w.first_given},
+		 0, 0, &w.first_given, 0, TK_MC_MAX_INDEX - 1},
 		{"samples", TK_OPT_U64, &w.samples, "N",
 		 "the chunks must cover N samples in all (default: what they cover)", NULL, 0, 0,
-		 0, &w.samples_given},
+		 0, &w.samples_given, 1, TK_MC_MAX_SAMPLES},
 		TK_OPT_END,
 	};
 	const char **files = tk_alloc((size_t)argc + 1, sizeof *files);
@@ -88,11 +88,13 @@ int tk_cmd_merge(int argc, char **argv, tk_run_ctx *ctx)
 	                  "records)", argc, argv, opts, files, argc, &nfiles);
 	if (rc == 0) {
 		tk_result r;
+		tk_result_init(&r, "montecarlo", "merge");
 		rc = tk_error_agree(merge_files(files, nfiles, &w, &r));
 		if (rc == 0)
 			rc = tk_error_agree(tk_report(&r, ctx));
 		if (rc == 0)
 			rc = tk_cli_verdict(&r);
+		tk_result_free(&r);
 	} else if (rc > 0) {
 		rc = 0;
 	}

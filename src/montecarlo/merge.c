@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,29 @@ static int get_str(const char *path, const tk_json *o, const char *key, char *ou
 	return 0;
 }
 
+/* What montecarlo's option table and checks let through (the kernels trust their
+ * parameters, so a record's are checked here as the command line's are there). */
+static int check_params(const char *path, const tk_mc_chunk *c)
+{
+	const tk_mc_params *p = &c->p;
+	int opt = strcmp(c->model, "option") == 0;
+	TK_REQUIRE(p->samples >= (opt ? 2u : 1u) && p->samples <= TK_MC_MAX_SAMPLES &&
+	                   p->first_sample <= TK_MC_MAX_INDEX - p->samples,
+	           TK_EIO, "merge: %s: a chunk range that montecarlo does not run (first_sample "
+	           "%llu, samples %llu)",
+	           path, (unsigned long long)p->first_sample, (unsigned long long)p->samples);
+	if (!opt)
+		return 0;
+	TK_REQUIRE(p->first_sample % TK_MC_BLOCK == 0, TK_EIO,
+	           "merge: %s: an option chunk whose first_sample %llu is not a multiple of 2^16",
+	           path, (unsigned long long)p->first_sample);
+	TK_REQUIRE(p->spot > 0 && p->strike > 0 && p->sigma > 0 && p->maturity > 0 &&
+	                   isfinite(p->spot) && isfinite(p->strike) && isfinite(p->sigma) &&
+	                   isfinite(p->maturity) && isfinite(p->rate),
+	           TK_EIO, "merge: %s: option parameters that montecarlo does not run", path);
+	return 0;
+}
+
 /* The chunk object's parameters into c->p: the range and seed, then the model's own. */
 static int read_params(const char *path, const tk_json *ch, tk_mc_chunk *c)
 {
@@ -164,7 +188,7 @@ static int read_params(const char *path, const tk_json *ch, tk_mc_chunk *c)
 	TK_REQUIRE(ch->count == want, TK_EIO,
 	           "merge: %s: the chunk object has %zu members, a %s chunk %zu", path,
 	           ch->count, c->model, want);
-	return 0;
+	return check_params(path, c);
 }
 
 /* The state: the words of a checkpoint, decoded and checked against the parameters. */

@@ -129,6 +129,8 @@ expect_error "merge: not JSON" 3 "text.json: invalid JSON" -- merge "$a" "$M/tex
 expect_error "merge: two records in a file" 3 "two.json: more than one record" -- merge "$M/two.json" "$b"
 expect_error "merge: corrupt state" 3 "state.json: corrupt checkpoint (checksum" -- merge "$a" "$M/state.json"
 expect_error "merge: altered parameters" 3 "params.json: the chunk state does not match" -- merge "$a" "$M/params.json"
+sed 's/"chunk":{"first_sample":712346,"samples":1000003,/"chunk":{"first_sample":712346,"samples":0,/' "$b" >"$M/zero.json"
+expect_error "merge: a range montecarlo does not run" 3 "zero.json: a chunk range that montecarlo does not run" -- merge "$a" "$M/zero.json"
 expect_error "merge: a folder" 3 "cannot read" -- merge "$a" "$M"
 
 # --first-sample's own checks
