@@ -409,3 +409,142 @@ with open(out, "w") as f:
 PYEOF
 		tee "$OUT/summary.txt"
 }
+
+# ---- one index space: a resumable long run, or an array of chunks merged -------------
+# (docs/montecarlo.md "Long runs"; docs/reliability.md)
+
+# tk_count N: N (up to 18 digits, or A^B such as 2^40, below 2^63) as digits; status 1
+# when it is neither
+tk_count() {
+	case $1 in
+	'' | *[!0-9^]* | ^* | *^ | *^*^*) return 1 ;;
+	*^*)
+		local a=$((10#${1%^*})) b=$((10#${1#*^})) v=1
+		[ ${#1} -le 12 ] || return 1
+		while [ "$b" -gt 0 ]; do
+			[ "$a" -le 1 ] || [ "$v" -le $((4611686018427387904 / a)) ] || return 1
+			v=$((v * a)) b=$((b - 1))
+		done
+		echo "$v"
+		;;
+	*)
+		[ ${#1} -le 18 ] || return 1
+		echo $((10#$1))
+		;;
+	esac
+}
+
+# tk_mc_resumable CKPT RECORD LAUNCH... -- OPTIONS...: one montecarlo run of OPTIONS
+# that survives its time limit.  It runs `LAUNCH toolkit montecarlo OPTIONS --checkpoint
+# CKPT`, with --resume CKPT when CKPT exists (a run stopped before, or a requeued job).
+# USR1 or TERM to the batch shell (Slurm's --signal=B:USR1@60, PBS at its walltime) is
+# passed on as USR1: the run writes CKPT and stops (exit 138).  The job is then requeued
+# (Slurm, when TK_REQUEUE is not 0: scontrol requeue; the job needs --requeue) or told
+# how to continue.  The finished run's JSON record is written to RECORD (atomically).
+# TK_CHECKPOINT_EVERY seconds between checkpoints (default 300).  Returns 0 finished,
+# 3 stopped with a checkpoint (after the requeue, when it returns at all), else the run's
+# exit status.
+tk_mc_resumable() {
+	local ck=$1 rec=$2 launch=() opts=() from=() stopped="" pid rc
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do launch+=("$1"); shift; done
+	shift
+	opts=("$@")
+	if [ -f "$ck" ]; then
+		from=(--resume "$ck")
+		echo "resuming from $ck (restart ${SLURM_RESTART_COUNT:-0})"
+	fi
+	trap 'stopped=USR1' USR1
+	trap 'stopped=TERM' TERM
+	"${launch[@]}" "$TK" montecarlo "${opts[@]}" "${from[@]}" --checkpoint "$ck" \
+		--checkpoint-every "${TK_CHECKPOINT_EVERY:-300}" --format json --quiet >"$rec.part" &
+	pid=$!
+	wait "$pid" # returns early when a trapped signal arrives
+	rc=$?
+	if [ -n "$stopped" ]; then
+		# USR1: srun and mpirun pass it on to the ranks (TERM would make srun end the
+		# step); the run checkpoints and stops with exit 138
+		kill -USR1 "$pid" 2>/dev/null
+		wait "$pid"
+		rc=$?
+	fi
+	trap - USR1 TERM
+	if [ "$rc" = 0 ] && grep -q '"digest"' "$rec.part"; then
+		mv -f "$rec.part" "$rec"
+		echo "finished: $rec"
+		return 0
+	fi
+	rm -f "$rec.part"
+	if [ -f "$ck" ] && { [ -n "$stopped" ] || [ "$rc" = 143 ] || [ "$rc" = 138 ]; }; then
+		echo "stopped by ${stopped:-a signal to the run} (exit $rc): checkpoint $ck"
+		if [ -n "${SLURM_JOB_ID:-}" ] && [ "${TK_REQUEUE:-1}" != 0 ] && command -v scontrol >/dev/null; then
+			echo "requeueing job $SLURM_JOB_ID: it resumes from $ck"
+			scontrol requeue "$SLURM_JOB_ID" && sleep 60 # Slurm ends this run now
+		fi
+		echo "to continue, submit the same job again with TK_RESUME=${ck%/*}"
+		return 3
+	fi
+	echo "job: the run failed (exit status $rc)" >&2
+	return "$rc"
+}
+
+# tk_mc_job LAUNCH...: what slurm-/pbs-montecarlo-long.sh run, chosen by the environment:
+#   TK_MERGE=ID   merge the chunk records of array job ID (results/NAME-array-ID) with
+#                 toolkit merge, checked to cover [TK_FIRST, TK_FIRST + TK_SAMPLES)
+#   an array task (SLURM_ARRAY_TASK_ID, PBS_ARRAY_INDEX or PBS_ARRAYID): chunk i of
+#                 TK_TASKS (default SLURM_ARRAY_TASK_COUNT) of the TK_SAMPLES samples
+#                 from TK_FIRST, cut on 2^16 boundaries, run with --first-sample and
+#                 resumable; its record goes to results/NAME-array-ID/chunk-i.json
+#   TK_SAMPLES=N  one resumable run of N samples (requeued at the time limit), its
+#                 checkpoint and record in $OUT, or in TK_RESUME (a folder) when set
+#   otherwise     the independent chunks of tk_mc_long (seeds TK_SEED + i)
+# TK_MODEL pi|option, TK_SEED (default 42), TK_ARGS as for tk_mc_long.
+tk_mc_job() {
+	local model=${TK_MODEL:-pi} seed=${TK_SEED:-42} n first task=""
+	task=${SLURM_ARRAY_TASK_ID:-${PBS_ARRAY_INDEX:-${PBS_ARRAYID:-}}}
+	if [ -z "${TK_MERGE:-}" ] && [ -z "$task" ] && [ -z "${TK_SAMPLES:-}" ]; then
+		tk_mc_long "$@"
+		return
+	fi
+	case $model in
+	pi | option) ;;
+	*) echo "job: error: TK_MODEL must be pi or option (got '$model')" >&2; return 2 ;;
+	esac
+	first=$(tk_count "${TK_FIRST:-0}") || { echo "job: error: TK_FIRST must be a count such as 0 or 2^40" >&2; return 2; }
+	local base=${TK_RESULTS:-$TK_HOME/results}/${SLURM_JOB_NAME:-${PBS_JOBNAME:-tk-mc-long}}
+	# shellcheck disable=SC2206 # TK_ARGS is a list of options
+	local opts=(--model "$model" --seed "$seed" --threads "${TK_THREADS:-${OMP_NUM_THREADS:-1}}" ${TK_ARGS:-})
+	if [ -n "${TK_MERGE:-}" ]; then
+		local dir=$base-array-$TK_MERGE want=()
+		[ -d "$dir" ] || { echo "job: error: TK_MERGE=$TK_MERGE: no chunks in $dir" >&2; return 3; }
+		[ -n "${TK_SAMPLES:-}" ] && want=(--first-sample "$first" --samples "$(tk_count "$TK_SAMPLES")")
+		"$TK" merge "$dir"/chunk-*.json "${want[@]}" | tee "$dir/merged.txt"
+		"$TK" merge "$dir"/chunk-*.json "${want[@]}" --format json >"$dir/merged.json" || return $?
+		echo "merged $(find "$dir" -name 'chunk-*.json' | wc -l) chunks: $dir/merged.json"
+		return 0
+	fi
+	n=$(tk_count "${TK_SAMPLES:-}") || { echo "job: error: TK_SAMPLES must be a count such as 2^40 (got '${TK_SAMPLES:-}')" >&2; return 2; }
+	if [ -z "$task" ]; then # TK_RESUME: the folder of a job stopped before (PBS)
+		local home=${TK_RESUME:-$OUT}
+		tk_mc_resumable "$home/run.ckpt" "$home/run.json" "$@" -- "${opts[@]}" \
+			--first-sample "$first" --samples "$n"
+		return
+	fi
+	local tasks=${TK_TASKS:-${SLURM_ARRAY_TASK_COUNT:-}} array=${SLURM_ARRAY_JOB_ID:-${PBS_JOBID:-local}}
+	array=${array%%.*} array=${array%%\[*} # PBS: 1234[5].server -> 1234
+	[ -n "$tasks" ] || { echo "job: error: an array task needs TK_TASKS (the number of chunks)" >&2; return 2; }
+	# blocks of 2^16 samples, split as the toolkit splits: the first nb % tasks get one more
+	local B=65536 nb q r b0 b1 lo hi dir=$base-array-$array
+	nb=$(((n + B - 1) / B)) q=$((nb / tasks)) r=$((nb % tasks))
+	b0=$((task * q + (task < r ? task : r)))
+	b1=$((b0 + q + (task < r ? 1 : 0)))
+	lo=$((b0 * B)) hi=$((b1 * B < n ? b1 * B : n))
+	mkdir -p "$dir" || return 3
+	if [ "$lo" -ge "$hi" ]; then
+		echo "chunk $task of $tasks: no samples (more tasks than 2^16 blocks)"
+		return 0
+	fi
+	echo "chunk $task of $tasks: samples [$((first + lo)), $((first + hi))) of [$first, $((first + n)))"
+	tk_mc_resumable "$OUT/chunk-$task.ckpt" "$dir/chunk-$task.json" "$@" -- "${opts[@]}" \
+		--first-sample $((first + lo)) --samples $((hi - lo))
+}

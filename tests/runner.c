@@ -17,6 +17,7 @@ extern const tk_suite tk_suite_registry;
 extern const tk_suite tk_suite_tmpfile;
 extern const tk_suite tk_suite_rng;
 extern const tk_suite tk_suite_montecarlo;
+extern const tk_suite tk_suite_merge;
 extern const tk_suite tk_suite_tkmath;
 extern const tk_suite tk_suite_xsum;
 extern const tk_suite tk_suite_checkpoint;
@@ -40,6 +41,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_tmpfile,
 	&tk_suite_rng,
 	&tk_suite_montecarlo,
+	&tk_suite_merge,
 	&tk_suite_tkmath,
 	&tk_suite_xsum,
 	&tk_suite_checkpoint,

@@ -398,6 +398,40 @@ else
 	echo "skip 2-node checks (one node here): sbatch -N 2, slurm-multinode -N 2, pbs-multinode nodes=2"
 fi
 
+# 5b. one index space (issue 12): the long job with TK_SAMPLES, stopped by the signal
+# that --signal=B:USR1@60 sends once it has a checkpoint, requeues itself and resumes;
+# a 3-task array of --first-sample chunks (1 rank x 2 threads each) and a dependent
+# merge job.  Both must end with the digest of one uninterrupted run, run here.
+deadline=$((SECONDS + 240))
+id_rq=$(submit tk-mc-requeue -n 2 --time=10 -- TK_SAMPLES=2^32 TK_SEED=9 TK_CHECKPOINT_EVERY=1 \
+	jobs/slurm-montecarlo-long.sh)
+arr=(TK_SAMPLES=3000000 TK_FIRST=2^16 TK_MODEL=option TK_ARGS=--put)
+id_arr=$(submit tk-mc-chunks -n 1 -c 2 --array=0-2 -- "${arr[@]}" jobs/slurm-montecarlo-long.sh)
+id_mrg=$(submit tk-mc-chunks -n 1 --dependency=afterok:"$id_arr" -- "${arr[@]}" TK_MERGE="$id_arr" \
+	jobs/slurm-montecarlo-long.sh)
+r=$(result tk-mc-requeue "$id_rq")
+while [ ! -f "$r/run.ckpt" ] && [ $SECONDS -lt "$deadline" ]; do sleep 0.5; done
+scancel --batch --signal=USR1 "$id_rq"
+# Slurm makes a requeued job wait about two minutes before it may start again: once it
+# is pending, let it start now
+while [ "$(state "$id_rq")" != PENDING ] && [ $SECONDS -lt "$deadline" ]; do sleep 0.5; done
+scontrol update JobId="$id_rq" StartTime=now
+for v in id_rq id_mrg; do
+	[ -n "${!v}" ] && { wait_job "${!v}" || bad "${v#id_} did not end in time (cancelled)"; }
+done
+digest_of() { sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p' "$1" 2>/dev/null; }
+d_rq=$(./toolkit montecarlo --samples 2^32 --seed 9 --format json --quiet | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p')
+check "slurm-montecarlo-long TK_SAMPLES completed" job_done tk-mc-requeue "$id_rq"
+check "slurm-montecarlo-long: stopped, requeued, resumed" grep -q "resuming from .*run.ckpt (restart [1-9]" \
+	"$D/tk-mc-requeue-$id_rq.out"
+check "slurm-montecarlo-long: resumed digest is the uninterrupted run's" test "$(digest_of "$r/run.json")" = "$d_rq"
+d_arr=$(./toolkit montecarlo --model option --put --first-sample 2^16 --samples 3000000 --format json \
+	--quiet | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p')
+r=$(result tk-mc-chunks "array-$id_arr")
+check "slurm-montecarlo-long array: the merge job completed" job_done tk-mc-chunks "$id_mrg"
+check "slurm-montecarlo-long array: 3 chunks and a merge" test -s "$r/chunk-2.json" -a -s "$r/merged.json"
+check "slurm-montecarlo-long array: merged digest is the single run's" test "$(digest_of "$r/merged.json")" = "$d_arr"
+
 # 6. teardown, checked: no daemon, namespace or /etc/netns file of this test is left
 timeout 60 "$root/scripts/slurm-local.sh" down "$D" >/dev/null 2>&1
 check "teardown left nothing behind" test -z "$(left_behind)"

@@ -12,15 +12,24 @@
 
 #include <stdint.h>
 
+#include "tk/checkpoint.h"
 #include "tk/report.h"
 
 #define TK_MC_BLOCK 65536u
 /* Largest sample count: counters are 64-bit, pi uses one Philox block per two samples;
  * we stop at 2^62 so that every intermediate count stays far from wrapping. */
 #define TK_MC_MAX_SAMPLES ((uint64_t)1 << 62)
+/* The global sample index space of pi and option: a run (--first-sample K --samples N)
+ * draws samples [K, K + N), K + N <= 2^63, each sample from its own Philox counter, so
+ * chunks of one index space are the samples of the one long run (toolkit merge).
+ * Blocks stay fixed in that space: block b is [b TK_MC_BLOCK, (b + 1) TK_MC_BLOCK),
+ * cut to [K, K + N); option's block sums are floating, so its K must be a multiple of
+ * TK_MC_BLOCK (then every chunk's blocks are the long run's). */
+#define TK_MC_MAX_INDEX ((uint64_t)1 << 63)
 
 typedef struct tk_mc_params {
 	uint64_t samples;
+	uint64_t first_sample; /* pi, option: the global index of the first sample */
 	uint64_t seed;
 	double spot, strike, rate, sigma, maturity;
 	int put;
@@ -41,6 +50,19 @@ void tk_mc_params_default(tk_mc_params *p);
 int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
 int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
 int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r);
+
+/* Chunked runs (toolkit merge; docs/montecarlo.md).  A pi or option run's JSON record
+ * carries a "chunk" object: first_sample, samples, seed and the model's parameters, and
+ * "state", the words of the run's final checkpoint (tk/checkpoint.h: little-endian
+ * 64-bit words), whose exact counts and accumulators add up across chunks bit for bit.
+ *
+ * tk_mc_chunk_ident: the checkpoint identity of model's run with p (model, every
+ * parameter, work units, counts): 0, or TK_EUSAGE when model has no chunks (ep).
+ * tk_mc_chunk_result: fill r (fields, verification, chunk object) as the run of p whose
+ * final state is st would, so the digest is that run's.  Local: no communication. */
+int tk_mc_chunk_ident(const char *model, const tk_mc_params *p, tk_ckpt *c);
+int tk_mc_chunk_result(const char *model, const tk_mc_params *p, const tk_ckpt *st,
+                       tk_result *r);
 
 /* The option model per sample, as the kernel sees it: Philox block j of stream
  * TK_STREAM_OPTION (key = the seed) gives u1 = tk_u01_52(w0, w1), u2 = tk_u01_52(w2,

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #define TK_RESULT_MAX_FIELDS 48
+#define TK_FIELD_CHUNK 2
 
 typedef enum tk_format { TK_FMT_TEXT, TK_FMT_JSON, TK_FMT_CSV } tk_format;
 typedef enum tk_ftype { TK_F_U64, TK_F_I64, TK_F_F64, TK_F_STR, TK_F_U64S, TK_F_HEX } tk_ftype;
@@ -23,7 +24,8 @@ typedef struct tk_field {
 	const char *name; /* snake_case, also the JSON key and CSV column */
 	const char *unit; /* appended to the CSV column name, e.g. "s" -> time_s; or NULL */
 	tk_ftype type;
-	int in_digest;    /* part of the result (1) or context such as a reference (0) */
+	int in_digest;    /* part of the result (1), context such as a reference (0), or
+	                   * TK_FIELD_CHUNK: a chunked run's state (JSON only, below) */
 	uint64_t u;
 	int64_t i;
 	double f;
@@ -91,6 +93,13 @@ void tk_result_u64s_own(tk_result *r, const char *name, uint64_t *v, size_t n);
 /* Context fields: printed, not part of the digest (references, tolerances). */
 void tk_result_ref_f64(tk_result *r, const char *name, double v);
 void tk_result_ref_str(tk_result *r, const char *name, const char *v);
+/* Chunk fields: what `toolkit merge` needs to combine chunked runs exactly (the index
+ * range, the parameters, the exact state).  Printed only in JSON, as the record's
+ * "chunk" object after "reference"; not part of the digest, not in text or CSV. */
+void tk_result_chunk_u64(tk_result *r, const char *name, uint64_t v);
+void tk_result_chunk_f64(tk_result *r, const char *name, double v);
+/* An array chunk field that takes v (from tk_alloc) over, as tk_result_u64s_own. */
+void tk_result_chunk_u64s_own(tk_result *r, const char *name, uint64_t *v, size_t n);
 /* Unit of the last field added (for CSV column names and the text report). */
 void tk_result_unit(tk_result *r, const char *unit);
 /* Set verification outcome with a short explanation. */

@@ -13,6 +13,7 @@ int tk_cmd_reduce(int argc, char **argv, tk_run_ctx *ctx);
 int tk_cmd_stencil(int argc, char **argv, tk_run_ctx *ctx);
 int tk_cmd_info(int argc, char **argv, tk_run_ctx *ctx);
 int tk_cmd_bench(int argc, char **argv, tk_run_ctx *ctx);
+int tk_cmd_merge(int argc, char **argv, tk_run_ctx *ctx);
 int tk_cmd_comm(int argc, char **argv, tk_run_ctx *ctx);
 
 #endif

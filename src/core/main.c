@@ -20,6 +20,8 @@ static const struct command {
 	int no_comm; /* 1: never starts MPI (bench launches mpirun itself) */
 } commands[] = {
 	{"montecarlo", tk_cmd_montecarlo, "Monte Carlo kernels: pi, European option, NPB EP", 0},
+	{"merge", tk_cmd_merge,
+	 "combine the JSON records of chunked montecarlo runs (--first-sample) into one run", 0},
 	{"reduce", tk_cmd_reduce,
 	 "sum, min, max, mean, var, histogram of an array: exact, at memory speed", 0},
 	{"filter", tk_cmd_filter, "image filters on one image (row strips) or a folder", 0},

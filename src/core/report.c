@@ -115,6 +115,23 @@ void tk_result_ref_str(tk_result *r, const char *name, const char *v)
 	snprintf(add_field(r, name, TK_F_STR, 0)->s, sizeof r->fields[0].s, "%s", v);
 }
 
+void tk_result_chunk_u64(tk_result *r, const char *name, uint64_t v)
+{
+	add_field(r, name, TK_F_U64, TK_FIELD_CHUNK)->u = v;
+}
+
+void tk_result_chunk_f64(tk_result *r, const char *name, double v)
+{
+	add_field(r, name, TK_F_F64, TK_FIELD_CHUNK)->f = v;
+}
+
+void tk_result_chunk_u64s_own(tk_result *r, const char *name, uint64_t *v, size_t n)
+{
+	tk_field *f = add_field(r, name, TK_F_U64S, TK_FIELD_CHUNK);
+	f->arr = v;
+	f->n = n;
+}
+
 void tk_result_unit(tk_result *r, const char *unit)
 {
 	if (r->nfields > 0)
@@ -157,7 +174,7 @@ uint64_t tk_result_digest(const tk_result *r)
 	h = hash_u64(h, r->size);
 	for (int i = 0; i < r->nfields; i++) {
 		const tk_field *f = &r->fields[i];
-		if (!f->in_digest)
+		if (f->in_digest != 1)
 			continue;
 		h = tk_fnv1a(h, f->name, strlen(f->name) + 1);
 		switch (f->type) {
@@ -286,6 +303,21 @@ static void json_env(FILE *out)
 	fputc('}', out);
 }
 
+/* The fields of one kind (in_digest == kind) as a JSON object. */
+static void json_fields(FILE *out, const tk_result *r, int kind)
+{
+	int first = 1;
+	fputc('{', out);
+	for (int i = 0; i < r->nfields; i++) {
+		if (r->fields[i].in_digest != kind)
+			continue;
+		fputs(first ? "" : ",", out);
+		json_field(out, &r->fields[i]);
+		first = 0;
+	}
+	fputc('}', out);
+}
+
 static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 {
 	fprintf(out, "{\"schema\":\"toolkit.run/1\",\"command\":");
@@ -296,25 +328,17 @@ static void report_json(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	        ctx->ranks, ctx->threads, (unsigned long long)r->size);
 	fputs("\"size_unit\":", out);
 	tk_json_string(out, r->size_unit);
-	fputs(",\"result\":{", out);
-	int first = 1;
-	for (int i = 0; i < r->nfields; i++) {
-		if (!r->fields[i].in_digest)
-			continue;
-		fputs(first ? "" : ",", out);
-		json_field(out, &r->fields[i]);
-		first = 0;
-	}
-	fputs("},\"reference\":{", out);
-	first = 1;
-	for (int i = 0; i < r->nfields; i++) {
-		if (r->fields[i].in_digest)
-			continue;
-		fputs(first ? "" : ",", out);
-		json_field(out, &r->fields[i]);
-		first = 0;
-	}
-	fprintf(out, "},\"verified\":%s,\"verification\":",
+	fputs(",\"result\":", out);
+	json_fields(out, r, 1);
+	fputs(",\"reference\":", out);
+	json_fields(out, r, 0);
+	for (int i = 0; i < r->nfields; i++)
+		if (r->fields[i].in_digest == TK_FIELD_CHUNK) {
+			fputs(",\"chunk\":", out);
+			json_fields(out, r, TK_FIELD_CHUNK);
+			break;
+		}
+	fprintf(out, ",\"verified\":%s,\"verification\":",
 	        r->verified == 1 ? "true" : r->verified == 0 ? "false" : "null");
 	tk_json_string(out, r->verification);
 	fprintf(out, ",\"digest\":\"%016llx\",\"time\":{\"kernel_s\":",
@@ -411,6 +435,8 @@ static void report_csv(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 {
 	fputs("command,kernel,mode,ranks,threads,size,size_unit", out);
 	for (int i = 0; i < r->nfields; i++) {
+		if (r->fields[i].in_digest == TK_FIELD_CHUNK)
+			continue;
 		fputc(',', out);
 		csv_name(out, &r->fields[i]);
 	}
@@ -420,6 +446,8 @@ static void report_csv(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	fprintf(out, "%s,%s,%s,%d,%d,%llu,%s", r->command, r->kernel, ctx->mode, ctx->ranks,
 	        ctx->threads, (unsigned long long)r->size, r->size_unit);
 	for (int i = 0; i < r->nfields; i++) {
+		if (r->fields[i].in_digest == TK_FIELD_CHUNK)
+			continue;
 		fputc(',', out);
 		csv_value(out, &r->fields[i]);
 	}
@@ -468,6 +496,8 @@ static void report_text(const tk_result *r, const tk_run_ctx *ctx, FILE *out)
 	        r->kernel, ctx->mode, ctx->ranks, ctx->ranks == 1 ? "" : "s", ctx->threads,
 	        ctx->threads == 1 ? "" : "s", (unsigned long long)r->size, r->size_unit);
 	for (int i = 0; i < r->nfields; i++) {
+		if (r->fields[i].in_digest == TK_FIELD_CHUNK)
+			continue;
 		fprintf(out, "  %-14s ", r->fields[i].name);
 		text_value(out, &r->fields[i]);
 		fputc('\n', out);

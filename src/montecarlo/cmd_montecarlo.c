@@ -16,11 +16,23 @@ static const char *const classes[] = {"S", "W", "A", "B", "C", NULL};
 /* Options that only some models take: refuse them elsewhere rather than ignore them.
  * With the table's limits, these are all the checks: the kernels trust p. */
 static int check_applicable(const char *model, const tk_mc_params *p, int samples_given,
-                            int class_given, int option_given)
+                            int class_given, int option_given, int first_given)
 {
 	int ep = strcmp(model, "ep") == 0, opt = strcmp(model, "option") == 0;
 	TK_REQUIRE(!(opt && p->samples < 2), TK_EUSAGE,
 	           "montecarlo: --model option needs at least 2 samples");
+	TK_REQUIRE(!(ep && first_given), TK_EUSAGE,
+	           "montecarlo: --first-sample does not apply to --model ep (its work is the "
+	           "class's NPB batches, verified only as a whole; split a long EP run with "
+	           "--checkpoint and --resume)");
+	TK_REQUIRE(ep || p->first_sample <= TK_MC_MAX_INDEX - p->samples, TK_EUSAGE,
+	           "montecarlo: --first-sample %llu + --samples %llu is past the sample index "
+	           "space [0, 2^63)",
+	           (unsigned long long)p->first_sample, (unsigned long long)p->samples);
+	TK_REQUIRE(!opt || p->first_sample % TK_MC_BLOCK == 0, TK_EUSAGE,
+	           "montecarlo: --model option needs --first-sample a multiple of %u = 2^16 "
+	           "(its block sums are floating; got %llu)",
+	           TK_MC_BLOCK, (unsigned long long)p->first_sample);
 	TK_REQUIRE(!(ep && samples_given), TK_EUSAGE,
 	           "montecarlo: --samples does not apply to --model ep (its size is set by "
 	           "--class S|W|A|B|C)");
@@ -37,13 +49,17 @@ int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx)
 	tk_mc_params p;
 	tk_mc_params_default(&p);
 	int model = 0, cls = 0, samples_given = 0, class_given = 0, option_given = 0;
-	int every_given = 0;
+	int every_given = 0, first_given = 0;
 	const char *const *models = tk_kernel_names("montecarlo");
 	const tk_opt opts[] = {
 		{"model", TK_OPT_CHOICE, &model, "M", "what to compute", models, 0, 0, 0, NULL, 0, 0},
 		{"samples", TK_OPT_U64, &p.samples, "N",
 		 "number of samples, e.g. 1e9 or 2^30 (default 2^26)", NULL, 0, 0, 0,
 		 &samples_given, 1, TK_MC_MAX_SAMPLES},
+		{"first-sample", TK_OPT_U64, &p.first_sample, "K",
+		 "pi, option: draw samples [K, K + N) of the one index space, so chunks of a "
+		 "long run can be merged (toolkit merge); option: K a multiple of 2^16 (default 0)",
+		 NULL, 0, 0, 0, &first_given, 0, TK_MC_MAX_INDEX - 1},
 		{"seed", TK_OPT_U64, &p.seed, "S", "random seed (default 42)", NULL, 0, 0, 0, NULL, 0,
 		 0},
 		{"class", TK_OPT_CHOICE, &cls, "C", "NPB EP problem class (default S)", classes, 0,
@@ -78,7 +94,8 @@ int tk_cmd_montecarlo(int argc, char **argv, tk_run_ctx *ctx)
 		return rc > 0 ? 0 : rc;
 	p.ep_class = classes[cls][0];
 	rc = tk_error_agree(
-		check_applicable(models[model], &p, samples_given, class_given, option_given));
+		check_applicable(models[model], &p, samples_given, class_given, option_given,
+		                 first_given));
 	if (rc < 0)
 		return rc;
 	rc = tk_error_agree(every_given && !p.checkpoint

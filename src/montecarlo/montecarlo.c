@@ -67,33 +67,84 @@ uint64_t tk_mc_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi)
 	return hits;
 }
 
+/* Work unit i of a run is block first / TK_MC_BLOCK + i of the index space, cut to the
+ * run's samples [first, first + samples): its samples are [*lo, *hi). */
+static void unit_range(const tk_mc_params *p, uint64_t i, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t b = p->first_sample / TK_MC_BLOCK + i, end = p->first_sample + p->samples;
+	uint64_t l = b * TK_MC_BLOCK;
+	*lo = l > p->first_sample ? l : p->first_sample;
+	*hi = end - l > TK_MC_BLOCK ? l + TK_MC_BLOCK : end;
+}
+
+/* Blocks that meet the run's samples. */
+static uint64_t unit_count(const tk_mc_params *p)
+{
+	uint64_t end = p->first_sample + p->samples;
+	return (end - 1) / TK_MC_BLOCK - p->first_sample / TK_MC_BLOCK + 1;
+}
+
 static void pi_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u, tk_xsum *x)
 {
 	(void)x;
 	const tk_mc_params *p = arg;
-	uint64_t n = p->samples, hits = 0;
+	uint64_t hits = 0;
 #pragma omp parallel for schedule(dynamic, 4) reduction(+ : hits)
 	for (uint64_t b = b0; b < b1; b++) {
-		uint64_t lo = b * TK_MC_BLOCK, hi = lo + TK_MC_BLOCK < n ? lo + TK_MC_BLOCK : n;
+		uint64_t lo, hi;
+		unit_range(p, b, &lo, &hi);
 		hits += tk_mc_pi_hits(p->seed, lo, hi);
 		tk_progress_add(1);
 	}
 	u[0] += hits;
 }
 
-/* The checkpoint identity shared by pi and option: model, seed, samples, block. */
+/* The checkpoint identity shared by pi and option: model, seed, samples, block, first
+ * sample. */
 static void mc_ident(tk_ckpt *c, const char *model, const tk_mc_params *p)
 {
 	memset(c, 0, sizeof *c);
 	snprintf(c->model, sizeof c->model, "%s", model);
-	uint64_t nb = p->samples / TK_MC_BLOCK + (p->samples % TK_MC_BLOCK != 0);
-	c->total = nb;
+	c->total = unit_count(p);
 	c->param_names[c->nparams] = "--seed";
 	c->params[c->nparams++] = p->seed;
 	c->param_names[c->nparams] = "--samples";
 	c->params[c->nparams++] = p->samples;
 	c->param_names[c->nparams] = "block size";
 	c->params[c->nparams++] = TK_MC_BLOCK;
+	c->param_names[c->nparams] = "--first-sample";
+	c->params[c->nparams++] = p->first_sample;
+}
+
+/* The chunk object of r (tk/montecarlo.h): the range, the seed, then the model's own
+ * parameters (added by the caller), and last the final state's checkpoint words. */
+static void chunk_begin(tk_result *r, const tk_mc_params *p)
+{
+	tk_result_chunk_u64(r, "first_sample", p->first_sample);
+	tk_result_chunk_u64(r, "samples", p->samples);
+	tk_result_chunk_u64(r, "seed", p->seed);
+}
+
+/* The final state's checkpoint bytes as little-endian words, owned by the result. */
+static int chunk_state(tk_result *r, const tk_ckpt *st)
+{
+	unsigned char *buf;
+	size_t len;
+	TK_CHECK(tk_ckpt_encode(st, &buf, &len));
+	size_t n = len / 8;
+	uint64_t *w = tk_alloc(n, sizeof *w);
+	if (!w) {
+		tk_free(buf);
+		return TK_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		w[i] = 0;
+		for (int k = 0; k < 8; k++)
+			w[i] |= (uint64_t)buf[8 * i + (size_t)k] << (8 * k);
+	}
+	tk_free(buf);
+	tk_result_chunk_u64s_own(r, "state", w, n);
+	return 0;
 }
 
 static uint64_t f64_bits(double v)
@@ -103,24 +154,37 @@ static uint64_t f64_bits(double v)
 	return b;
 }
 
+static int pi_result(const tk_mc_params *p, const tk_ckpt *st, tk_result *r);
+
+static void pi_ident(tk_ckpt *st, const tk_mc_params *p)
+{
+	mc_ident(st, "pi", p);
+	st->nu = 1;
+}
+
 int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 {
 	tk_ckpt st;
-	mc_ident(&st, "pi", p);
-	st.nu = 1;
+	pi_ident(&st, p);
 	uint64_t workers = (uint64_t)tk_comm_size() * (uint64_t)(ctx->threads > 0 ? ctx->threads : 1);
 	const tk_mc_job job = {"montecarlo pi", 64 * workers, pi_local, p};
 	double secs;
 	TK_CHECK(tk_mc_run(p, ctx, &job, &st, &secs));
-	uint64_t n = p->samples, hits = st.u[0];
 	tk_result_time(r, secs);
+	return pi_result(p, &st, r);
+}
 
+static int pi_result(const tk_mc_params *p, const tk_ckpt *st, tk_result *r)
+{
+	uint64_t n = p->samples, hits = st->u[0];
 	const double q = M_PI / 4;
 	double nd = (double)n, est = 4.0 * (double)hits / nd;
 	double se = 4.0 * sqrt(q * (1 - q) / nd);
 	double z2 = ((double)hits - nd * q) * ((double)hits - nd * q) / (nd * q * (1 - q));
 	r->size = n;
 	r->size_unit = "samples";
+	if (p->first_sample != 0)
+		tk_result_u64(r, "first_sample", p->first_sample);
 	tk_result_u64(r, "hits", hits);
 	tk_result_f64(r, "estimate", est);
 	tk_result_f64(r, "std_error", se);
@@ -130,7 +194,8 @@ int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 	                 fabs(est - M_PI), sqrt(z2));
 	r->work = nd;
 	r->rate_unit = "samples/s";
-	return 0;
+	chunk_begin(r, p);
+	return chunk_state(r, st);
 }
 
 /* ---- European option under geometric Brownian motion ------------------------ */
@@ -159,7 +224,6 @@ static void option_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u,
 {
 	(void)u;
 	const tk_mc_params *p = arg;
-	uint64_t n = p->samples;
 	tk_mc_option_terms t = {
 		.seed = p->seed,
 		.spot = p->spot,
@@ -175,8 +239,8 @@ static void option_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u,
 		tk_xsum_init(&mine[1]);
 #pragma omp for schedule(dynamic, 1)
 		for (uint64_t b = b0; b < b1; b++) {
-			uint64_t lo = b * TK_MC_BLOCK;
-			uint64_t hi = lo + TK_MC_BLOCK < n ? lo + TK_MC_BLOCK : n;
+			uint64_t lo, hi;
+			unit_range(p, b, &lo, &hi);
 			double s[2];
 			tk_mc_option_sums(&t, lo, hi, s);
 			tk_xsum_add(&mine[0], s[0]);
@@ -191,28 +255,40 @@ static void option_local(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u,
 	}
 }
 
+static const char *const option_names[] = {"--spot", "--strike", "--rate", "--sigma",
+                                           "--maturity"};
+
+static void option_ident(tk_ckpt *st, const tk_mc_params *p)
+{
+	mc_ident(st, "option", p);
+	const double v[] = {p->spot, p->strike, p->rate, p->sigma, p->maturity};
+	for (int i = 0; i < 5; i++) {
+		st->param_names[st->nparams] = option_names[i];
+		st->params[st->nparams++] = f64_bits(v[i]);
+	}
+	st->param_names[st->nparams] = "--put";
+	st->params[st->nparams++] = (uint64_t)(p->put != 0);
+	st->nx = 2;
+}
+
+static int option_result(const tk_mc_params *p, const tk_ckpt *st, tk_result *r);
+
 int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 {
 	tk_ckpt st;
-	mc_ident(&st, "option", p);
-	static const char *const names[] = {"--spot", "--strike", "--rate", "--sigma",
-	                                    "--maturity"};
-	const double v[] = {p->spot, p->strike, p->rate, p->sigma, p->maturity};
-	for (int i = 0; i < 5; i++) {
-		st.param_names[st.nparams] = names[i];
-		st.params[st.nparams++] = f64_bits(v[i]);
-	}
-	st.param_names[st.nparams] = "--put";
-	st.params[st.nparams++] = (uint64_t)(p->put != 0);
-	st.nx = 2;
+	option_ident(&st, p);
 	uint64_t workers = (uint64_t)tk_comm_size() * (uint64_t)(ctx->threads > 0 ? ctx->threads : 1);
 	const tk_mc_job job = {"montecarlo option", 16 * workers, option_local, p};
 	double secs;
 	TK_CHECK(tk_mc_run(p, ctx, &job, &st, &secs));
-	tk_xsum *acc = st.x;
-	uint64_t n = p->samples;
 	tk_result_time(r, secs);
+	return option_result(p, &st, r);
+}
 
+static int option_result(const tk_mc_params *p, const tk_ckpt *st, tk_result *r)
+{
+	const tk_xsum *acc = st->x;
+	uint64_t n = p->samples;
 	double sum = tk_xsum_round(&acc[0]), sum2 = tk_xsum_round(&acc[1]);
 	double nd = (double)n, mean = sum / nd;
 	double var = (sum2 - sum * mean) / (nd - 1);
@@ -222,6 +298,8 @@ int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 	                             p->put);
 	r->size = n;
 	r->size_unit = "samples";
+	if (p->first_sample != 0)
+		tk_result_u64(r, "first_sample", p->first_sample);
 	tk_result_str(r, "option", p->put ? "put" : "call");
 	tk_result_f64(r, "payoff_sum", sum);
 	tk_result_f64(r, "payoff_sq_sum", sum2);
@@ -243,5 +321,36 @@ int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 		                 fabs(price - bs), floor);
 	r->work = nd;
 	r->rate_unit = "samples/s";
-	return 0;
+	chunk_begin(r, p);
+	const double v[] = {p->spot, p->strike, p->rate, p->sigma, p->maturity};
+	for (int i = 0; i < 5; i++)
+		tk_result_chunk_f64(r, option_names[i] + 2, v[i]);
+	tk_result_chunk_u64(r, "put", (uint64_t)(p->put != 0));
+	return chunk_state(r, st);
+}
+
+/* ---- chunks ------------------------------------------------------------------ */
+
+int tk_mc_chunk_ident(const char *model, const tk_mc_params *p, tk_ckpt *c)
+{
+	if (strcmp(model, "pi") == 0) {
+		pi_ident(c, p);
+		return 0;
+	}
+	if (strcmp(model, "option") == 0) {
+		option_ident(c, p);
+		return 0;
+	}
+	return tk_error_set(TK_EUSAGE, "montecarlo --model %s has no chunks to merge (pi and "
+	                               "option do)", model);
+}
+
+int tk_mc_chunk_result(const char *model, const tk_mc_params *p, const tk_ckpt *st,
+                       tk_result *r)
+{
+	if (strcmp(model, "pi") == 0)
+		return pi_result(p, st, r);
+	if (strcmp(model, "option") == 0)
+		return option_result(p, st, r);
+	return tk_error_set(TK_EUSAGE, "montecarlo --model %s has no chunks to merge", model);
 }
