@@ -33,22 +33,7 @@
 # JSON record on stdin, one a line: numbers as written, true/false, "" when missing or
 # null.  Read with python3's json module, never scraped.
 tk_json_field() {
-	python3 -c '
-import json, sys
-rec = None
-for line in sys.stdin:
-    if line.strip():
-        try:
-            rec = json.loads(line, parse_float=str, parse_int=str)
-        except ValueError:
-            pass
-        break
-for path in sys.argv[1:]:
-    v = rec
-    for key in path.split("."):
-        v = v.get(key) if isinstance(v, dict) else None
-    print("" if v is None else json.dumps(v) if isinstance(v, bool) else v)
-' "$@"
+	python3 "$TK_HOME/scripts/json_field.py" "$@"
 }
 
 # tk_run_summary: the world and verdict of the run record on stdin, as the two lines

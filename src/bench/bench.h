@@ -166,6 +166,8 @@ int bench_run_plot(const bench *b, const char *csv, const char *dir);
 
 /* study.c, study_io.c, study_net.c: the --compare study */
 int bench_run_compare(bench *b);
+/* cmd_bench.c: run a group of configurations and print their rows */
+int bench_run_rows(bench *b, int first, int warn_short);
 int bench_run_group(bench *b, int first, const char *title);
 int bench_run_io_study(bench *b, FILE *sum);
 int bench_run_net_study(bench *b, FILE *sum);

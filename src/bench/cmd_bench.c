@@ -23,29 +23,38 @@
 #include "tk/timer.h"
 #include "tk/tk.h"
 
-static int run_all(bench *b, const tk_kernel **ks, int nk)
+/* Run configurations [first, b->ncfg) round robin, then finish and print each row
+ * (serial first: the others' reference); a failed row makes bench's status a failure.
+ * With warn_short, a kernel time too short to measure well gets a warning. */
+int bench_run_rows(bench *b, int first, int warn_short)
 {
 	double res = tk_timer_resolution();
+	TK_CHECK(bench_run_configs(b, first, b->ncfg));
+	for (int j = first; j < b->ncfg; j++) {
+		config *c = &b->cfg[j];
+		TK_CHECK(bench_finish_config(b, c, bench_reference_digest(b, first, j)));
+		bench_summarise(b, first, j + 1);
+		bench_print_config(c);
+		fflush(bench_tab);
+		if (c->failed || !c->verified || !c->identical)
+			b->status = TK_EVERIFY;
+		if (warn_short && c->kst.n && (c->kst.median < 1e-3 || c->kst.median < 20 * res))
+			fprintf(stderr,
+			        "bench: warning: %s.%s %s %dx%d: kernel time %.3g s is too short "
+			        "to measure well (give a larger --size)\n",
+			        c->k->command, c->k->name, tk_mode_names[c->mode], c->ranks, c->threads,
+			        c->kst.median);
+	}
+	return 0;
+}
+
+static int run_all(bench *b, const tk_kernel **ks, int nk)
+{
 	for (int i = 0; i < nk; i++) {
 		int first = b->ncfg;
 		bench_plan_kernel(b, ks[i]);
 		bench_print_header(b, ks[i]);
-		TK_CHECK(bench_run_configs(b, first, b->ncfg));
-		for (int j = first; j < b->ncfg; j++) {
-			config *c = &b->cfg[j];
-			TK_CHECK(bench_finish_config(b, c, bench_reference_digest(b, first, j)));
-			bench_summarise(b, first, j + 1);
-			bench_print_config(c);
-			fflush(bench_tab);
-			if (c->failed || !c->verified || !c->identical)
-				b->status = TK_EVERIFY;
-			if (c->kst.n && (c->kst.median < 1e-3 || c->kst.median < 20 * res))
-				fprintf(stderr,
-				        "bench: warning: %s.%s %s %dx%d: kernel time %.3g s is too short "
-				        "to measure well (give a larger --size)\n",
-				        c->k->command, c->k->name, tk_mode_names[c->mode], c->ranks,
-				        c->threads, c->kst.median);
-		}
+		TK_CHECK(bench_run_rows(b, first, 1));
 	}
 	return 0;
 }

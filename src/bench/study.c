@@ -67,17 +67,7 @@ int bench_run_group(bench *b, int first, const char *title)
 {
 	fprintf(bench_tab, "\n%s\n", title);
 	bench_print_columns();
-	TK_CHECK(bench_run_configs(b, first, b->ncfg));
-	for (int j = first; j < b->ncfg; j++) {
-		config *c = &b->cfg[j];
-		TK_CHECK(bench_finish_config(b, c, bench_reference_digest(b, first, j)));
-		bench_summarise(b, first, j + 1);
-		bench_print_config(c);
-		fflush(bench_tab);
-		if (c->failed || !c->verified || !c->identical)
-			b->status = TK_EVERIFY;
-	}
-	return 0;
+	return bench_run_rows(b, first, 0);
 }
 
 static const config *find_cfg(const bench *b, int first, int mode, int workers)
