@@ -25,6 +25,7 @@
 #include <stdlib.h>
 
 #include <tk/comm.h>
+#include <tk/decomp.h>
 #include <tk/montecarlo.h>
 #include <tk/reduce.h>
 #include <tk/simd.h>
@@ -76,9 +77,8 @@ static int check_reduce(uint64_t n, int rank, int size, int *ok)
 /* The pi kernel's hits among this rank's samples, summed over ranks. */
 static void check_pi(uint64_t samples, uint64_t seed, int rank, int size, int *ok)
 {
-	uint64_t lo, hi, hits;
-	tk_split(samples, (uint64_t)size, (uint64_t)rank, &lo, &hi);
-	hits = tk_mc_pi_hits(seed, lo, hi);
+	tk_range mine = tk_decomp_block(samples, (uint64_t)size, (uint64_t)rank);
+	uint64_t hits = tk_mc_pi_hits(seed, mine.lo, mine.hi);
 	tk_comm_allreduce_u64(&hits, 1, TK_SUM);
 	const double q = 3.14159265358979323846 / 4;
 	double nd = (double)samples, est = 4.0 * (double)hits / nd;
