@@ -11,8 +11,10 @@
  * pass anyway: its windows are dropped from the cache once used (POSIX_FADV_DONTNEED),
  * so streaming it does not push every other process's files out of memory first.
  *
- * TK_STREAM_READ=sync (for measurements) reads in the caller's thread instead, after
- * asking the kernel to read ahead the window after it (posix_fadvise WILLNEED).
+ * The kernel is asked to read ahead the window after the one being read
+ * (posix_fadvise WILLNEED), so a device has a deep queue of large requests.
+ * TK_STREAM_READ=sync (for measurements) reads in the caller's thread instead, with
+ * the same read-ahead: the device's work still overlaps, the copy does not.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -90,12 +92,14 @@ static int launch(tk_array_stream *s)
 	s->job_st = 0;
 	if (s->job_len == 0)
 		return 0;
+	/* the window after this one: the device reads it while this one is copied and the
+	 * one before it reduced (a pread alone ramps the kernel's readahead up slowly) */
+	uint64_t isz = s->h.itemsize, nx = s->job_i0 + s->job_len;
+	uint64_t ahead = s->hi - nx < s->window ? s->hi - nx : s->window;
+	if (ahead)
+		(void)posix_fadvise(s->fd, (off_t)(s->h.data_offset + nx * isz),
+		                    (off_t)(ahead * isz), POSIX_FADV_WILLNEED);
 	if (sync_mode()) {
-		uint64_t isz = s->h.itemsize, nx = s->job_i0 + s->job_len;
-		uint64_t ahead = s->hi - nx < s->window ? s->hi - nx : s->window;
-		if (ahead)
-			(void)posix_fadvise(s->fd, (off_t)(s->h.data_offset + nx * isz),
-			                    (off_t)(ahead * isz), POSIX_FADV_WILLNEED);
 		s->job_todo = 1; /* read when it is asked for */
 		return 0;
 	}
