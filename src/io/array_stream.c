@@ -2,19 +2,20 @@
  * array_stream.c: a .npy or raw file read window by window, the read of window k + 1
  * overlapping the caller's work on window k (see array_stream.h).
  *
- * Rule: one reader thread at a time, started for each window and joined before its
- * buffer is handed out, so no buffer is ever read and written at once and no thread
- * outlives a pass.  A thread per window costs tens of microseconds, nothing beside a
- * window's read; a persistent thread would need a queue for no gain.
+ * Rule: the kernel is always asked to read ahead the window after the one being read
+ * (posix_fadvise WILLNEED), so the device works on window k + 1 while the caller
+ * reduces window k, with a deep queue of large requests (a pread alone ramps the
+ * kernel's readahead up slowly).  The copy from the page cache into a buffer is done
+ * by the caller (the default: on a node whose cores all run ranks and threads a reader
+ * thread would only oversubscribe them, and on this project's 2-core machine it was
+ * no faster, see docs/reduce.md) or, with TK_STREAM_READ=thread, by a reader thread:
+ * one at a time, started for each window and joined before its buffer is handed out,
+ * so no buffer is ever read and written at once and no thread outlives a pass.
  *
  * A file larger than the available memory cannot stay in the page cache for the next
  * pass anyway: its windows are dropped from the cache once used (POSIX_FADV_DONTNEED),
  * so streaming it does not push every other process's files out of memory first.
  *
- * The kernel is asked to read ahead the window after the one being read
- * (posix_fadvise WILLNEED), so a device has a deep queue of large requests.
- * TK_STREAM_READ=sync (for measurements) reads in the caller's thread instead, with
- * the same read-ahead: the device's work still overlaps, the copy does not.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,7 +81,7 @@ static void *reader_main(void *arg)
 static int sync_mode(void)
 {
 	const char *e = getenv("TK_STREAM_READ");
-	return e && strcmp(e, "sync") == 0;
+	return !(e && strcmp(e, "thread") == 0);
 }
 
 /* Start reading the window at s->at into buffer s->cur (nothing past the slice). */
@@ -92,15 +93,15 @@ static int launch(tk_array_stream *s)
 	s->job_st = 0;
 	if (s->job_len == 0)
 		return 0;
-	/* the window after this one: the device reads it while this one is copied and the
-	 * one before it reduced (a pread alone ramps the kernel's readahead up slowly) */
+	/* the window after this one: the device reads it while this one is copied and
+	 * reduced */
 	uint64_t isz = s->h.itemsize, nx = s->job_i0 + s->job_len;
 	uint64_t ahead = s->hi - nx < s->window ? s->hi - nx : s->window;
 	if (ahead)
 		(void)posix_fadvise(s->fd, (off_t)(s->h.data_offset + nx * isz),
 		                    (off_t)(ahead * isz), POSIX_FADV_WILLNEED);
 	if (sync_mode()) {
-		s->job_todo = 1; /* read when it is asked for */
+		s->job_todo = 1; /* copied when it is asked for */
 		return 0;
 	}
 	int e = pthread_create(&s->reader, NULL, reader_main, s);

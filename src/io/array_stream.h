@@ -3,9 +3,9 @@
  *
  * Rule: a stream reads one rank's slice [lo, hi) of the file's values in windows of a
  * fixed number of values, converted to double, into two buffers: while the caller
- * works on window k (returned by tk_array_stream_next), a reader thread reads window
- * k + 1 into the other buffer.  Memory is 2 x window x 8 bytes, whatever the file's
- * size.  Nothing here is collective: callers agree on errors at their own collective
+ * works on window k (returned by tk_array_stream_next), the kernel reads window k + 1
+ * ahead (and with TK_STREAM_READ=thread a reader thread copies it into the other
+ * buffer).  Memory is 2 x window x 8 bytes, whatever the file's size.  Nothing here is collective: callers agree on errors at their own collective
  * points (tk_error_share).  A file that shrinks while it is read is an error (TK_EIO,
  * "truncated (file shrank while reading)"), never a short window.
  */
@@ -35,7 +35,7 @@ typedef struct tk_array_stream {
 	uint64_t at;           /* first value of the window being read (or next to read) */
 	int cur;               /* the buffer it goes to */
 	int pending;           /* a reader thread is running */
-	int job_todo;          /* TK_STREAM_READ=sync: the read waits for next() */
+	int job_todo;          /* caller's reads: the copy waits for next() */
 	pthread_t reader;
 	uint64_t job_i0, job_len;
 	int job_st;
@@ -58,8 +58,8 @@ int tk_array_stream_start(tk_array_stream *s, uint64_t lo, uint64_t hi, uint64_t
 /* Start a pass over the slice (the first window's read begins at once). */
 int tk_array_stream_begin(tk_array_stream *s);
 /* The next window: values [*g, *g + *len) in *x, valid until the next call; *len == 0
- * at the end of the pass.  Waits for its read (counted in wait_s) and starts the
- * next one.  A read error ends the pass with that error. */
+ * at the end of the pass.  Reads it, or waits for the reader thread (counted in
+ * wait_s), and starts the next one.  A read error ends the pass with that error. */
 int tk_array_stream_next(tk_array_stream *s, const double **x, uint64_t *g, uint64_t *len);
 /* Read values [i, i + count) of the file (anywhere, synchronously) into out. */
 int tk_array_stream_read(tk_array_stream *s, uint64_t i, uint64_t count, double *out);

@@ -1,8 +1,8 @@
 /*
  * test_array_stream.c: the window reader (src/io/array_stream.c): windows cover a
  * slice in order with the values the formulas below wrote, every dtype widened in
- * place, the reader thread and TK_STREAM_READ=sync alike, repeated passes, reads of
- * single values, and a file that shrinks while it is read.
+ * place, reads by the caller and by the reader thread (TK_STREAM_READ=thread) alike,
+ * repeated passes, reads of single values, and a file that shrinks while it is read.
  */
 #include <math.h>
 #include <stdio.h>
@@ -131,9 +131,9 @@ static void one_dtype(tk_dtype dt, const char *descr, size_t isz)
 
 static void dtypes_in_windows(void)
 {
-	for (int sync = 0; sync < 2; sync++) {
-		if (sync)
-			setenv("TK_STREAM_READ", "sync", 1);
+	for (int thread = 0; thread < 2; thread++) {
+		if (thread)
+			setenv("TK_STREAM_READ", "thread", 1);
 		one_dtype(TK_DT_F8, "<f8", 8);
 		one_dtype(TK_DT_F4, "<f4", 4);
 		one_dtype(TK_DT_I4, "<i4", 4);
@@ -164,9 +164,9 @@ static void empty_slice(void)
  * says the file shrank, never a short window or zeros. */
 static void shrinking_file(void)
 {
-	for (int sync = 0; sync < 2; sync++) {
-		if (sync)
-			setenv("TK_STREAM_READ", "sync", 1);
+	for (int thread = 0; thread < 2; thread++) {
+		if (thread)
+			setenv("TK_STREAM_READ", "thread", 1);
 		const char *path = tmp_path("s.f64");
 		write_npy(path, TK_DT_F8, "<f8", 8, 10000);
 		tk_source src = {TK_SRC_NPY, path, 0, 0, TK_DIST_UNIFORM, 0};
@@ -196,7 +196,7 @@ static void shrinking_file(void)
 }
 
 static const tk_test tests[] = {
-	{"every dtype in windows, thread and sync", dtypes_in_windows},
+	{"every dtype in windows, caller and thread reads", dtypes_in_windows},
 	{"an empty slice", empty_slice},
 	{"a file that shrinks while read", shrinking_file},
 	{NULL, NULL},

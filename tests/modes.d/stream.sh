@@ -86,6 +86,10 @@ stream_same stream-critical 100000 -- reduce --input "$S/mix.npy" --skip-nan --o
 stream_same stream-f4 16Ki 100000 -- reduce --input "$S/f4.npy" --ops all
 stream_same stream-i8 100000 -- reduce --input "$S/i8.npy" --ops all --bins 8
 stream_same stream-u1 16Ki -- reduce --input "$S/u1.npy" --ops all --bins 256
+# the reader thread instead of the caller's reads (TK_STREAM_READ=thread)
+export TK_STREAM_READ=thread
+stream_same stream-thread 16Ki 100000 -- reduce --input "$S/mix.npy" --skip-nan --ops all --range -4:4.5
+unset TK_STREAM_READ
 # the JSON names the window (two of them fit in --memory) and counts what was read
 if grep -q '"window":49152,' "$WORK/stream-drift-m100000.serial.json" &&
 	grep -q '"bytes_read":' "$WORK/stream-drift-m100000.serial.json" &&
