@@ -11,6 +11,7 @@
 #   make test-faults  killed ranks, signals, a full disk, read-only and shrinking files
 #   make fuzz         libFuzzer on each input parser (FUZZ_SECONDS each); fuzz-replay
 #   make tsan         ThreadSanitizer (clang, Archer): unit tests and every kernel
+#   make test-stream-big  reduce streams a sparse 32 GiB file (larger than memory); minutes
 #   MPICC=mpicc.mpich build with this MPI compiler wrapper (any flavour; MPIRUN= its launcher)
 #   make demo         build and run the Monte Carlo comparison in omp and mpi modes
 #   make bench        a scaling sweep with toolkit bench
@@ -176,7 +177,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 MPITEST_SRC := tests/mpi_runner.c
 MPITEST_OBJ := $(MPITEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
-.PHONY: FORCE all toolkit test test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind lib test-install fuzz fuzz-replay fuzz-bins test-faults tsan
+.PHONY: FORCE all toolkit test test-stream-big test-mpich test-cluster test-slurm test-clang clang-check test-aarch64 aarch64-check check unit mpitest modes demo bench clean install deps help lint san valgrind lib test-install fuzz fuzz-replay fuzz-bins test-faults tsan
 all: toolkit
 
 # ./toolkit is a copy of the current configuration's binary, refreshed when it differs
@@ -356,6 +357,11 @@ endif
 modes: toolkit
 	@echo "== cross-mode and bad-input checks ($(CONFIG))"
 	$(Q)$(if $(filter 1,$(MPI)),TK_MPIRUN=$(MPIRUN)) tests/modes.sh ./toolkit
+
+# reduce of a sparse 32 GiB raw file (larger than memory) streamed, against its closed
+# form (tests/modes.d/stream.sh with TK_STREAM_BIG=1; a few minutes, so not in check)
+test-stream-big: toolkit
+	$(Q)TK_STREAM_BIG=1 TK_MODES_ONLY=stream $(if $(filter 1,$(MPI)),TK_MPIRUN=$(MPIRUN)) tests/modes.sh ./toolkit
 
 # A second compiler: clang's own MPI=0 build (build/...-clang/; ./toolkit is left alone)
 # runs the unit tests and the cross-mode checks, must name itself in `info`, and must give

@@ -23,6 +23,7 @@ extern const tk_suite tk_suite_xsum;
 extern const tk_suite tk_suite_checkpoint;
 extern const tk_suite tk_suite_npy;
 extern const tk_suite tk_suite_json;
+extern const tk_suite tk_suite_array_stream;
 extern const tk_suite tk_suite_reduce;
 extern const tk_suite tk_suite_reduce_simd;
 extern const tk_suite tk_suite_stats;
@@ -47,6 +48,7 @@ static const tk_suite *const suites[] = {
 	&tk_suite_checkpoint,
 	&tk_suite_npy,
 	&tk_suite_json,
+	&tk_suite_array_stream,
 	&tk_suite_reduce,
 	&tk_suite_reduce_simd,
 	&tk_suite_stats,

@@ -118,6 +118,8 @@ typedef struct tk_reduce_params {
 	int membw;            /* also measure the read bandwidth and report the fraction */
 	uint64_t membw_bytes; /* array per rank for tk_membw; 0: max(4 x LLC, 1 GiB) */
 	int membw_reps;       /* best of (default 5) */
+	uint64_t memory;      /* --memory: bytes per rank for a file's values; 0: default
+	                       * (a larger .npy/raw slice is streamed in windows) */
 } tk_reduce_params;
 
 void tk_reduce_params_default(tk_reduce_params *p);

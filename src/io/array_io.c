@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/array_stream.h"
 #include "tk/array_io.h"
 #include "tk/comm.h"
 #include "tk/reduce.h"
@@ -461,3 +462,22 @@ int tk_array_load(const tk_source *src, tk_array *a)
 	}
 	return tk_error_share(tk_error_set(TK_EUSAGE, "reduce: unknown input kind"));
 }
+
+/* ---- for the window reader (array_stream.c) -------------------------------------- */
+
+int tk_array_file_open(const tk_source *src, int *fd, tk_npy_header *h)
+{
+	return file_open(src, fd, h);
+}
+
+int tk_array_read_at(int fd, const char *path, void *buf, size_t len, uint64_t off)
+{
+	return read_at(fd, path, buf, len, off);
+}
+
+void tk_array_convert(const unsigned char *in, tk_dtype dt, size_t n, double *out)
+{
+	convert(in, dt, n, out);
+}
+
+const char *tk_array_dtype_name(tk_dtype dt) { return dtype_name(dt); }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/cmd.h"
+#include "reduce/stream.h"
 #include "tk/cli.h"
 #include "tk/comm.h"
 #include "tk/kernel.h"
@@ -15,7 +16,7 @@
 /* Turn the parsed strings into parameters; the same verdict on every rank. */
 static int finish_params(tk_reduce_params *p, const char *input, int raw, int column_given,
                          int generate_given, const char *ops, const char *range,
-                         int hist_opts_given, int is_stats)
+                         int hist_opts_given, int memory_given, int is_stats)
 {
 	if (!is_stats) {
 		TK_REQUIRE(!input && !generate_given && !ops && !range && !hist_opts_given,
@@ -35,6 +36,9 @@ static int finish_params(tk_reduce_params *p, const char *input, int raw, int co
 	TK_REQUIRE(!column_given || p->src.kind == TK_SRC_CSV, TK_EUSAGE,
 	           "reduce: --column applies only to CSV input (.csv or .txt)");
 	TK_REQUIRE(!raw || input, TK_EUSAGE, "reduce: --raw needs --input FILE");
+	TK_REQUIRE(!memory_given || p->src.kind == TK_SRC_NPY || p->src.kind == TK_SRC_RAW,
+	           TK_EUSAGE, "reduce: --memory applies to .npy and raw input (CSV and "
+	           "--generate are held in memory)");
 	if (ops)
 		TK_CHECK(tk_reduce_parse_ops(ops, &p->opts.ops));
 	if (range) {
@@ -51,7 +55,7 @@ int tk_cmd_reduce(int argc, char **argv, tk_run_ctx *ctx)
 	tk_reduce_params p;
 	tk_reduce_params_default(&p);
 	int model = 0, dist = 0, strategy = 0, raw = 0, column = 0, ddof = 1;
-	int column_given = 0, generate_given = 0, bins_given = 0;
+	int column_given = 0, generate_given = 0, bins_given = 0, memory_given = 0;
 	uint64_t bins = p.opts.bins, seed = p.src.seed, count = 0;
 	const char *input = NULL, *ops = NULL, *range = NULL;
 	const char *const *models = tk_kernel_names("reduce");
@@ -86,6 +90,10 @@ int tk_cmd_reduce(int argc, char **argv, tk_run_ctx *ctx)
 		{"strategy", TK_OPT_CHOICE, &strategy, "S",
 		 "hist and sum updates: private (default), atomic or critical", tk_reduce_strategy_names,
 		 0, 0, 0, NULL, 0, 0},
+		{"memory", TK_OPT_U64, &p.memory, "BYTES",
+		 "per rank for a .npy/raw file's values, e.g. 512Mi, 4Gi; a larger slice is "
+		 "streamed in windows (default: half the available memory over the node's ranks)",
+		 NULL, 0, 0, 0, &memory_given, TK_REDUCE_MEMORY_MIN, (uint64_t)1 << 50},
 		{"membw", TK_OPT_FLAG, &p.membw, NULL,
 		 "also measure the read bandwidth and report the fraction reached", NULL, 0, 0, 0,
 		 NULL, 0, 0},
@@ -110,7 +118,7 @@ int tk_cmd_reduce(int argc, char **argv, tk_run_ctx *ctx)
 	p.opts.strategy = (tk_strategy)strategy;
 	int is_stats = strcmp(models[model], "stats") == 0;
 	rc = tk_error_agree(finish_params(&p, input, raw, column_given, generate_given, ops,
-	                                  range, bins_given, is_stats));
+	                                  range, bins_given, memory_given, is_stats));
 	if (rc < 0)
 		return rc;
 

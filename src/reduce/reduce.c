@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reduce/feed.h"
 #include "simd/dispatch.h"
 #include "tk/comm.h"
 #include "tk/decomp.h"
@@ -315,13 +316,11 @@ static void shared_sum(const double *x, uint64_t nloc, int skip_nan, tk_strategy
 	*out = acc;
 }
 
-/* Sums of d and d * d with shift K over the local blocks, allreduced (second pass). */
-static void var_pass(const double *x, uint64_t nloc, double K, int skip_nan, tk_xsum *g1,
-                     tk_xsum *g2)
+/* One window's sums of d and d * d with shift K, added to g1 and g2. */
+static void var_window(const double *x, uint64_t nloc, double K, int skip_nan, tk_xsum *g1,
+                       tk_xsum *g2)
 {
 	uint64_t nblk = nloc / BLOCK + (nloc % BLOCK != 0);
-	tk_xsum_init(g1);
-	tk_xsum_init(g2);
 #pragma omp parallel
 	{
 		tk_xsum a, b;
@@ -347,8 +346,22 @@ static void var_pass(const double *x, uint64_t nloc, double K, int skip_nan, tk_
 			tk_xsum_merge(g2, &b);
 		}
 	}
+}
+
+/* Sums of d and d * d with shift K over the local blocks, allreduced (second pass). */
+static int var_pass(tk_feed *f, double K, int skip_nan, tk_xsum *g1, tk_xsum *g2)
+{
+	tk_xsum_init(g1);
+	tk_xsum_init(g2);
+	const double *x;
+	uint64_t g, len;
+	int rd = f->begin(f);
+	while (rd == 0 && (rd = f->next(f, &x, &g, &len)) == 0 && len > 0)
+		var_window(x, len, K, skip_nan, g1, g2);
+	TK_CHECK(tk_error_share(rd));
 	tk_xsum_allreduce(g1);
 	tk_xsum_allreduce(g2);
+	return 0;
 }
 
 /* var from the exact sums of d and d * d: (S2 - S1^2 / c) / (c - ddof); sets *ratio to
@@ -390,30 +403,27 @@ int64_t tk_reduce_bin(double v, double lo, double hi, uint32_t bins, const doubl
 	return k;
 }
 
-static int hist_pass(const double *x, uint64_t nloc, const tk_reduce_opts *o,
-                     tk_reduce_stats *s)
+/* One window into the shared counts, or into each thread's own (mine[t], made by the
+ * thread on its first window; *failed when that fails). */
+static void hist_window(const double *x, uint64_t nloc, const tk_reduce_opts *o,
+                        const tk_reduce_stats *s, uint64_t *shared, uint64_t **mines,
+                        int copies, int *failed)
 {
 	uint32_t bins = s->bins;
 	size_t nc = (size_t)bins + 5;
-	uint64_t *shared = tk_alloc(nc, sizeof *shared);
-	int st = tk_error_share(shared ? 0 : TK_ENOMEM);
-	if (st < 0) {
-		tk_free(shared);
-		return st;
-	}
-	memset(shared, 0, nc * sizeof *shared);
 	uint64_t nblk = nloc / BLOCK + (nloc % BLOCK != 0);
-	int copies = nc <= 16384 ? 4 : 1; /* sub-histograms against store-forwarding stalls */
-	int failed = 0;
 #pragma omp parallel
 	{
 		uint32_t code[BLOCK];
 		uint64_t *mine = NULL;
 		if (o->strategy == TK_STRATEGY_PRIVATE) {
-			mine = calloc((size_t)copies * nc, sizeof *mine);
+			uint64_t **slot = &mines[tk_thread_id()];
+			if (!*slot)
+				*slot = calloc((size_t)copies * nc, sizeof **slot);
+			mine = *slot;
 			if (!mine) {
 #pragma omp atomic write
-				failed = 1;
+				*failed = 1;
 			}
 		}
 #pragma omp for schedule(static)
@@ -447,15 +457,40 @@ static int hist_pass(const double *x, uint64_t nloc, const tk_reduce_opts *o,
 				}
 			}
 		}
-		if (mine) {
-#pragma omp critical(tk_reduce_hist_merge)
+	}
+}
+
+static int hist_pass(tk_feed *f, const tk_reduce_opts *o, tk_reduce_stats *s)
+{
+	uint32_t bins = s->bins;
+	size_t nc = (size_t)bins + 5;
+	int nt = tk_thread_max();
+	uint64_t *shared = tk_alloc(nc, sizeof *shared);
+	uint64_t **mines = tk_alloc((size_t)nt, sizeof *mines);
+	int st = tk_error_share(shared && mines ? 0 : TK_ENOMEM);
+	if (st < 0) {
+		tk_free(shared);
+		tk_free(mines);
+		return st;
+	}
+	memset(shared, 0, nc * sizeof *shared);
+	memset(mines, 0, (size_t)nt * sizeof *mines);
+	int copies = nc <= 16384 ? 4 : 1; /* sub-histograms against store-forwarding stalls */
+	int failed = 0;
+	const double *x;
+	uint64_t g, len;
+	int rd = f->begin(f);
+	while (rd == 0 && !failed && (rd = f->next(f, &x, &g, &len)) == 0 && len > 0)
+		hist_window(x, len, o, s, shared, mines, copies, &failed);
+	for (int t = 0; t < nt; t++) {
+		if (mines[t])
 			for (int c = 0; c < copies; c++)
 				for (size_t b = 0; b < nc; b++)
-					shared[b] += mine[(size_t)c * nc + b];
-			free(mine);
-		}
+					shared[b] += mines[t][(size_t)c * nc + b];
+		free(mines[t]);
 	}
-	st = failed ? tk_error_set(TK_ENOMEM, "reduce: out of memory for histograms") : 0;
+	tk_free(mines);
+	st = failed ? tk_error_set(TK_ENOMEM, "reduce: out of memory for histograms") : rd;
 	st = tk_error_share(st);
 	if (st < 0) {
 		tk_free(shared);
@@ -479,30 +514,16 @@ void tk_reduce_stats_free(tk_reduce_stats *s)
 	s->hist = NULL;
 }
 
-static int stats_pass(const double *x, uint64_t lo, uint64_t nloc, const tk_reduce_opts *o,
-                      tk_reduce_stats *s, part *tot, double K)
+/* One window (values lo .. lo + nloc of the global index) into the threads' partials:
+ * its blocks split over the threads, each thread's in increasing order. */
+static void stats_window(const double *x, uint64_t lo, uint64_t nloc, const tk_reduce_opts *o,
+                         part *parts, int private_sum, int want_var, double K)
 {
-	int want_sum = (o->ops & (TK_RED_SUM | TK_RED_MEAN | TK_RED_VAR | TK_RED_STD)) != 0;
-	int private_sum = want_sum && o->strategy == TK_STRATEGY_PRIVATE;
-	int want_var = (o->ops & (TK_RED_VAR | TK_RED_STD)) != 0;
 	uint64_t nblk = nloc / BLOCK + (nloc % BLOCK != 0);
-	int nt = tk_thread_max();
-	part *parts = tk_alloc_aligned((size_t)nt, sizeof *parts);
-	int st = tk_error_share(parts ? 0 : TK_ENOMEM);
-	if (st < 0) {
-		tk_free(parts);
-		return st;
-	}
-	int ran = 1;
-	double t0 = tk_now();
 #pragma omp parallel
 	{
-		int t = tk_thread_id(), T = tk_thread_count();
-		if (t == 0)
-			ran = T;
-		part *p = &parts[t];
+		part *p = &parts[tk_thread_id()];
 		double tmp[BLOCK];
-		part_init(p);
 		tk_range b = tk_decomp_thread((tk_range){0, nblk});
 		for (uint64_t k = b.lo; k < b.hi; k++) {
 			size_t len = nloc - k * BLOCK < BLOCK ? nloc - k * BLOCK : BLOCK;
@@ -510,27 +531,60 @@ static int stats_pass(const double *x, uint64_t lo, uint64_t nloc, const tk_redu
 			            want_var, p, tmp);
 		}
 	}
+}
+
+static int stats_pass(tk_feed *f, const tk_reduce_opts *o, tk_reduce_stats *s, part *tot,
+                      double K)
+{
+	int want_sum = (o->ops & (TK_RED_SUM | TK_RED_MEAN | TK_RED_VAR | TK_RED_STD)) != 0;
+	int private_sum = want_sum && o->strategy == TK_STRATEGY_PRIVATE;
+	int want_var = (o->ops & (TK_RED_VAR | TK_RED_STD)) != 0;
+	int nt = tk_thread_max();
+	part *parts = tk_alloc_aligned((size_t)nt, sizeof *parts);
+	int st = tk_error_share(parts ? 0 : TK_ENOMEM);
+	if (st < 0) {
+		tk_free(parts);
+		return st;
+	}
+	for (int t = 0; t < nt; t++)
+		part_init(&parts[t]);
+	tk_xsum shared;
+	tk_xsum_init(&shared);
+	double t0 = tk_now(), t_sum = 0;
+	const double *x;
+	uint64_t g, len;
+	int rd = f->begin(f);
+	while (rd == 0 && (rd = f->next(f, &x, &g, &len)) == 0 && len > 0) {
+		stats_window(x, g, len, o, parts, private_sum, want_var, K);
+		if (want_sum && !private_sum) {
+			double t1 = tk_now();
+			tk_xsum w;
+			shared_sum(x, len, o->skip_nan, o->strategy, &w);
+			tk_xsum_merge(&shared, &w);
+			t_sum += tk_now() - t1;
+		}
+	}
 	part_init(tot);
-	for (int t = 0; t < ran && t < nt; t++)
+	for (int t = 0; t < nt; t++)
 		part_merge(tot, &parts[t]);
 	tk_free(parts);
-	s->t_stats = tk_now() - t0;
-	if (want_sum && !private_sum) {
-		t0 = tk_now();
-		shared_sum(x, nloc, o->skip_nan, o->strategy, &tot->sum);
-		s->t_sum = tk_now() - t0;
-	}
-	return 0;
+	if (want_sum && !private_sum)
+		tot->sum = shared;
+	s->t_stats = tk_now() - t0 - t_sum;
+	s->t_sum = t_sum;
+	return tk_error_share(rd);
 }
 
 /* Everything but the histogram: the stats pass and the global combine. */
-static int stats_part(const double *x, uint64_t lo, uint64_t nloc, uint64_t n,
-                      const tk_reduce_opts *o, tk_reduce_stats *s)
+static int stats_part(tk_feed *f, uint64_t n, const tk_reduce_opts *o, tk_reduce_stats *s)
 {
-	int st;
-	double K = pilot_shift(x, nloc);
+	double first[BLOCK];
+	uint64_t nfirst = f->hi - f->lo < BLOCK ? f->hi - f->lo : BLOCK;
+	int st = tk_comm_rank() == 0 ? f->read(f, f->lo, nfirst, first) : 0;
+	TK_CHECK(tk_error_share(st));
+	double K = pilot_shift(first, nfirst);
 	part tot;
-	st = stats_pass(x, lo, nloc, o, s, &tot, K);
+	st = stats_pass(f, o, s, &tot, K);
 	if (st < 0)
 		return st;
 
@@ -588,7 +642,9 @@ static int stats_part(const double *x, uint64_t lo, uint64_t nloc, uint64_t n,
 				double t0 = tk_now();
 				tk_xsum g1, g2;
 				s->shift = s->mean;
-				var_pass(x, nloc, s->shift, o->skip_nan, &g1, &g2);
+				st = var_pass(f, s->shift, o->skip_nan, &g1, &g2);
+				if (st < 0)
+					return st;
 				s->var = var_from(&g1, &g2, s->count, o->ddof, &ratio);
 				s->var_passes = 2;
 				s->t_stats += tk_now() - t0;
@@ -602,6 +658,14 @@ static int stats_part(const double *x, uint64_t lo, uint64_t nloc, uint64_t n,
 int tk_reduce_run(const double *x, uint64_t lo, uint64_t hi, uint64_t n,
                   const tk_reduce_opts *o, tk_reduce_stats *s)
 {
+	tk_feed f;
+	tk_feed_memory(&f, x, lo, hi, n);
+	return tk_reduce_run_feed(&f, o, s);
+}
+
+int tk_reduce_run_feed(tk_feed *f, const tk_reduce_opts *o, tk_reduce_stats *s)
+{
+	uint64_t n = f->n;
 	memset(s, 0, sizeof *s);
 	s->n = n;
 	s->argmin = s->argmax = NONE;
@@ -612,12 +676,11 @@ int tk_reduce_run(const double *x, uint64_t lo, uint64_t hi, uint64_t n,
 	st = tk_error_share(st);
 	if (st < 0)
 		return st;
-	uint64_t nloc = hi - lo;
 	/* a histogram over a given range alone needs no stats pass: its own pass counts
 	 * NaN and inf too */
 	int hist_only = o->ops == TK_RED_HIST && o->range_given;
 	if (!hist_only) {
-		st = stats_part(x, lo, nloc, n, o, s);
+		st = stats_part(f, n, o, s);
 		if (st < 0)
 			return st;
 	}
@@ -644,7 +707,7 @@ int tk_reduce_run(const double *x, uint64_t lo, uint64_t hi, uint64_t n,
 		if (st < 0)
 			return tk_error_share(st);
 		double t0 = tk_now();
-		st = hist_pass(x, nloc, o, s);
+		st = hist_pass(f, o, s);
 		s->t_hist = tk_now() - t0;
 		if (st < 0)
 			return st;

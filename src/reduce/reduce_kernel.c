@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reduce/stream.h"
 #include "tk/comm.h"
 #include "tk/omp.h"
 #include "tk/reduce.h"
@@ -46,10 +47,15 @@ typedef struct check {
 	double min, max;        /* plain scan, NaN left out */
 } check;
 
-/* Two plain passes over the local values, combined over threads and ranks. */
-static void check_local(const double *x, uint64_t m, int skip_nan, double mean, check *c)
+typedef struct check_acc {
+	double s, sc, a, q, qc, mn, mx;
+} check_acc;
+
+/* Two plain loops over one window of the local values, added to t. */
+static void check_window(const double *x, uint64_t m, int skip_nan, double mean,
+                         check_acc *t)
 {
-	double s = 0, sc = 0, a = 0, q = 0, qc = 0, mn = INFINITY, mx = -INFINITY;
+	double s = t->s, sc = t->sc, a = t->a, q = t->q, qc = t->qc, mn = t->mn, mx = t->mx;
 #pragma omp parallel
 	{
 		double ls = 0, lc = 0, la = 0, lq = 0, lqc = 0, lmn = INFINITY, lmx = -INFINITY;
@@ -85,6 +91,21 @@ static void check_local(const double *x, uint64_t m, int skip_nan, double mean, 
 				mx = lmx;
 		}
 	}
+	*t = (check_acc){s, sc, a, q, qc, mn, mx};
+}
+
+/* The plain loops over every window of the local values (a pass of its own: the mean
+ * is known), combined over threads, windows and ranks. */
+static int check_local(tk_feed *f, int skip_nan, double mean, check *c)
+{
+	check_acc t = {0, 0, 0, 0, 0, INFINITY, -INFINITY};
+	const double *x;
+	uint64_t g, len;
+	int rd = f->begin(f);
+	while (rd == 0 && (rd = f->next(f, &x, &g, &len)) == 0 && len > 0)
+		check_window(x, len, skip_nan, mean, &t);
+	TK_CHECK(tk_error_share(rd));
+	double s = t.s, sc = t.sc, a = t.a, q = t.q, qc = t.qc, mn = t.mn, mx = t.mx;
 	double v[3] = {s, sc, a}, w[2] = {q, qc};
 	tk_comm_allreduce_f64(v, 3, TK_SUM);
 	tk_comm_allreduce_f64(w, 2, TK_SUM);
@@ -96,32 +117,35 @@ static void check_local(const double *x, uint64_t m, int skip_nan, double mean, 
 	c->ss = w[0] + w[1];
 	c->min = lo[0];
 	c->max = hi[0];
+	return 0;
 }
 
 /* The value at global index i (the owner sends it), NaN for none. */
-static double value_at(const tk_array *a, uint64_t i)
+static int value_at(tk_feed *f, uint64_t i, double *out)
 {
 	/* as bits: the owner's are the only nonzero ones, unless its value is +0.0 */
 	uint64_t v[1] = {0};
+	double x = 0;
+	int st = 0;
 	if (i == TK_REDUCE_NONE)
 		v[0] = UINT64_C(0x7FF8000000000000); /* NaN on every rank */
-	else if (i >= a->lo && i < a->hi)
-		memcpy(v, &a->data[i - a->lo], sizeof v[0]);
+	else if (i >= f->lo && i < f->hi && (st = f->read(f, i, 1, &x)) == 0)
+		memcpy(v, &x, sizeof v[0]);
+	TK_CHECK(tk_error_share(st));
 	tk_comm_allreduce_u64(v, 1, TK_MAX);
-	double d;
-	memcpy(&d, v, sizeof d);
-	return d;
+	memcpy(out, v, sizeof *out);
+	return 0;
 }
 
 static int same(double a, double b) { return a == b || (a != a && b != b); }
 
 /* Fill r's verdict. */
-static void verify(const tk_reduce_params *p, const tk_array *a, const tk_reduce_stats *s,
-                   tk_result *r)
+static int verify(const tk_reduce_params *p, tk_feed *f, const tk_reduce_stats *s,
+                  tk_result *r)
 {
 	const tk_reduce_opts *o = &p->opts;
 	check c;
-	check_local(a->data, a->hi - a->lo, o->skip_nan, s->mean, &c);
+	TK_CHECK(check_local(f, o->skip_nan, s->mean, &c));
 	int ranks = tk_comm_size(), threads = tk_thread_max();
 	double eps = DBL_EPSILON / 2, parts = (double)(ranks * threads + 4);
 	char why[200] = "";
@@ -163,7 +187,9 @@ static void verify(const tk_reduce_params *p, const tk_array *a, const tk_reduce
 	/* min/max: a plain scan, and the value at the reported index */
 	int nan_out = s->nan && !o->skip_nan;
 	if (ok && (o->ops & (TK_RED_MIN | TK_RED_MAX))) {
-		double at_min = value_at(a, s->argmin), at_max = value_at(a, s->argmax);
+		double at_min, at_max;
+		TK_CHECK(value_at(f, s->argmin, &at_min));
+		TK_CHECK(value_at(f, s->argmax, &at_max));
 		int good = nan_out ? (isnan(s->min) && isnan(at_min) && isnan(at_max))
 		                   : (s->min == c.min && s->max == c.max && same(at_min, s->min) &&
 		                      same(at_max, s->max));
@@ -189,6 +215,7 @@ static void verify(const tk_reduce_params *p, const tk_array *a, const tk_reduce
 		                 sum_err, sum_tol);
 	else
 		tk_result_verify(r, 0, "%s", why);
+	return 0;
 }
 
 static const char *source_name(const tk_source *src)
@@ -269,28 +296,31 @@ static uint64_t membw_bytes(const tk_reduce_params *p)
 int tk_reduce_stats_kernel(const tk_reduce_params *p, const tk_run_ctx *ctx, tk_result *r)
 {
 	(void)ctx;
-	tk_array a;
+	tk_reduce_input in;
 	tk_comm_barrier();
 	double t0 = tk_now();
-	TK_CHECK(tk_array_load(&p->src, &a));
+	TK_CHECK(tk_reduce_input_open(&p->src, p->memory, &in));
 	r->io_s = tk_now() - t0;
 	tk_reduce_stats s;
 	tk_comm_barrier();
-	int st = tk_reduce_run(a.data, a.lo, a.hi, a.n, &p->opts, &s);
+	int st = tk_reduce_run_feed(&in.f, &p->opts, &s);
 	if (st < 0) {
-		tk_array_free(&a);
+		tk_reduce_input_close(&in);
 		return st;
 	}
 	tk_result_time(r, s.t_stats + s.t_sum + s.t_hist);
-	fill_result(p, &a, &s, r);
-	r->work = (double)a.n * sizeof(double);
+	fill_result(p, &in.a, &s, r);
+	r->work = (double)in.a.n * sizeof(double);
 	r->rate_unit = "GB/s";
 	r->rate_scale = 1e9;
-	verify(p, &a, &s, r);
+	st = verify(p, &in.f, &s, r);
+	tk_reduce_input_report(&in, r);
+	tk_reduce_input_close(&in);
 	if (p->opts.ops & TK_RED_HIST)
 		s.hist = NULL; /* r owns the histogram (fill_result) */
 	tk_reduce_stats_free(&s);
-	tk_array_free(&a);
+	if (st < 0)
+		return st;
 	if (p->membw) {
 		int ok;
 		double bw = tk_membw(membw_bytes(p), p->membw_reps, &ok);
