@@ -159,7 +159,7 @@ tk_setup() {
 	fi
 	# PBS: bench's mpirun is given the allocation's nodes too (tk_pbs_hosts)
 	if [ -z "${TK_LAUNCHER:-}" ] && [ -n "$(tk_pbs_hosts "${TK_MPIRUN:-mpirun}")" ]; then
-		local l=${TK_MPIRUN:-$("$TK" info --format json 2>/dev/null | sed -n 's/.*"mpi_launcher":"\([^"]*\)".*/\1/p')}
+		local l=${TK_MPIRUN:-$("$TK" info --format json 2>/dev/null | tk_json_field mpi_launcher)}
 		TK_LAUNCHER="${l:-mpirun} $(tk_pbs_hosts "${l:-mpirun}")"
 	fi
 	local id name
@@ -222,7 +222,7 @@ tk_span_run() {
 		--placement --format json --quiet >"$OUT/multinode-run.json" 2>"$OUT/placement.txt"
 	local rc=$?
 	cat "$OUT/placement.txt"
-	hosts=$(sed -n 's/.*"hosts":\[\([^]]*\)\].*/\1/p' "$OUT/multinode-run.json" | head -n 1 | tr -d '"')
+	hosts=$(tk_json_field provenance.world.hosts <"$OUT/multinode-run.json" | tr -d '[]"')
 	echo "plain run: $r ranks on hosts ${hosts:-?} (exit status $rc)"
 	if [ "$rc" != 0 ] || ! grep -q '"verified":true' "$OUT/multinode-run.json"; then
 		echo "job: error: the plain run across nodes failed or did not verify" >&2
