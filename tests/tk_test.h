@@ -6,6 +6,8 @@
 #ifndef TK_TEST_H
 #define TK_TEST_H
 
+#include <stdint.h>
+
 #include <CUnit/CUnit.h>
 
 typedef struct tk_test {
@@ -20,6 +22,9 @@ typedef struct tk_suite {
 
 /* Path of the test fixtures folder (tests/data), from TK_TEST_DATA or the default. */
 const char *tk_test_data_dir(void);
+/* The pi model's hits among samples [lo, hi), written directly from its definition
+ * (tests/montecarlo/test_montecarlo.c), the reference the kernels are checked against. */
+uint64_t tk_test_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi);
 
 /* Parse and check "COMMAND ARGS..." (space-separated) as `toolkit COMMAND ARGS --quiet`
  * would, without running the kernel (tk_run_ctx.dry_run): 0, or the command's status

@@ -123,8 +123,7 @@ int tk_mc_ep(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 	st.total = (uint64_t)1 << (ref->m - MK);
 	st.nu = NQ;
 	st.nx = 4;
-	uint64_t workers = (uint64_t)tk_comm_size() * (uint64_t)(ctx->threads > 0 ? ctx->threads : 1);
-	const tk_mc_job job = {"montecarlo ep", 2 * GROUP * workers, ep_local, NULL};
+	const tk_mc_job job = {"montecarlo ep", 2 * GROUP, ep_local, NULL};
 	double secs;
 	TK_CHECK(tk_mc_run(p, ctx, &job, &st, &secs));
 	tk_xsum *acc = st.x;

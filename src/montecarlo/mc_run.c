@@ -68,12 +68,13 @@ int tk_mc_run(const tk_mc_params *p, const tk_run_ctx *ctx, const tk_mc_job *job
 	if (p->checkpoint)
 		tk_signals_defer();
 	uint64_t R = (uint64_t)tk_comm_size(), r = (uint64_t)tk_comm_rank();
+	uint64_t epoch = job->epoch * R * (uint64_t)(ctx->threads > 0 ? ctx->threads : 1);
 	tk_comm_barrier();
 	double t0 = tk_now(), last = t0;
 	tk_progress_begin(ctx, job->label, (st->total - st->done + R - 1) / R);
 	while (st->done < st->total) {
 		uint64_t left = st->total - st->done;
-		uint64_t n = p->checkpoint && job->epoch < left ? job->epoch : left;
+		uint64_t n = p->checkpoint && epoch < left ? epoch : left;
 		tk_range b = tk_decomp_rank(n);
 		uint64_t u[TK_CKPT_MAX_U] = {0};
 		tk_xsum x[TK_CKPT_MAX_X];

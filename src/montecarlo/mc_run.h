@@ -14,7 +14,7 @@
 
 typedef struct tk_mc_job {
 	const char *label; /* progress label, e.g. "montecarlo pi" */
-	uint64_t epoch;    /* work units per epoch when checkpointing */
+	uint64_t epoch;    /* work units per worker (rank x thread) per epoch when checkpointing */
 	/* add this rank's units [b0, b1) to u[0..nu) and x[0..nx) (initialised by the
 	 * driver); called on every rank, with b0 == b1 where a rank has none */
 	void (*local)(const void *arg, uint64_t b0, uint64_t b1, uint64_t *u, tk_xsum *x);

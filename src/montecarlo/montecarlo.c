@@ -166,8 +166,7 @@ int tk_mc_pi(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 {
 	tk_ckpt st;
 	pi_ident(&st, p);
-	uint64_t workers = (uint64_t)tk_comm_size() * (uint64_t)(ctx->threads > 0 ? ctx->threads : 1);
-	const tk_mc_job job = {"montecarlo pi", 64 * workers, pi_local, p};
+	const tk_mc_job job = {"montecarlo pi", 64, pi_local, p};
 	double secs;
 	TK_CHECK(tk_mc_run(p, ctx, &job, &st, &secs));
 	tk_result_time(r, secs);
@@ -277,8 +276,7 @@ int tk_mc_option(const tk_mc_params *p, const tk_run_ctx *ctx, tk_result *r)
 {
 	tk_ckpt st;
 	option_ident(&st, p);
-	uint64_t workers = (uint64_t)tk_comm_size() * (uint64_t)(ctx->threads > 0 ? ctx->threads : 1);
-	const tk_mc_job job = {"montecarlo option", 16 * workers, option_local, p};
+	const tk_mc_job job = {"montecarlo option", 16, option_local, p};
 	double secs;
 	TK_CHECK(tk_mc_run(p, ctx, &job, &st, &secs));
 	tk_result_time(r, secs);

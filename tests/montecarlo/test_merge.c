@@ -72,21 +72,6 @@ static void refuses_gaps(void)
 	                       "a.json [0, 100) and b.json [101, 200))");
 }
 
-/* Independent definition of the pi model (as in test_montecarlo.c): sample i is the
- * word pair (2(i%2), 2(i%2)+1) of Philox block i/2 of the pi stream. */
-static uint64_t ref_hits(uint64_t seed, uint64_t lo, uint64_t hi)
-{
-	uint64_t h = 0;
-	for (uint64_t i = lo; i < hi; i++) {
-		tk_philox_ctr c = tk_philox4x32_10(tk_philox_block(i / 2, TK_STREAM_PI),
-		                                   tk_philox_seed(seed));
-		double x = ((double)c.v[2 * (i % 2)] + 0.5) / 4294967296.0;
-		double y = ((double)c.v[2 * (i % 2) + 1] + 0.5) / 4294967296.0;
-		h += x * x + y * y <= 1.0;
-	}
-	return h;
-}
-
 static uint64_t u64_field(const tk_result *r, const char *name)
 {
 	for (int i = 0; i < r->nfields; i++)
@@ -111,7 +96,7 @@ static void first_sample_draws_its_range(void)
 		tk_result r;
 		tk_result_init(&r, "montecarlo", "pi");
 		CU_ASSERT_EQUAL_FATAL(tk_mc_pi(&p, &ctx, &r), 0);
-		CU_ASSERT_EQUAL(u64_field(&r, "hits"), ref_hits(99, p.first_sample,
+		CU_ASSERT_EQUAL(u64_field(&r, "hits"), tk_test_pi_hits(99, p.first_sample,
 		                                                p.first_sample + p.samples));
 		CU_ASSERT_EQUAL(u64_field(&r, "first_sample"), p.first_sample);
 		tk_result_free(&r);
@@ -175,7 +160,7 @@ static void chunks_add_up(void)
 		tk_free(b);
 		/* and the first chunk alone is not it */
 		CU_ASSERT(m != 0 || c[0].st.u[0] != whole.st.u[0]);
-		CU_ASSERT_EQUAL(whole.st.u[0], m == 0 ? ref_hits(3, 0, n) : 0);
+		CU_ASSERT_EQUAL(whole.st.u[0], m == 0 ? tk_test_pi_hits(3, 0, n) : 0);
 	}
 	/* another seed is refused, naming both */
 	tk_mc_chunk c[2];

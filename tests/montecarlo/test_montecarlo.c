@@ -24,9 +24,9 @@ static const tk_field *field(const tk_result *r, const char *name)
 	return NULL;
 }
 
-/* Independent definition of the pi model: sample i is the word pair (2(i%2), 2(i%2)+1)
- * of Philox block i/2 of the pi stream; a hit is x^2 + y^2 <= 1. */
-static uint64_t ref_hits(uint64_t seed, uint64_t lo, uint64_t hi)
+/* Independent definition of the pi model (tk_test.h): sample i is the word pair
+ * (2(i%2), 2(i%2)+1) of Philox block i/2 of the pi stream; a hit is x^2 + y^2 <= 1. */
+uint64_t tk_test_pi_hits(uint64_t seed, uint64_t lo, uint64_t hi)
 {
 	uint64_t h = 0;
 	for (uint64_t i = lo; i < hi; i++) {
@@ -46,10 +46,10 @@ static void pi_fast_path_matches_reference(void)
 	                              {(uint64_t)1 << 33, ((uint64_t)1 << 33) + 777}};
 	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
 		CU_ASSERT_EQUAL(tk_mc_pi_hits(12345, ranges[i][0], ranges[i][1]),
-		                ref_hits(12345, ranges[i][0], ranges[i][1]));
+		                tk_test_pi_hits(12345, ranges[i][0], ranges[i][1]));
 	/* 32-bit low counter word rolling over inside one vector of lanes */
 	uint64_t b = 2 * (0xffffffffull - 5);
-	CU_ASSERT_EQUAL(tk_mc_pi_hits(9, b, b + 64), ref_hits(9, b, b + 64));
+	CU_ASSERT_EQUAL(tk_mc_pi_hits(9, b, b + 64), tk_test_pi_hits(9, b, b + 64));
 }
 
 static void pi_ranges_add_up(void)
@@ -209,9 +209,9 @@ static void pi_every_variant(void)
 			/* count by count, 16 blocks at a time, then the whole range at once */
 			for (uint64_t g = 0; g < n; g += 16)
 				CU_ASSERT_EQUAL(t->tk_mc_pi_hits_lanes(key, f + g, 16),
-				                ref_hits(4242, 2 * (f + g), 2 * (f + g + 16)));
+				                tk_test_pi_hits(4242, 2 * (f + g), 2 * (f + g + 16)));
 			CU_ASSERT_EQUAL(t->tk_mc_pi_hits_lanes(key, f, n),
-			                ref_hits(4242, 2 * f, 2 * (f + n)));
+			                tk_test_pi_hits(4242, 2 * f, 2 * (f + n)));
 		}
 		checked++;
 	}
