@@ -105,6 +105,10 @@ static void run_comm(const bench *b, const char *launcher, net_comm *m)
 
 static void say_comm(FILE *f, const char *where, const net_comm *m)
 {
+	if (isnan(m->lat_s) && isnan(m->bw_Bps) && isnan(m->allreduce_s)) {
+		fprintf(f, "  %-28s not measured (toolkit comm failed there)\n", where);
+		return;
+	}
 	fprintf(f, "  %-28s latency %8.1f us, bandwidth %8.1f MB/s (%llu bytes), 8-byte "
 	           "allreduce %8.1f us\n",
 	        where, m->lat_s * 1e6, m->bw_Bps / 1e6, (unsigned long long)m->bw_bytes,
